@@ -1,0 +1,6 @@
+"""Imports every command family so that its commands are registered on the app.
+
+Add one line per family module (``from byibalance.cli import NAME``), sorted.
+"""
+
+from __future__ import annotations

@@ -1,0 +1,71 @@
+"""The typed result of a population projection: the contract every later step builds on.
+
+Arrays are float64 persons. Axis order is always ``[year, sex, age]``: sex 0 = men (``m``),
+1 = women (``f``); age 0..100 where 100 means 100 and over. ``population[i]`` is the population on
+1 January of ``years[i]``; ``components`` row ``i`` is the change from ``years[i]`` to
+``years[i] + 1``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+N_SEX = 2
+N_AGE = 101
+SEXES = ("m", "f")
+AGES = np.arange(N_AGE)
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class Components:
+    """The components of change, one row per projection step (year ``t`` to ``t + 1``).
+
+    Each array is ``[step, sex, age]`` (age at the end of the step; births at age 0).
+    ``population_end = population_start - deaths + births + in_migration - out_migration
+    + housing_migration + calibration`` holds exactly, age by age.
+    """
+
+    births: FloatArray
+    deaths: FloatArray
+    in_migration: FloatArray
+    out_migration: FloatArray
+    housing_migration: FloatArray
+    calibration: FloatArray
+
+
+@dataclass(frozen=True)
+class Projection:
+    """Persons by year, sex and single age for one municipality, with the components of change."""
+
+    municipality: str
+    years: IntArray
+    population: FloatArray
+    components: Components
+    housing: bool = True
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def totals(self) -> FloatArray:
+        """Total population per year."""
+        return self.population.sum(axis=(1, 2))
+
+    def in_year(self, year: int) -> FloatArray:
+        """The ``[sex, age]`` population on 1 January of ``year``."""
+        idx = np.searchsorted(self.years, year)
+        if idx >= len(self.years) or self.years[idx] != year:
+            from byibalance.errors import PopulationError
+
+            raise PopulationError(
+                f"year {year} is outside the projection {self.years[0]}-{self.years[-1]}",
+                fix="choose a year inside the projection, or extend it with --end",
+            )
+        return self.population[idx]
+
+    def age_group(self, lo: int, hi: int) -> FloatArray:
+        """Persons aged ``lo``..``hi`` (inclusive) per year, both sexes."""
+        return self.population[:, :, lo : hi + 1].sum(axis=(1, 2))
