@@ -1,0 +1,321 @@
+"""The embedded data set: Statistics Denmark tables shipped with byibalance, with provenance.
+
+An adapter: it reads the CSV files in this folder (built by ``scripts/build_data.py``, described
+in ``manifest.yaml`` and ``docs/data.md``) into pandas DataFrames, once per process. Codes are
+3-character strings (``"165"`` Albertslund, ``"000"`` All Denmark); sex is ``"m"``/``"f"``;
+5-year age groups are given by ``age_start`` (0, 5, …, 95, 100 where 100 means 100+).
+
+The frames are cached and shared: copy one before changing it.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from byibalance.errors import DataError, ErrorLocation, UnknownMunicipalityError
+
+__all__ = [
+    "Municipality",
+    "data_dir",
+    "fertility_asfr",
+    "housing_projects",
+    "manifest",
+    "mortality_province",
+    "municipalities",
+    "municipality",
+    "municipality_codes",
+    "national_single_age",
+    "observed_totals",
+    "population_age5",
+    "tax_rates",
+]
+
+ALL_DENMARK_CODE = "000"
+
+
+@dataclass(frozen=True)
+class Municipality:
+    """One of the 98 Danish municipalities.
+
+    ``code`` is the official 3-digit KOMKODE (Statistics Denmark's OMRÅDE code), ``name`` the
+    Danish name, ``name_en`` the name in Statistics Denmark's English tables, ``province`` the
+    landsdel as spelled in DODC2 (e.g. ``"Province Københavns omegn"``), ``k29`` true for the 29
+    municipalities of Region Hovedstaden.
+    """
+
+    code: str
+    name: str
+    name_en: str
+    region: str
+    province: str
+    k29: bool
+
+
+def data_dir() -> Path:
+    """The folder holding the embedded data files and ``manifest.yaml``."""
+    return Path(__file__).resolve().parent
+
+
+def _read(file: str, dtype: dict[str, Any], **kwargs: Any) -> pd.DataFrame:
+    path = data_dir() / file
+    if not path.is_file():
+        raise DataError(
+            "embedded data file is missing",
+            "Reinstall byibalance or run: python scripts/build_data.py --raw <shared>/data/raw",
+            ErrorLocation(file=str(path)),
+        )
+    frame = pd.read_csv(path, dtype=dtype, keep_default_na=False, na_values=[""], **kwargs)
+    expected = list(dtype)
+    if list(frame.columns) != expected:
+        raise DataError(
+            f"columns {list(frame.columns)} differ from {expected}",
+            "Rebuild the data with scripts/build_data.py",
+            ErrorLocation(file=file),
+        )
+    return frame
+
+
+@cache
+def manifest() -> dict[str, Any]:
+    """The manifest: per file its title, source, period, status, licence, rows and sha256."""
+    path = data_dir() / "manifest.yaml"
+    with path.open(encoding="utf-8") as handle:
+        loaded = yaml.safe_load(handle)
+    if not isinstance(loaded, dict):
+        raise DataError(
+            "manifest is not a mapping", "Rebuild the data", ErrorLocation(file=str(path))
+        )
+    return loaded
+
+
+@cache
+def municipalities() -> pd.DataFrame:
+    """``code,name,name_en,region,province,k29``: the 98 municipalities, sorted by code."""
+    frame = _read(
+        "municipalities.csv",
+        {"code": str, "name": str, "name_en": str, "region": str, "province": str, "k29": str},
+    )
+    frame["k29"] = frame["k29"].map({"true": True, "false": False}).astype(bool)
+    return frame
+
+
+def _normalise_code(value: str | int) -> str | None:
+    text = str(value).strip()
+    if text.isdigit():
+        return f"{int(text):03d}"
+    return None
+
+
+def municipality(code: str | int) -> Municipality:
+    """The municipality with this code (``165``, ``"165"``, ``"0165"``) or name.
+
+    Names match case-insensitively in Danish (``"København"``) or English (``"Copenhagen"``).
+    Raises ``UnknownMunicipalityError`` naming the value and the closest codes and names.
+    """
+    frame = municipalities()
+    normal = _normalise_code(code)
+    if normal is not None:
+        hit = frame[frame["code"] == normal]
+    else:
+        key = str(code).strip().casefold()
+        names = frame["name"].str.casefold(), frame["name_en"].str.casefold()
+        hit = frame[(names[0] == key) | (names[1] == key)]
+    if len(hit) != 1:
+        raise UnknownMunicipalityError(
+            f"{code!r} is not one of the 98 Danish municipalities",
+            _suggestion(str(code), frame),
+            ErrorLocation(field="municipality"),
+        )
+    row = hit.iloc[0]
+    return Municipality(
+        code=row["code"],
+        name=row["name"],
+        name_en=row["name_en"],
+        region=row["region"],
+        province=row["province"],
+        k29=bool(row["k29"]),
+    )
+
+
+def _suggestion(value: str, frame: pd.DataFrame) -> str:
+    labels = {f"{r.code} {r.name}": r for r in frame.itertuples(index=False)}
+    normal = _normalise_code(value)
+    if normal is not None:
+        near = sorted(frame["code"], key=lambda c: abs(int(c) - int(normal)))[:3]
+        names = [f"{c} {frame.loc[frame['code'] == c, 'name'].iloc[0]}" for c in near]
+    else:
+        pool = {str(r.name).casefold(): f"{r.code} {r.name}" for r in labels.values()}
+        pool.update({str(r.name_en).casefold(): f"{r.code} {r.name}" for r in labels.values()})
+        close = difflib.get_close_matches(value.strip().casefold(), list(pool), n=3, cutoff=0.5)
+        names = list(dict.fromkeys(pool[c] for c in close))
+    if not names:
+        return "Use a 3-digit municipality code such as 165 (Albertslund) or a Danish name"
+    return "Did you mean " + ", ".join(names) + "?"
+
+
+def municipality_codes(group: str = "all") -> list[str]:
+    """The codes of ``"all"`` 98 municipalities or of the ``"k29"`` (Region Hovedstaden)."""
+    frame = municipalities()
+    if group == "all":
+        return frame["code"].tolist()
+    if group == "k29":
+        return frame.loc[frame["k29"], "code"].tolist()
+    raise DataError(
+        f"unknown municipality group {group!r}", "Use 'all' or 'k29'", ErrorLocation(field="group")
+    )
+
+
+@cache
+def population_age5() -> pd.DataFrame:
+    """``code,year,sex,age_start,population`` on 1 January 2008–2020 (FOLK1B, published).
+
+    98 municipalities and ``000`` All Denmark; ``age_start`` 0..100 step 5 (100 = 100+).
+    """
+    return _read(
+        "population_age5.csv.gz",
+        {"code": str, "year": "int64", "sex": str, "age_start": "int64", "population": "int64"},
+    )
+
+
+@cache
+def national_single_age() -> pd.DataFrame:
+    """``date,sex,age,population``: Denmark by single age 0..100 (100 = 100+).
+
+    Dates 1 July 2008–2019 (PopQ3) and 1 October 2025 (FOLK1A), as ISO strings.
+    """
+    return _read(
+        "denmark_population_single_age.csv",
+        {"date": str, "sex": str, "age": "int64", "population": "int64"},
+    )
+
+
+@cache
+def fertility_asfr() -> pd.DataFrame:
+    """``year,age,rate_per_1000``: Denmark's age-specific fertility, ages 15–49, 1973–2019.
+
+    TFR (children per woman) = sum over ages of ``rate_per_1000`` / 1000.
+    """
+    return _read(
+        "denmark_fertility_asfr.csv", {"year": "int64", "age": "int64", "rate_per_1000": "float64"}
+    )
+
+
+@cache
+def mortality_province() -> pd.DataFrame:
+    """``province,year,sex,age_start,deaths,person_years,weeks_in_year``, 2008–2019.
+
+    Central death rate ``m = deaths / person_years``; deaths of 53-week ISO years are scaled by
+    52.1775/53; ``province`` is one of the 11 landsdele or ``"All Denmark"``.
+    """
+    return _read(
+        "mortality_province_age5.csv",
+        {
+            "province": str,
+            "year": "int64",
+            "sex": str,
+            "age_start": "int64",
+            "deaths": "float64",
+            "person_years": "float64",
+            "weeks_in_year": "int64",
+        },
+    )
+
+
+@cache
+def tax_rates() -> pd.DataFrame:
+    """``code,name,year,income_tax_pct,church_tax_pct,land_tax_per_mille`` (PSKAT 2025).
+
+    Only the municipalities of the compiled PSKAT page; the others are missing, not zero.
+    """
+    return _read(
+        "tax_rates.csv",
+        {
+            "code": str,
+            "name": str,
+            "year": "int64",
+            "income_tax_pct": "float64",
+            "church_tax_pct": "float64",
+            "land_tax_per_mille": "float64",
+        },
+    )
+
+
+@cache
+def _albertslund_totals() -> pd.DataFrame:
+    return _read(
+        "albertslund_population_totals.csv",
+        {
+            "code": str,
+            "date": str,
+            "population": "int64",
+            "male": "Int64",
+            "female": "Int64",
+            "status": str,
+            "source_table": str,
+            "source_address": str,
+        },
+    )
+
+
+@cache
+def observed_totals() -> pd.DataFrame:
+    """``code,year,population,male,female,status,source``: observed 1 January totals.
+
+    2008–2020 for every code of ``population_age5`` (status ``published``, FOLK1B, summed over
+    ages), plus Albertslund's later 1 January totals quoted by secondary sources (``secondary``).
+    ``male``/``female`` are nullable integers (missing where the source gives no split).
+    """
+    pop = population_age5()
+    wide = pop.pivot_table(
+        index=["code", "year"], columns="sex", values="population", aggfunc="sum"
+    ).reset_index()
+    published = pd.DataFrame(
+        {
+            "code": wide["code"],
+            "year": wide["year"].astype("int64"),
+            "population": (wide["m"] + wide["f"]).astype("int64"),
+            "male": wide["m"].astype("Int64"),
+            "female": wide["f"].astype("Int64"),
+            "status": "published",
+            "source": "Statistics Denmark FOLK1B, 1 January",
+        }
+    )
+    alb = _albertslund_totals()
+    later = alb[(alb["status"] == "secondary") & alb["date"].str.endswith("-01-01")]
+    secondary = pd.DataFrame(
+        {
+            "code": later["code"],
+            "year": later["date"].str[:4].astype("int64"),
+            "population": later["population"],
+            "male": later["male"],
+            "female": later["female"],
+            "status": "secondary",
+            "source": later["source_table"] + " quoted by " + later["source_address"],
+        }
+    )
+    out = pd.concat([published, secondary], ignore_index=True)
+    return out.sort_values(["code", "year"]).reset_index(drop=True)
+
+
+@cache
+def housing_projects() -> pd.DataFrame:
+    """The named Albertslund housing projects (status ``secondary``), numbers as text."""
+    columns = [
+        "project",
+        "area_in_albertslund",
+        "dwellings",
+        "dwelling_types",
+        "timing",
+        "status_as_reported",
+        "expected_residents",
+        "source_address",
+        "status",
+    ]
+    return _read("albertslund_housing_projects.csv", dict.fromkeys(columns, str))
