@@ -73,10 +73,7 @@ TFR_TOLERANCE = 1.0  # per 1,000 women: 35 rates rounded to 0.1 each
 
 # Official municipality codes (KOMKODE, as used by Statistics Denmark's OMRÅDE and DAWA) of the
 # 69 municipalities outside Region Hovedstaden; the 29 K29 codes are read from the raw folder.
-# Source: Danmarks Adresseregister, kommunekodeliste
-# (https://danmarksadresser.dk/adressedata/kodelister/kommunekodeliste), checked against the
-# public enum github.com/ladekjaer/dawars src/models/municipality_code.rs
-# (commit 674563cf55eecfe9fb4a474a042314689bfdd996), which lists the same 98 codes.
+# Source: the official kommunekode list (see CODE_SOURCE below for how it was checked).
 OTHER_CODES: dict[str, str] = {
     "Greve": "253", "Køge": "259", "Roskilde": "265", "Solrød": "269",
     "Odsherred": "306", "Holbæk": "316", "Faxe": "320", "Kalundborg": "326",
@@ -97,11 +94,13 @@ OTHER_CODES: dict[str, str] = {
     "Jammerbugt": "849", "Aalborg": "851", "Hjørring": "860",
 }  # fmt: skip
 CODE_SOURCE = (
-    "K29 codes: raw derived/folk1b_hovedstaden_k29_population_1jan_2008-2020.csv (DST OMRÅDE); "
-    "the other 69: Danmarks Adresseregister kommunekodeliste "
-    "(https://danmarksadresser.dk/adressedata/kodelister/kommunekodeliste), cross-checked with "
-    "github.com/ladekjaer/dawars src/models/municipality_code.rs "
-    "(commit 674563cf55eecfe9fb4a474a042314689bfdd996)"
+    "K29 codes: raw derived/folk1b_hovedstaden_k29_population_1jan_2008-2020.csv (DST OMRÅDE "
+    "codes); the other 69: the official kommunekode list (Danmarks Adresseregister, "
+    "https://danmarksadresser.dk/adressedata/kodelister/kommunekodeliste; not fetched by the "
+    "build), transcribed and checked code by code against github.com/ladekjaer/dawars "
+    "src/models/municipality_code.rs (commit 674563cf55eecfe9fb4a474a042314689bfdd996; all 98 "
+    "codes agree) and, for a sample, github.com/ExeQue/general-purpose-apis "
+    "config/garbage/counties.php (Aalborg 0851, Horsens 0615, Randers 0730, Esbjerg 0561)"
 )
 
 
@@ -710,6 +709,13 @@ def raw_checksums(raw: Path, names: list[str]) -> list[dict[str, str]]:
     ]
 
 
+class _PlainDumper(yaml.SafeDumper):
+    """A YAML dumper that repeats shared mappings instead of writing anchors and aliases."""
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True
+
+
 def build(raw: Path, out_dir: Path) -> dict[str, object]:
     """Build every file into ``out_dir`` and return the manifest (also written as YAML)."""
     if not raw.is_dir():
@@ -762,7 +768,7 @@ def build(raw: Path, out_dir: Path) -> dict[str, object]:
         ),
         "files": entries,
     }
-    text = yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True, width=100)
+    text = yaml.dump(manifest, Dumper=_PlainDumper, sort_keys=False, allow_unicode=True, width=100)
     (out_dir / "manifest.yaml").write_text(text, encoding="utf-8", newline="\n")
     return manifest
 
