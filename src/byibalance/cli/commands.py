@@ -4,3 +4,5 @@ Add one line per family module (``from byibalance.cli import NAME``), sorted.
 """
 
 from __future__ import annotations
+
+from byibalance.cli import web  # noqa: F401

@@ -1,0 +1,1 @@
+"""Alembic migrations of the web database (users, scenarios, shares)."""

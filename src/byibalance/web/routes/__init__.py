@@ -1,0 +1,2 @@
+"""One module per resource: auth, overview, population, economy, ambitions, scenarios,
+users, api."""

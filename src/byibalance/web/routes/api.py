@@ -1,0 +1,198 @@
+"""The JSON API under ``/api/``: the same data and the same roles as the pages.
+
+Not signed in: 401. A viewer writing: 403. A write without the ``X-CSRF-Token`` header (the token
+returned by ``POST /api/session``): 403. Errors carry a structured ``detail``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Depends, Header, Request, Response
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from byibalance.errors import ErrorLocation
+from byibalance.web import model, store
+from byibalance.web.db import Scenario, User
+from byibalance.web.deps import api_user, get_db, settings
+from byibalance.web.security import (
+    CSRF_HEADER,
+    NotSignedInError,
+    authenticate,
+    check_csrf,
+    require_writer,
+    sign_in,
+    sign_out,
+)
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Not signed in"},
+    403: {"description": "Not allowed for your role, or the CSRF token is missing"},
+}
+
+
+class Credentials(BaseModel):
+    """A username and password."""
+
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class SessionOut(BaseModel):
+    """The signed-in user and the CSRF token to send with writes."""
+
+    username: str
+    role: str
+    csrf_token: str
+
+
+class SeriesOut(BaseModel):
+    """A series by year with its status and source."""
+
+    key: str
+    unit: str
+    status: str
+    source: str
+    years: list[int]
+    values: list[float | None]
+
+
+class CityOut(BaseModel):
+    """The model's view of the city under a scenario."""
+
+    municipality: str
+    scenario: str
+    start_year: int | None
+    series: list[SeriesOut]
+    missing: dict[str, str]
+
+
+class ScenarioOut(BaseModel):
+    """A stored scenario."""
+
+    id: int
+    name: str
+    description: str
+    author: str
+    editable: bool
+    updated_at: dt.datetime
+    scenario: model.ScenarioDraft
+
+
+def _csrf(request: Request, x_csrf_token: str | None = Header(default=None)) -> None:
+    check_csrf(request.session, x_csrf_token)
+
+
+def _city(view: model.CityView) -> CityOut:
+    return CityOut(
+        municipality=view.municipality, scenario=view.scenario, start_year=view.start_year,
+        series=[SeriesOut(key=s.key, unit=s.unit, status=s.status.value, source=s.source,
+                          years=list(s.years), values=list(s.values))
+                for s in view.series.values()],
+        missing=view.missing,
+    )
+
+
+def _out(user: User, scenario: Scenario) -> ScenarioOut:
+    return ScenarioOut(
+        id=scenario.id, name=scenario.name, description=scenario.description,
+        author=scenario.author.username, editable=store.can_edit(user, scenario),
+        updated_at=scenario.updated_at, scenario=store.draft_of(scenario),
+    )
+
+
+@router.get("/health")
+def health() -> dict[str, str]:
+    """Liveness: always ``{"status": "ok"}`` while the app runs."""
+    return {"status": "ok"}
+
+
+@router.post("/session", responses={401: {"description": "Wrong username or password"}})
+def open_session(credentials: Credentials, request: Request,
+                 db: Session = Depends(get_db)) -> SessionOut:
+    """Sign in; the session cookie is set and the CSRF token returned."""
+    user = db.scalar(select(User).where(User.username == credentials.username))
+    if authenticate(user, credentials.password) is None or user is None:
+        raise NotSignedInError("wrong username or password", fix="check them and try again",
+                               where=ErrorLocation(field="username"))
+    sign_in(request.session, user)
+    return SessionOut(username=user.username, role=user.role, csrf_token=request.session["csrf"])
+
+
+@router.delete("/session", status_code=204, responses=ERRORS)
+def close_session(request: Request, user: User = Depends(api_user),
+                  _: None = Depends(_csrf)) -> Response:
+    """Sign out."""
+    sign_out(request.session)
+    return Response(status_code=204)
+
+
+@router.get("/me", responses=ERRORS)
+def me(request: Request, user: User = Depends(api_user)) -> SessionOut:
+    """The signed-in user."""
+    return SessionOut(username=user.username, role=user.role,
+                      csrf_token=request.session.get("csrf", ""))
+
+
+@router.get("/overview", responses=ERRORS)
+def overview(request: Request, user: User = Depends(api_user)) -> CityOut:
+    """The baseline: every series with status and source, and what is not available."""
+    return _city(model.baseline(settings(request).municipality))
+
+
+@router.get("/scenarios", responses=ERRORS)
+def list_scenarios(user: User = Depends(api_user), db: Session = Depends(get_db)
+                   ) -> list[ScenarioOut]:
+    """Scenarios the user may read."""
+    return [_out(user, s) for s in store.visible_scenarios(db, user)]
+
+
+@router.post("/scenarios", status_code=201, responses=ERRORS)
+def create_scenario(draft: model.ScenarioDraft, user: User = Depends(api_user),
+                    db: Session = Depends(get_db), _: None = Depends(_csrf)) -> ScenarioOut:
+    """Store a new scenario (admin, analyst)."""
+    require_writer(user)
+    return _out(user, store.save(db, user, draft))
+
+
+@router.get("/scenarios/{scenario_id}", responses=ERRORS | {404: {"description": "Not found"}})
+def get_scenario(scenario_id: int, user: User = Depends(api_user),
+                 db: Session = Depends(get_db)) -> ScenarioOut:
+    """One scenario."""
+    return _out(user, store.readable(db, user, scenario_id))
+
+
+@router.put("/scenarios/{scenario_id}", responses=ERRORS | {404: {"description": "Not found"}})
+def replace_scenario(scenario_id: int, draft: model.ScenarioDraft,
+                     user: User = Depends(api_user), db: Session = Depends(get_db),
+                     _: None = Depends(_csrf)) -> ScenarioOut:
+    """Replace a scenario's overrides (author or admin)."""
+    scenario = store.editable(db, user, scenario_id)
+    return _out(user, store.save(db, user, draft, scenario))
+
+
+@router.delete("/scenarios/{scenario_id}", status_code=204,
+               responses=ERRORS | {404: {"description": "Not found"}})
+def delete_scenario(scenario_id: int, user: User = Depends(api_user),
+                    db: Session = Depends(get_db), _: None = Depends(_csrf)) -> Response:
+    """Delete a scenario (author or admin)."""
+    scenario = store.editable(db, user, scenario_id)
+    db.delete(scenario)
+    db.commit()
+    return Response(status_code=204)
+
+
+@router.get("/scenarios/{scenario_id}/result",
+            responses=ERRORS | {404: {"description": "Not found"}})
+def scenario_result(scenario_id: int, user: User = Depends(api_user),
+                    db: Session = Depends(get_db)) -> CityOut:
+    """Run the scenario (cached) and return its view of the city."""
+    return _city(model.run_scenario(store.draft_of(store.readable(db, user, scenario_id))))
+
+
+__all__ = ["CSRF_HEADER", "router"]

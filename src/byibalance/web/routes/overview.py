@@ -1,0 +1,22 @@
+"""The overview: the city in balance at a glance."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+
+from byibalance.web import model
+from byibalance.web.db import User
+from byibalance.web.deps import page_user, render, settings
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/", response_class=HTMLResponse)
+def overview(request: Request, user: User = Depends(page_user)) -> Response:
+    """Population now and in ten years, the budget against the rules, what is not available."""
+    view = model.baseline(settings(request).municipality)
+    start = view.start_year
+    later = start + model.HORIZON_YEARS if start is not None else None
+    return render(request, "overview.html", {"view": view, "start": start, "later": later},
+                  user=user)

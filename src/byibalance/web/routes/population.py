@@ -1,0 +1,31 @@
+"""The population page: pyramid, totals with and without housing, components."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from byibalance.errors import ErrorLocation, InputError
+from byibalance.web import model
+from byibalance.web.db import User
+from byibalance.web.deps import page_user, render, settings
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/population", response_class=HTMLResponse)
+def population(
+    request: Request, year: int | None = Query(default=None), user: User = Depends(page_user)
+) -> Response:
+    """The pyramid of ``year`` (default: the first projection year) and the series."""
+    view = model.baseline(settings(request).municipality)
+    years = sorted(view.pyramids)
+    if year is not None and years and year not in view.pyramids:
+        raise InputError(
+            f"year {year} is outside the projection {years[0]}-{years[-1]}",
+            fix=f"choose a year from {years[0]} to {years[-1]}",
+            where=ErrorLocation(field="year", year=year),
+        )
+    chosen = year if year is not None else (years[0] if years else None)
+    return render(request, "population.html",
+                  {"view": view, "years": years, "year": chosen}, user=user)
