@@ -5,4 +5,7 @@ Add one line per family module (``from byibalance.cli import NAME``), sorted.
 
 from __future__ import annotations
 
-from byibalance.cli import web  # noqa: F401
+from byibalance.cli import (
+    population,  # noqa: F401
+    web,  # noqa: F401
+)

@@ -64,7 +64,7 @@ def project_many(
         if first >= end_year:
             raise DataError(
                 f"the projection of {code} would start in {first}, not before the end {end_year}",
-                f"choose an end year after {first}",
+                f"Choose an end year after {first}",
                 ErrorLocation(field="end", year=end_year),
             )
     prepared = build_inputs(codes, base, end_year, overrides, housing, True, graduation)

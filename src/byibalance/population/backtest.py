@@ -100,7 +100,7 @@ def backtest_many(
         raise DataError(
             f"target year {target_year} must be after the base year {base_year} and have "
             f"detailed data (up to {last})",
-            f"choose a target year from {base_year + 1} to {last}",
+            f"Choose a target year from {base_year + 1} to {last}",
             ErrorLocation(field="target_year", year=target_year),
         )
     codes = [data.municipality(c).code for c in municipalities]

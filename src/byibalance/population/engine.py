@@ -82,19 +82,19 @@ class ModelInputs:
             if array.shape != shape:
                 raise PopulationError(
                     f"input '{name}' has shape {array.shape}, expected {shape}",
-                    fix="build the inputs with byibalance.population.inputs",
+                    fix="Build the inputs with byibalance.population.inputs",
                 )
         for name in ("base_population", "death_rates", "asfr", "in_migration"):
             array = getattr(self, name)
             if not np.all(np.isfinite(array)) or np.any(array < 0):
                 raise PopulationError(
                     f"input '{name}' has negative or non-finite values",
-                    fix="check the data the inputs were estimated from",
+                    fix="Check the data the inputs were estimated from",
                 )
         if np.any(self.out_rate < 0) or np.any(self.out_rate > 1):
             raise PopulationError(
                 "input 'out_rate' has values outside [0, 1]",
-                fix="out-migration rates are shares of the population at risk",
+                fix="Out-migration rates are shares of the population at risk",
             )
 
 

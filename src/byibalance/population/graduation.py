@@ -72,7 +72,7 @@ def _check_groups(p5: FloatArray) -> None:
     if p5.shape[-1] != N_GROUP:
         raise PopulationError(
             f"expected {N_GROUP} age groups (0-4 … 95-99, 100+), got {p5.shape[-1]}",
-            fix="pass the 5-year groups in order, 100+ last",
+            fix="Pass the 5-year groups in order, 100+ last",
         )
 
 
@@ -128,5 +128,5 @@ def graduate(p5: FloatArray, shape: FloatArray, method: GraduationMethod) -> Flo
     if method == "sprague":
         return graduate_sprague(p5, shape)
     raise PopulationError(
-        f"unknown graduation method {method!r}", fix="use 'national_shape' or 'sprague'"
+        f"unknown graduation method {method!r}", fix="Use 'national_shape' or 'sprague'"
     )

@@ -160,7 +160,7 @@ def housing_programme(code: str) -> ProgrammeFile | None:
         first = err.errors()[0]
         raise DataError(
             first["msg"],
-            "correct the housing programme file",
+            "Correct the housing programme file",
             ErrorLocation(file=str(path), field=".".join(str(p) for p in first["loc"])),
         ) from None
 
@@ -179,7 +179,7 @@ def apply_housing_overrides(
             if project_id not in by_id:
                 raise ScenarioError(
                     f"no project '{project_id}' in the housing programme",
-                    f"use one of: {', '.join(by_id) or 'none (no programme is known)'}",
+                    f"Use one of: {', '.join(by_id) or 'none (no programme is known)'}",
                     ErrorLocation(field=f"population.housing.{action}"),
                 )
     kept = [p for p in projects if p.id not in set(overrides.drop)]
@@ -196,7 +196,7 @@ def apply_housing_overrides(
         if project.id in by_id:
             raise ScenarioError(
                 f"project id '{project.id}' already exists in the programme",
-                "give the added project a new id, or use move/delay on the existing one",
+                "Give the added project a new id, or use move/delay on the existing one",
                 ErrorLocation(field="population.housing.add"),
             )
         result.append(project)
@@ -225,14 +225,14 @@ def check_years(base_year: int, end_year: int) -> None:
     if not first <= base_year <= last:
         raise DataError(
             f"base year {base_year} is outside the data",
-            f"choose a start year from {first} (two years of history are needed) to {last}, "
+            f"Choose a start year from {first} (two years of history are needed) to {last}, "
             f"or a later start (the run then starts from {last})",
             ErrorLocation(field="start", year=base_year),
         )
     if not base_year < end_year <= LAST_YEAR:
         raise DataError(
             f"end year {end_year} must be after the start and at most {LAST_YEAR}",
-            f"choose an end year from {base_year + 1} to {LAST_YEAR}",
+            f"Choose an end year from {base_year + 1} to {LAST_YEAR}",
             ErrorLocation(field="end", year=end_year),
         )
 
@@ -281,7 +281,7 @@ def build_inputs(
     if not m_idx:
         raise DataError(
             f"no death rates before {base_year}",
-            f"choose a start year from {m_years[0] + 1}",
+            f"Choose a start year from {m_years[0] + 1}",
             ErrorLocation(field="start", year=base_year),
         )
     rates_by_province = estimation.death_rates(
@@ -429,7 +429,7 @@ def observed_age5(code: str, year: int) -> FloatArray:
     if year not in cube.years:
         raise DataError(
             f"no detailed population for {year}",
-            f"choose a year from {cube.years[0]} to {cube.years[-1]}",
+            f"Choose a year from {cube.years[0]} to {cube.years[-1]}",
             ErrorLocation(field="target_year", year=year),
         )
     return cube.values[cube.index(code), cube.years.index(year)]
