@@ -974,14 +974,108 @@ def describe(
     ]
 
 
+RDATA = f"{CPOP}/dodc2_and_folk1b.RData"
+
+
+def verify_against_rdata(raw: Path) -> str:
+    """Check the derived FOLK1B and DODC2 CSVs cell by cell against the original .RData.
+
+    Slow (about two minutes: the pure-Python ``rdata`` reader), so only on ``--verify-rdata``.
+    Returns a one-line summary; raises DataError on the first difference.
+    """
+    import warnings
+
+    import rdata  # a test dependency; only this optional check needs it
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # readr's column-spec classes have no Python constructor
+        dat = rdata.read_rda(str(raw / RDATA))["dat"]
+    sexes = {"Total": "total", "Men": "male", "Women": "female"}
+
+    folk = dat["folk1b"]
+    folk = folk[folk["STATSB"] == "Total"]
+    folk = pd.DataFrame(
+        {
+            "area": folk["OMRÅDE"].astype(str),
+            "sex": folk["KØN"].map(sexes),
+            "age_group": folk["ALDER"].astype(str),
+            "quarter": folk["TID"].astype(str),
+            "population": folk["INDHOLD"],
+        }
+    )
+    derived = read_raw_csv(raw, FOLK1B)
+    _same_cells(folk, derived, ["area", "sex", "age_group", "quarter"], "population", FOLK1B)
+
+    dod = dat["dodc2"]
+    dod = pd.DataFrame(
+        {
+            "area": dod["OMRÅDE"].astype(str),
+            "sex": dod["KØN"].map(sexes),
+            "age_group": dod["ALDER"].astype(str),
+            "year": dod["TID"].astype(str).str[:4].astype("int64"),
+            "week": dod["TID"].astype(str),
+            "deaths": dod["INDHOLD"],
+        }
+    )
+    yearly = dod.groupby(["area", "sex", "age_group", "year"], as_index=False).agg(
+        deaths=("deaths", "sum"), weeks_in_year=("week", "nunique")
+    )
+    derived_d = read_raw_csv(raw, DODC2)
+    _same_cells(yearly, derived_d, ["area", "sex", "age_group", "year"], "deaths", DODC2)
+    _same_cells(yearly, derived_d, ["area", "sex", "age_group", "year"], "weeks_in_year", DODC2)
+    return (
+        f"RData check passed: {len(folk)} FOLK1B cells and {len(yearly)} DODC2 "
+        "ISO-year sums equal the derived CSVs"
+    )
+
+
+def _same_cells(
+    original: pd.DataFrame, derived: pd.DataFrame, keys: list[str], value: str, file: str
+) -> None:
+    """Every key of ``original`` is in ``derived`` with the same value, and vice versa."""
+    merged = original.merge(
+        derived[[*keys, value]],
+        on=keys,
+        how="outer",
+        indicator=True,
+        suffixes=("_rdata", "_csv"),
+        validate="one_to_one",
+    )
+    unmatched = merged[merged["_merge"] != "both"]
+    if len(unmatched):
+        row = unmatched.iloc[0]
+        raise fail(
+            f"{dict(row[keys])} is only in the {row['_merge']} table",
+            "Regenerate the derived CSV from the .RData",
+            file,
+            field=value,
+        )
+    diff = merged[merged[f"{value}_rdata"] != merged[f"{value}_csv"]]
+    if len(diff):
+        row = diff.iloc[0]
+        raise fail(
+            f"{dict(row[keys])}: RData {row[f'{value}_rdata']} != CSV {row[f'{value}_csv']}",
+            "Regenerate the derived CSV from the .RData",
+            file,
+            field=value,
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--raw", type=Path, required=True, help="shared/data/raw folder")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder")
+    parser.add_argument(
+        "--verify-rdata",
+        action="store_true",
+        help="also check the derived FOLK1B/DODC2 CSVs against the original .RData (slow)",
+    )
     args = parser.parse_args(argv)
     try:
         manifest = build(args.raw, args.out)
+        if args.verify_rdata:
+            print(verify_against_rdata(args.raw))
     except ByibalanceError as err:
         print(f"build_data: {err}", file=sys.stderr)
         return err.exit_code

@@ -113,3 +113,12 @@ def test_folk1b_age_groups_that_do_not_sum_to_total_fail(build_data):
 def test_unknown_age_label_is_refused(build_data):
     with pytest.raises(DataError, match=r"unknown age group '100\+'"):
         build_data.age_start_of("100+", "x.csv")
+
+
+def test_rdata_cross_check_names_the_differing_cell(build_data):
+    keys = ["area", "quarter"]
+    original = pd.DataFrame({"area": ["Albertslund"], "quarter": ["2020Q1"], "population": [27731]})
+    derived = original.assign(population=[27730])
+    with pytest.raises(DataError, match=r"'Albertslund'.*RData 27731 != CSV 27730"):
+        build_data._same_cells(original, derived, keys, "population", "x.csv")
+    build_data._same_cells(original, original.copy(), keys, "population", "x.csv")
