@@ -137,7 +137,6 @@ def _alembic_config(engine: Engine):  # type: ignore[no-untyped-def]
     ini = resources.files("byibalance") / "alembic.ini"
     cfg = Config(str(ini))
     cfg.set_main_option("script_location", str(resources.files("byibalance") / "migrations"))
-    cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
     return cfg
 
 

@@ -7,9 +7,8 @@ Pages and the API never compute a domain number; they ask this module for a :cla
 A part of the model that has not landed (or cannot run on the given inputs) is reported in
 ``CityView.missing`` with its reason and shown as *not available* on the page, never as zero.
 
-The scenario schema used by the workbench is :class:`ScenarioDraft`. Until the shared
-``byibalance.scenario.Scenario`` model lands, it is the web app's interim schema of the overrides
-the workbench edits (``extra="forbid"``: an unknown key is an error, not silently ignored).
+Scenarios are the shared :class:`byibalance.scenario.Scenario` (``extra="forbid"``: an unknown
+key is an error, not silently ignored), stored as the YAML text a user can download and upload.
 """
 
 from __future__ import annotations
@@ -22,74 +21,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import ValidationError
 
 from byibalance.errors import ByibalanceError, ErrorLocation, ScenarioError
 from byibalance.provenance import Status
+from byibalance.scenario import Scenario, scenario_from_mapping
 
 HORIZON_YEARS = 10
 
 
 # --------------------------------------------------------------------------------------------
-# The scenario draft: what the workbench form edits and the YAML file holds.
+# Scenarios: the shared schema (byibalance.scenario.Scenario), read and written as YAML.
 # --------------------------------------------------------------------------------------------
-
-
-class HousingOverride(BaseModel):
-    """Net new dwellings of one housing project in one year (negative: dwellings removed)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    project: str = Field(min_length=1, max_length=200)
-    year: int = Field(ge=2000, le=2100)
-    dwellings: int = Field(ge=-100_000, le=100_000)
-
-
-class ScenarioDraft(BaseModel):
-    """A scenario as a set of overrides on the baseline; a field left out keeps the baseline.
-
-    ``income_tax_rate`` is the municipal income tax in percent (e.g. 25.6);
-    ``fertility_factor`` multiplies the baseline age-specific fertility rates;
-    ``unit_costs`` maps a service area to its unit cost in DKK per user per year;
-    ``ambitions_in`` / ``ambitions_out`` pin ambitions into or out of the portfolio.
-    """
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    name: str = Field(min_length=1, max_length=200)
-    description: str = Field(default="", max_length=5000)
-    municipality: str = Field(default="0165", pattern=r"^\d{3,4}$")
-    income_tax_rate: float | None = Field(default=None, ge=15.0, le=35.0)
-    fertility_factor: float | None = Field(default=None, gt=0.0, le=3.0)
-    housing: list[HousingOverride] = Field(default_factory=list, max_length=200)
-    unit_costs: dict[str, float] = Field(default_factory=dict)
-    ambitions_in: list[str] = Field(default_factory=list)
-    ambitions_out: list[str] = Field(default_factory=list)
-
-    @field_validator("unit_costs")
-    @classmethod
-    def _positive_costs(cls, costs: dict[str, float]) -> dict[str, float]:
-        for area, cost in costs.items():
-            if not area.strip():
-                raise ValueError("a service area needs a name")
-            if cost < 0:
-                raise ValueError(f"the unit cost of '{area}' is negative ({cost}); use 0 or more")
-        return costs
-
-    @field_validator("ambitions_out")
-    @classmethod
-    def _not_both(cls, out: list[str], info: Any) -> list[str]:
-        both = set(out) & set(info.data.get("ambitions_in", []))
-        if both:
-            raise ValueError(
-                f"pinned both in and out: {', '.join(sorted(both))}; choose one for each"
-            )
-        return out
-
-    def overrides(self) -> dict[str, Any]:
-        """Only the fields that differ from the baseline, for display and comparison."""
-        data = self.model_dump(exclude={"name", "description", "municipality"})
-        return {k: v for k, v in data.items() if v not in (None, [], {})}
 
 
 @dataclass(frozen=True)
@@ -106,25 +49,28 @@ def validation_errors(err: ValidationError) -> list[FieldError]:
     for item in err.errors():
         path = ".".join(str(p) for p in item["loc"]) or "file"
         message = str(item["msg"]).removeprefix("Value error, ")
+        if item["type"] == "extra_forbidden":
+            message = f"unknown key '{item['loc'][-1]}'"
         out.append(FieldError(path, message))
     return out
 
 
-def parse_draft(data: Mapping[str, Any]) -> ScenarioDraft:
-    """Validate a mapping into a draft; a :class:`ScenarioError` names the first bad field."""
+def scenario_errors(data: Mapping[str, Any]) -> list[FieldError]:
+    """Every problem of a scenario mapping (empty when it validates)."""
     try:
-        return ScenarioDraft.model_validate(dict(data))
+        Scenario.model_validate(dict(data))
     except ValidationError as err:
-        first = validation_errors(err)[0]
-        raise ScenarioError(
-            first.message,
-            fix="correct the field and save again",
-            where=ErrorLocation(field=first.field),
-        ) from err
+        return validation_errors(err)
+    return []
 
 
-def draft_from_yaml(text: str, filename: str = "scenario.yaml") -> ScenarioDraft:
-    """Parse and validate a scenario YAML file (raises ScenarioError with line or field)."""
+def parse_scenario(data: Mapping[str, Any], filename: str | None = None) -> Scenario:
+    """Validate a mapping into the shared :class:`Scenario` (ScenarioError names the field)."""
+    return scenario_from_mapping(dict(data), filename)
+
+
+def scenario_from_yaml(text: str, filename: str = "scenario.yaml") -> Scenario:
+    """Parse and validate a scenario YAML text (ScenarioError with the line or field)."""
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as err:
@@ -134,31 +80,32 @@ def draft_from_yaml(text: str, filename: str = "scenario.yaml") -> ScenarioDraft
             fix="check the indentation and the colons on that line",
             where=ErrorLocation(file=filename, line=(mark.line + 1) if mark else None),
         ) from err
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or not data.get("name"):
         raise ScenarioError(
             "the file does not hold a scenario (a mapping with at least 'name')",
             fix="start from a scenario downloaded from the workbench",
-            where=ErrorLocation(file=filename),
+            where=ErrorLocation(file=filename, field="name"),
         )
-    try:
-        return ScenarioDraft.model_validate(data)
-    except ValidationError as err:
-        first = validation_errors(err)[0]
-        raise ScenarioError(
-            first.message,
-            fix="correct the field in the file and upload it again",
-            where=ErrorLocation(file=filename, field=first.field),
-        ) from err
+    return scenario_from_mapping(data, filename)
 
 
-def draft_to_yaml(draft: ScenarioDraft) -> str:
-    """The YAML text of a draft, with only the overrides that are set."""
-    data: dict[str, Any] = {"name": draft.name}
-    if draft.description:
-        data["description"] = draft.description
-    data["municipality"] = draft.municipality
-    data.update(draft.overrides())
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+def scenario_mapping(scenario: Scenario) -> dict[str, Any]:
+    """The scenario as plain data, only what differs from the defaults (name always kept)."""
+    data: dict[str, Any] = scenario.model_dump(mode="json", exclude_defaults=True)
+    return {"name": scenario.name, **{k: v for k, v in data.items() if k != "name"}}
+
+
+def scenario_to_yaml(scenario: Scenario) -> str:
+    """The YAML text of a scenario, with only its overrides."""
+    return yaml.safe_dump(scenario_mapping(scenario), sort_keys=False, allow_unicode=True)
+
+
+def overrides_of(scenario: Scenario) -> dict[str, Any]:
+    """The overrides only (no name, description, municipality), for display."""
+    data = scenario_mapping(scenario)
+    for key in ("name", "description", "municipality"):
+        data.pop(key, None)
+    return data
 
 
 # --------------------------------------------------------------------------------------------
@@ -239,17 +186,18 @@ def _optional_module(name: str) -> Any | None:
         raise
 
 
-def _population_section(draft: ScenarioDraft | None, municipality: str) -> dict[str, Any]:
+def _population_section(scenario: Scenario | None, municipality: str) -> dict[str, Any]:
     population = _optional_module("byibalance.population")
     project = getattr(population, "project", None) if population else None
     if project is None:
         return {"missing": "the population projection (byibalance.population.project) has not "
                            "landed yet"}
-    scenario = _core_scenario(draft)
     with_housing = project(municipality, scenario=scenario, housing=True)
     without = project(municipality, scenario=scenario, housing=False)
     years = tuple(int(y) for y in with_housing.years)
-    source = "byibalance.population (cohort-component projection)"
+    # A projection rests on estimated rates: every figure is marked as an estimate, with the
+    # projection's own notes (data and methods) as its source.
+    source = "byibalance.population projection; " + "; ".join(with_housing.notes[:3])
     comps = with_housing.components
     step_years = years[:-1]
 
@@ -258,22 +206,22 @@ def _population_section(draft: ScenarioDraft | None, municipality: str) -> dict[
 
     series = {
         "population": Series("population", years, total(with_housing.population), "persons",
-                             Status.DERIVED, source),
+                             Status.ESTIMATE, source),
         "population_without_housing": Series(
             "population_without_housing", tuple(int(y) for y in without.years),
-            total(without.population), "persons", Status.DERIVED, source),
+            total(without.population), "persons", Status.ESTIMATE, source),
         "births": Series("births", step_years, total(comps.births), "persons",
-                         Status.DERIVED, source),
+                         Status.ESTIMATE, source),
         "deaths": Series("deaths", step_years, total(comps.deaths), "persons",
-                         Status.DERIVED, source),
+                         Status.ESTIMATE, source),
         "net_migration": Series(
             "net_migration", step_years,
             tuple(a - b for a, b in zip(total(comps.in_migration), total(comps.out_migration),
                                         strict=True)),
-            "persons", Status.DERIVED, source),
+            "persons", Status.ESTIMATE, source),
         "housing_migration": Series("housing_migration", step_years,
                                     total(comps.housing_migration), "persons",
-                                    Status.DERIVED, source),
+                                    Status.ESTIMATE, source),
     }
     pyramids = {
         int(y): Pyramid(int(y), tuple(range(with_housing.population.shape[2])),
@@ -285,30 +233,14 @@ def _population_section(draft: ScenarioDraft | None, municipality: str) -> dict[
             "notes": tuple(with_housing.notes)}
 
 
-def _core_scenario(draft: ScenarioDraft | None) -> Any:
-    """The core's scenario object for a draft (None for the baseline)."""
-    if draft is None:
-        return None
-    module = _optional_module("byibalance.scenario")
-    model = getattr(module, "Scenario", None) if module else None
-    if model is None:
-        return None
-    try:
-        return model.model_validate(draft.model_dump())
-    except ValidationError as err:
-        first = validation_errors(err)[0]
-        raise ScenarioError(first.message, fix="correct the scenario",
-                            where=ErrorLocation(field=first.field)) from err
-
-
-def compute_city(draft: ScenarioDraft | None, municipality: str) -> CityView:
-    """Run the model for the baseline (``draft`` None) or a scenario, section by section."""
+def compute_city(scenario: Scenario | None, municipality: str) -> CityView:
+    """Run the model for the baseline (``scenario`` None) or a scenario, section by section."""
     missing: dict[str, str] = {}
     series: dict[str, Series] = {}
     pyramids: dict[int, Pyramid] = {}
     notes: tuple[str, ...] = ()
     start: int | None = None
-    pop = _population_section(draft, municipality)
+    pop = _population_section(scenario, municipality)
     if "missing" in pop:
         missing["population"] = pop["missing"]
     else:
@@ -332,7 +264,7 @@ def compute_city(draft: ScenarioDraft | None, municipality: str) -> CityView:
         missing["sustainability"] = "the sustainability module has not landed yet"
     return CityView(
         municipality=municipality,
-        scenario=draft.name if draft else "baseline",
+        scenario=scenario.name if scenario else "baseline",
         start_year=start,
         series=series,
         pyramids=pyramids,
@@ -374,10 +306,11 @@ def baseline(municipality: str) -> CityView:
     return _cache.get((municipality, ""), lambda: compute_city(None, municipality))
 
 
-def run_scenario(draft: ScenarioDraft) -> CityView:
+def run_scenario(scenario: Scenario) -> CityView:
     """The view of a scenario; cached by its YAML so a repeated run is immediate."""
-    key = (draft.municipality.zfill(4), draft_to_yaml(draft))
-    return _cache.get(key, lambda: compute_city(draft, draft.municipality.zfill(4)))
+    code = scenario.municipality.zfill(4)
+    key = (code, scenario_to_yaml(scenario))
+    return _cache.get(key, lambda: compute_city(scenario, code))
 
 
 def clear_cache() -> None:
@@ -430,18 +363,20 @@ __all__ = [
     "CityView",
     "Difference",
     "FieldError",
-    "HousingOverride",
     "Pyramid",
     "RuleRow",
-    "ScenarioDraft",
+    "Scenario",
     "Series",
     "baseline",
     "clear_cache",
     "compare",
     "compute_city",
-    "draft_from_yaml",
-    "draft_to_yaml",
-    "parse_draft",
+    "overrides_of",
+    "parse_scenario",
     "run_scenario",
+    "scenario_errors",
+    "scenario_from_yaml",
+    "scenario_mapping",
+    "scenario_to_yaml",
     "validation_errors",
 ]

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import xlsxwriter
-from pydantic import ValidationError
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -77,21 +76,21 @@ def editable(db: Session, user: User, scenario_id: int) -> Scenario:
     return scenario
 
 
-def draft_of(scenario: Scenario) -> model.ScenarioDraft:
-    """The stored scenario as a validated draft."""
-    return model.draft_from_yaml(scenario.overrides_yaml, filename=f"scenario {scenario.id}")
+def scenario_of(scenario: Scenario) -> model.Scenario:
+    """The stored scenario, validated against the current schema."""
+    return model.scenario_from_yaml(scenario.overrides_yaml, filename=f"scenario {scenario.id}")
 
 
-def save(db: Session, user: User, draft: model.ScenarioDraft,
+def save(db: Session, user: User, draft: model.Scenario,
          scenario: Scenario | None = None) -> Scenario:
-    """Store a validated draft as a new scenario of ``user`` or over ``scenario``."""
+    """Store a validated scenario as a new one of ``user`` or over ``scenario``."""
     if scenario is None:
         require_writer(user)
         scenario = Scenario(author_id=user.id)
         db.add(scenario)
     scenario.name = draft.name
     scenario.description = draft.description
-    scenario.overrides_yaml = model.draft_to_yaml(draft)
+    scenario.overrides_yaml = model.scenario_to_yaml(draft)
     db.commit()
     return scenario
 
@@ -115,8 +114,16 @@ def share(db: Session, user: User, scenario: Scenario, username: str) -> User:
 
 
 # --------------------------------------------------------------------------------------------
-# The workbench form
+# The workbench form: a few overrides edited in place; everything else in the scenario is kept.
 # --------------------------------------------------------------------------------------------
+
+DWELLING_TYPES = ("flat", "terraced", "detached", "youth", "elderly")
+_FIELD_OF_PATH = {
+    "finance.income_tax_rate": "income_tax_rate",
+    "population.fertility.multiplier": "fertility_factor",
+    "name": "name",
+    "description": "description",
+}
 
 
 @dataclass
@@ -127,38 +134,60 @@ class FormState:
     errors: dict[str, str] = field(default_factory=dict)
 
 
-def form_from_draft(draft: model.ScenarioDraft | None) -> FormState:
-    """The form pre-filled from a draft (empty fields keep the baseline)."""
+def _num(value: float) -> str:
+    return f"{value:g}"
+
+
+def form_from_scenario(scenario: model.Scenario | None) -> FormState:
+    """The form pre-filled from a scenario (empty fields keep the baseline)."""
     values: dict[str, str] = {}
-    if draft is not None:
-        values["name"] = draft.name
-        values["description"] = draft.description
-        if draft.income_tax_rate is not None:
-            values["income_tax_rate"] = _num(draft.income_tax_rate)
-        if draft.fertility_factor is not None:
-            values["fertility_factor"] = _num(draft.fertility_factor)
-        for i, h in enumerate(draft.housing):
-            values[f"housing.{i}.project"] = h.project
-            values[f"housing.{i}.year"] = str(h.year)
-            values[f"housing.{i}.dwellings"] = str(h.dwellings)
-        values["unit_costs"] = "\n".join(f"{k} = {_num(v)}" for k, v in draft.unit_costs.items())
-        values["ambitions_in"] = ", ".join(draft.ambitions_in)
-        values["ambitions_out"] = ", ".join(draft.ambitions_out)
+    if scenario is None:
+        return FormState(values=values)
+    values["name"] = scenario.name
+    values["description"] = scenario.description
+    tax = scenario.finance.get("income_tax_rate")
+    if tax is not None:
+        values["income_tax_rate"] = str(tax)
+    if scenario.population.fertility.multiplier != 1.0:
+        values["fertility_factor"] = _num(scenario.population.fertility.multiplier)
+    row = 0
+    for project in scenario.population.housing.add:
+        for done in project.completions:
+            values[f"housing.{row}.project"] = project.name or project.id
+            values[f"housing.{row}.type"] = project.type
+            values[f"housing.{row}.year"] = str(done.year)
+            values[f"housing.{row}.dwellings"] = _num(done.dwellings)
+            row += 1
+    costs = scenario.services.get("unit_costs", {})
+    if isinstance(costs, dict):
+        values["unit_costs"] = "\n".join(f"{k} = {v}" for k, v in costs.items())
+    for key in ("pinned_in", "pinned_out"):
+        pinned = scenario.ambitions.get(key, [])
+        if isinstance(pinned, list):
+            values[f"ambitions_{key.split('_')[1]}"] = ", ".join(str(a) for a in pinned)
     return FormState(values=values)
 
 
 def housing_rows(state: FormState) -> int:
     """How many housing rows the form shows: the filled ones and some empty ones."""
-    filled = {int(k.split(".")[1]) for k in state.values if k.startswith("housing.")}
+    filled = {int(k.split(".")[1]) for k in state.values
+              if k.startswith("housing.") and k.split(".")[1].isdigit()}
     return max(filled, default=-1) + 1 + HOUSING_ROWS
 
 
-def _num(value: float) -> str:
-    return f"{value:g}"
+def project_id(name: str) -> str:
+    """A project id (``[a-z0-9_]+``) from its name: 'Rådhussøen' -> 'raadhussoeen'."""
+    text = name.lower()
+    for a, b in (("æ", "ae"), ("ø", "oe"), ("å", "aa"), ("é", "e"), ("ü", "u"), ("ö", "oe")):
+        text = text.replace(a, b)
+    slug = "".join(c if c.isascii() and c.isalnum() else "_" for c in text).strip("_")
+    while "__" in slug:
+        slug = slug.replace("__", "_")
+    return slug
 
 
 def _number(raw: str, name: str, errors: dict[str, str], integer: bool = False) -> Any:
-    text = raw.strip().replace(",", ".") if not integer else raw.strip()
+    text = raw.strip().replace(",", ".")
     if not text:
         return None
     try:
@@ -168,65 +197,110 @@ def _number(raw: str, name: str, errors: dict[str, str], integer: bool = False) 
         return None
 
 
-def draft_from_form(form: Mapping[str, Any]) -> tuple[model.ScenarioDraft | None, FormState]:
-    """Parse the submitted form; on errors, None and the errors keyed by field."""
+def _housing(values: dict[str, str], errors: dict[str, str]) -> list[dict[str, Any]]:
+    projects: dict[str, dict[str, Any]] = {}
+    rows = sorted({int(k.split(".")[1]) for k in values
+                   if k.startswith("housing.") and k.split(".")[1].isdigit()})
+    for i in rows:
+        name = values.get(f"housing.{i}.project", "").strip()
+        year = _number(values.get(f"housing.{i}.year", ""), f"housing.{i}.year", errors, True)
+        dwellings = _number(values.get(f"housing.{i}.dwellings", ""),
+                            f"housing.{i}.dwellings", errors)
+        kind = values.get(f"housing.{i}.type", "flat") or "flat"
+        if not name and year is None and dwellings is None:
+            continue
+        if not project_id(name):
+            errors[f"housing.{i}.project"] = "give the project a name with letters or digits"
+            continue
+        if year is None:
+            errors.setdefault(f"housing.{i}.year", "give the year the dwellings are completed")
+            continue
+        if dwellings is None or dwellings < 0:
+            errors.setdefault(f"housing.{i}.dwellings", "give the number of dwellings, 0 or more")
+            continue
+        if kind not in DWELLING_TYPES:
+            errors[f"housing.{i}.type"] = f"choose one of {', '.join(DWELLING_TYPES)}"
+            continue
+        entry = projects.setdefault(project_id(name), {
+            "id": project_id(name), "name": name, "type": kind, "completions": [],
+            "_row": i})
+        entry["completions"].append({"year": year, "dwellings": dwellings})
+    return list(projects.values())
+
+
+def scenario_from_form(
+    form: Mapping[str, Any], base: model.Scenario | None, municipality: str
+) -> tuple[model.Scenario | None, FormState]:
+    """Apply the submitted form to ``base`` (or the baseline); on errors, None and the errors.
+
+    Only the fields on the form change; every other override of ``base`` is kept.
+    """
     values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
     errors: dict[str, str] = {}
-    data: dict[str, Any] = {
-        "name": values.get("name", ""),
-        "description": values.get("description", ""),
-    }
-    for key in ("income_tax_rate", "fertility_factor"):
-        number = _number(values.get(key, ""), key, errors)
-        if number is not None:
-            data[key] = number
-    housing = []
-    index = sorted({int(k.split(".")[1]) for k in values
-                    if k.startswith("housing.") and k.split(".")[1].isdigit()})
-    for i in index:
-        project = values.get(f"housing.{i}.project", "").strip()
-        year_raw = values.get(f"housing.{i}.year", "")
-        dw_raw = values.get(f"housing.{i}.dwellings", "")
-        if not (project or year_raw.strip() or dw_raw.strip()):
-            continue
-        year = _number(year_raw, f"housing.{i}.year", errors, integer=True)
-        dwellings = _number(dw_raw, f"housing.{i}.dwellings", errors, integer=True)
-        housing.append({"project": project, "year": year, "dwellings": dwellings})
-    data["housing"] = housing
-    costs: dict[str, Any] = {}
+    data: dict[str, Any] = model.scenario_mapping(base) if base is not None else {
+        "municipality": municipality.lstrip("0") or "0"}
+    data["name"] = values.get("name", "").strip()
+    data["description"] = values.get("description", "").strip()
+    if not data["name"]:
+        errors["name"] = "give the scenario a name"
+    finance = dict(data.get("finance", {}))
+    tax = _number(values.get("income_tax_rate", ""), "income_tax_rate", errors)
+    if tax is not None and not 0 < tax < 100:
+        errors["income_tax_rate"] = f"{_num(tax)} is not a tax rate in percent (0-100)"
+    finance.pop("income_tax_rate", None)
+    if tax is not None:
+        finance["income_tax_rate"] = tax
+    data["finance"] = finance
+    population = dict(data.get("population", {}))
+    fertility = dict(population.get("fertility", {}))
+    factor = _number(values.get("fertility_factor", ""), "fertility_factor", errors)
+    fertility.pop("multiplier", None)
+    if factor is not None:
+        fertility["multiplier"] = factor
+    population["fertility"] = fertility
+    housing = dict(population.get("housing", {}))
+    added = _housing(values, errors)
+    rows = [p.pop("_row") for p in added]
+    housing["add"] = added
+    population["housing"] = housing
+    data["population"] = population
+    services = dict(data.get("services", {}))
+    costs: dict[str, float] = {}
     for n, line in enumerate(values.get("unit_costs", "").splitlines(), start=1):
         if not line.strip():
             continue
         area, sep, cost = line.partition("=")
-        if not sep:
-            errors["unit_costs"] = f"line {n}: write 'service area = DKK per user'"
-            continue
-        number = _number(cost, "unit_costs", errors)
-        if number is not None:
+        number = _number(cost, "unit_costs", errors) if sep else None
+        if not sep or not area.strip():
+            errors["unit_costs"] = f"line {n}: write 'service area = DKK per user per year'"
+        elif number is not None and number < 0:
+            errors["unit_costs"] = f"line {n}: the unit cost of '{area.strip()}' is negative"
+        elif number is not None:
             costs[area.strip()] = number
-    data["unit_costs"] = costs
-    for key in ("ambitions_in", "ambitions_out"):
-        data[key] = [a.strip() for a in values.get(key, "").split(",") if a.strip()]
+    services.pop("unit_costs", None)
+    if costs:
+        services["unit_costs"] = costs
+    data["services"] = services
+    ambitions = dict(data.get("ambitions", {}))
+    for side in ("in", "out"):
+        pinned = [a.strip() for a in values.get(f"ambitions_{side}", "").split(",") if a.strip()]
+        ambitions.pop(f"pinned_{side}", None)
+        if pinned:
+            ambitions[f"pinned_{side}"] = pinned
+    both = set(ambitions.get("pinned_in", [])) & set(ambitions.get("pinned_out", []))
+    if both:
+        errors["ambitions_out"] = f"pinned both in and out: {', '.join(sorted(both))}"
+    data["ambitions"] = ambitions
     state = FormState(values=values, errors=errors)
-    if errors:
-        # Validate the rest too, so that every field shows its error at once.
-        _collect(data, state)
+    for fe in model.scenario_errors(data):
+        key: str | None = _FIELD_OF_PATH.get(fe.field)
+        if key is None and fe.field.startswith("population.housing.add."):
+            index = fe.field.split(".")[3]
+            key = f"housing.{rows[int(index)]}.project" if index.isdigit() else "housing"
+        state.errors.setdefault(key or "form", f"{fe.field}: {fe.message}")
+    if state.errors:
         return None, state
-    draft = _collect(data, state)
-    return draft, state
-
-
-def _collect(data: dict[str, Any], state: FormState) -> model.ScenarioDraft | None:
-    try:
-        return model.ScenarioDraft.model_validate(data)
-    except ValidationError as err:
-        for fe in model.validation_errors(err):
-            key = fe.field
-            parts = key.split(".")
-            if parts[0] in ("unit_costs", "ambitions_in", "ambitions_out"):
-                key = parts[0]
-            state.errors.setdefault(key, fe.message)
-        return None
+    return model.parse_scenario(data), state
 
 
 # --------------------------------------------------------------------------------------------
@@ -234,7 +308,7 @@ def _collect(data: dict[str, Any], state: FormState) -> model.ScenarioDraft | No
 # --------------------------------------------------------------------------------------------
 
 
-def excel_workbook(draft: model.ScenarioDraft, view: model.CityView) -> bytes:
+def excel_workbook(draft: model.Scenario, view: model.CityView) -> bytes:
     """The scenario and its results as an Excel workbook (XlsxWriter, in memory).
 
     Sheets: ``Scenario`` (the overrides), ``Results`` (every series by year, with status and
@@ -248,7 +322,7 @@ def excel_workbook(draft: model.ScenarioDraft, view: model.CityView) -> bytes:
     sheet.write_row(0, 0, ["field", "value"], bold)
     rows: list[tuple[str, str]] = [("name", draft.name), ("description", draft.description),
                                    ("municipality", draft.municipality)]
-    rows += [(k, str(v)) for k, v in draft.overrides().items()]
+    rows += [(k, str(v)) for k, v in model.overrides_of(draft).items()]
     for r, (k, v) in enumerate(rows, start=1):
         sheet.write_string(r, 0, k)
         sheet.write_string(r, 1, v)

@@ -81,7 +81,7 @@ class ScenarioOut(BaseModel):
     author: str
     editable: bool
     updated_at: dt.datetime
-    scenario: model.ScenarioDraft
+    scenario: model.Scenario
 
 
 def _csrf(request: Request, x_csrf_token: str | None = Header(default=None)) -> None:
@@ -102,7 +102,7 @@ def _out(user: User, scenario: Scenario) -> ScenarioOut:
     return ScenarioOut(
         id=scenario.id, name=scenario.name, description=scenario.description,
         author=scenario.author.username, editable=store.can_edit(user, scenario),
-        updated_at=scenario.updated_at, scenario=store.draft_of(scenario),
+        updated_at=scenario.updated_at, scenario=store.scenario_of(scenario),
     )
 
 
@@ -153,7 +153,7 @@ def list_scenarios(user: User = Depends(api_user), db: Session = Depends(get_db)
 
 
 @router.post("/scenarios", status_code=201, responses=ERRORS)
-def create_scenario(draft: model.ScenarioDraft, user: User = Depends(api_user),
+def create_scenario(draft: model.Scenario, user: User = Depends(api_user),
                     db: Session = Depends(get_db), _: None = Depends(_csrf)) -> ScenarioOut:
     """Store a new scenario (admin, analyst)."""
     require_writer(user)
@@ -168,7 +168,7 @@ def get_scenario(scenario_id: int, user: User = Depends(api_user),
 
 
 @router.put("/scenarios/{scenario_id}", responses=ERRORS | {404: {"description": "Not found"}})
-def replace_scenario(scenario_id: int, draft: model.ScenarioDraft,
+def replace_scenario(scenario_id: int, draft: model.Scenario,
                      user: User = Depends(api_user), db: Session = Depends(get_db),
                      _: None = Depends(_csrf)) -> ScenarioOut:
     """Replace a scenario's overrides (author or admin)."""
@@ -192,7 +192,7 @@ def delete_scenario(scenario_id: int, user: User = Depends(api_user),
 def scenario_result(scenario_id: int, user: User = Depends(api_user),
                     db: Session = Depends(get_db)) -> CityOut:
     """Run the scenario (cached) and return its view of the city."""
-    return _city(model.run_scenario(store.draft_of(store.readable(db, user, scenario_id))))
+    return _city(model.run_scenario(store.scenario_of(store.readable(db, user, scenario_id))))
 
 
 __all__ = ["CSRF_HEADER", "router"]

@@ -26,7 +26,7 @@ def _view_of(request: Request, db: Session, user: User, ref: str) -> tuple[str, 
         raise InputError(f"'{ref}' is not a scenario", fix="choose 'baseline' or a scenario id",
                          where=ErrorLocation(field="a/b"))
     scenario = store.readable(db, user, int(ref))
-    return scenario.name, model.run_scenario(store.draft_of(scenario))
+    return scenario.name, model.run_scenario(store.scenario_of(scenario))
 
 
 @router.get("/scenarios", response_class=HTMLResponse)
@@ -45,8 +45,8 @@ def new_scenario(request: Request, user: User = Depends(page_user)) -> Response:
     require_writer(user)
     state = store.FormState()
     return render(request, "scenarios/form.html",
-                  {"state": state, "rows": store.housing_rows(state), "scenario": None},
-                  user=user)
+                  {"state": state, "rows": store.housing_rows(state), "scenario": None,
+                   "types": store.DWELLING_TYPES}, user=user)
 
 
 @router.post("/scenarios", response_class=HTMLResponse)
@@ -55,12 +55,11 @@ async def create_scenario(request: Request, user: User = Depends(page_user),
     """Save a new scenario from the form, or show the form again with the errors."""
     require_writer(user)
     form = await checked_form(request)
-    draft, state = store.draft_from_form(form)
+    draft, state = store.scenario_from_form(form, None, settings(request).municipality)
     if draft is None:
         return render(request, "scenarios/form.html",
-                      {"state": state, "rows": store.housing_rows(state), "scenario": None},
-                      user=user, status_code=422)
-    draft = draft.model_copy(update={"municipality": settings(request).municipality})
+                      {"state": state, "rows": store.housing_rows(state), "scenario": None,
+                       "types": store.DWELLING_TYPES}, user=user, status_code=422)
     scenario = store.save(db, user, draft)
     return RedirectResponse(f"/scenarios/{scenario.id}", status_code=303)
 
@@ -86,7 +85,7 @@ async def upload_scenario(request: Request, user: User = Depends(page_user),
         except UnicodeDecodeError as err:
             raise InputError("the file is not UTF-8 text", fix="save it as UTF-8 YAML",
                              where=ErrorLocation(file=upload.filename)) from err
-        draft = model.draft_from_yaml(text, filename=upload.filename)
+        draft = model.scenario_from_yaml(text, filename=upload.filename)
     except ByibalanceError as err:
         items = store.visible_scenarios(db, user)
         return render(request, "scenarios/list.html",
@@ -119,11 +118,12 @@ def show_scenario(request: Request, scenario_id: int, user: User = Depends(page_
                   db: Session = Depends(get_db)) -> Response:
     """The scenario's overrides and its results (run on demand, cached)."""
     scenario = store.readable(db, user, scenario_id)
-    draft = store.draft_of(scenario)
+    draft = store.scenario_of(scenario)
     view = model.run_scenario(draft)
     base = model.baseline(draft.municipality.zfill(4))
     return render(request, "scenarios/show.html", {
         "scenario": scenario, "draft": draft, "view": view, "base": base,
+        "overrides": model.overrides_of(draft),
         "can_edit": store.can_edit(user, scenario),
     }, user=user)
 
@@ -133,10 +133,10 @@ def edit_scenario(request: Request, scenario_id: int, user: User = Depends(page_
                   db: Session = Depends(get_db)) -> Response:
     """The form pre-filled with the scenario's overrides."""
     scenario = store.editable(db, user, scenario_id)
-    state = store.form_from_draft(store.draft_of(scenario))
+    state = store.form_from_scenario(store.scenario_of(scenario))
     return render(request, "scenarios/form.html",
-                  {"state": state, "rows": store.housing_rows(state), "scenario": scenario},
-                  user=user)
+                  {"state": state, "rows": store.housing_rows(state), "scenario": scenario,
+                   "types": store.DWELLING_TYPES}, user=user)
 
 
 @router.post("/scenarios/{scenario_id}", response_class=HTMLResponse)
@@ -145,13 +145,13 @@ async def update_scenario(request: Request, scenario_id: int, user: User = Depen
     """Save the edited overrides, or show the errors beside the fields."""
     scenario = store.editable(db, user, scenario_id)
     form = await checked_form(request)
-    draft, state = store.draft_from_form(form)
+    old = store.scenario_of(scenario)
+    draft, state = store.scenario_from_form(form, old, old.municipality)
     if draft is None:
         return render(request, "scenarios/form.html",
-                      {"state": state, "rows": store.housing_rows(state), "scenario": scenario},
-                      user=user, status_code=422)
-    old = store.draft_of(scenario)
-    store.save(db, user, draft.model_copy(update={"municipality": old.municipality}), scenario)
+                      {"state": state, "rows": store.housing_rows(state), "scenario": scenario,
+                       "types": store.DWELLING_TYPES}, user=user, status_code=422)
+    store.save(db, user, draft, scenario)
     return RedirectResponse(f"/scenarios/{scenario.id}", status_code=303)
 
 
@@ -181,7 +181,7 @@ def download_yaml(scenario_id: int, user: User = Depends(page_user),
                   db: Session = Depends(get_db)) -> Response:
     """The scenario as a YAML file."""
     scenario = store.readable(db, user, scenario_id)
-    text = model.draft_to_yaml(store.draft_of(scenario))
+    text = model.scenario_to_yaml(store.scenario_of(scenario))
     return Response(text, media_type="application/yaml", headers={
         "Content-Disposition": f'attachment; filename="scenario-{scenario.id}.yaml"'})
 
@@ -191,7 +191,7 @@ def download_excel(scenario_id: int, user: User = Depends(page_user),
                    db: Session = Depends(get_db)) -> Response:
     """The scenario and its results as an Excel workbook."""
     scenario = store.readable(db, user, scenario_id)
-    draft = store.draft_of(scenario)
+    draft = store.scenario_of(scenario)
     data = store.excel_workbook(draft, model.run_scenario(draft))
     return Response(
         data,

@@ -1,0 +1,213 @@
+"""Build the Danish and English catalogues from messages.pot and the Danish texts below.
+
+Run from this folder after changing texts in the templates:
+    pybabel extract -F babel.cfg -k _ -o messages.pot ..  &&  python danish.py
+It writes da/LC_MESSAGES/messages.po and .mo (Danish) and en/... (English, the identity).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+
+HERE = Path(__file__).parent
+
+# Words the code passes through _() at run time (roles, override and series keys).
+DYNAMIC = ["admin", "analyst", "viewer", "income_tax_rate", "fertility_factor", "housing",
+           "unit_costs", "ambitions_in", "ambitions_out", "population",
+           "population_without_housing", "births", "deaths", "net_migration",
+           "housing_migration", "budget_balance", "liquidity", "flat", "terraced", "detached",
+           "youth", "elderly", "finance", "services", "ambitions"]
+
+DA = {
+    "Not available for these years.": "Ikke til rådighed for disse år.",
+    "From {a} in {first} to {b} in {last} ({change} %).":
+        "Fra {a} i {first} til {b} i {last} ({change} %).",
+    "Not available": "Ikke til rådighed",
+    "estimate": "skøn",
+    "Ambitions": "Ambitioner",
+    "The chosen portfolio": "Den valgte portefølje",
+    "City in balance": "By i balance",
+    "Skip to content": "Spring til indholdet",
+    "a city in balance": "en by i balance",
+    "Main menu": "Hovedmenu",
+    "Overview": "Overblik",
+    "Population": "Befolkning",
+    "Economy": "Økonomi",
+    "Scenarios": "Scenarier",
+    "Users": "Brugere",
+    "Sign out": "Log ud",
+    "Figures marked": "Tal markeret med",
+    "estimate or assumption, not a published figure":
+        "skøn eller antagelse, ikke et offentliggjort tal",
+    "are estimates or assumptions; hover over a value or see the footnotes for its source.":
+        "er skøn eller antagelser; hold musen over et tal eller se fodnoterne for kilden.",
+    "Budget": "Budget",
+    "Rule checks": "Regelkontrol",
+    "Rule": "Regel",
+    "Year": "År",
+    "Result": "Resultat",
+    "Reason": "Begrundelse",
+    "met": "overholdt",
+    "broken": "brudt",
+    "Something is wrong": "Noget er galt",
+    "Back to the overview": "Tilbage til overblikket",
+    "Sign in": "Log ind",
+    "Wrong username or password.": "Forkert brugernavn eller adgangskode.",
+    "Username": "Brugernavn",
+    "Password": "Adgangskode",
+    "The city in balance at a glance: the baseline of municipality":
+        "Byen i balance på et øjeblik: basisfremskrivningen for kommune",
+    "Population on 1 January": "Befolkning 1. januar",
+    "persons": "personer",
+    "with the housing programme": "med boligprogrammet",
+    "without": "uden",
+    "Line chart of the population by year": "Kurve over befolkningen år for år",
+    "Budget balance and liquidity": "Budgetbalance og likviditet",
+    "Budget balance": "Budgetbalance",
+    "balance": "balance",
+    "Line chart of the budget balance by year": "Kurve over budgetbalancen år for år",
+    "Ambitions that fit": "Ambitioner der er råd til",
+    "Sustainability": "Bæredygtighed",
+    "Notes": "Noter",
+    "Show": "Vis",
+    "Pyramid": "Befolkningspyramide",
+    "men": "mænd",
+    "women": "kvinder",
+    "Persons by age": "Personer efter alder",
+    "Population pyramid": "Befolkningspyramide",
+    "Totals with and without the housing programme": "I alt med og uden boligprogrammet",
+    "Line chart of totals": "Kurve over befolkningen i alt",
+    "Components of change": "Bevægelser",
+    "births": "fødte",
+    "deaths": "døde",
+    "net migration": "nettoflytning",
+    "housing": "boliger",
+    "Bar chart of the components of change": "Søjlediagram over bevægelserne",
+    "Accounts and roles": "Konti og roller",
+    "Name": "Navn",
+    "Role": "Rolle",
+    "Role of": "Rolle for",
+    "Change": "Skift",
+    "Add a user": "Opret en bruger",
+    "Password (at least 10 characters)": "Adgangskode (mindst 10 tegn)",
+    "Add": "Opret",
+    "Compare scenarios": "Sammenlign scenarier",
+    "Scenario": "Scenarie",
+    "baseline": "basis",
+    "Compare": "Sammenlign",
+    "Cells where B differs from A are highlighted; the value shown is B, the difference "
+    "B − A below it.":
+        "Celler hvor B afviger fra A er fremhævet; tallet er B, forskellen B − A står under.",
+    "Comparison table": "Sammenligningstabel",
+    "B against A, by year": "B mod A, år for år",
+    "Series": "Serie",
+    "Nothing to compare yet: the model sections above are not available.":
+        "Intet at sammenligne endnu: modeldelene ovenfor er ikke til rådighed.",
+    "Edit scenario": "Rediger scenarie",
+    "New scenario": "Nyt scenarie",
+    "A scenario changes only what you fill in; every empty field keeps the baseline.":
+        "Et scenarie ændrer kun det, du udfylder; tomme felter beholder basis.",
+    "The scenario was not saved. Correct the fields marked below.":
+        "Scenariet blev ikke gemt. Ret de markerede felter nedenfor.",
+    "Description": "Beskrivelse",
+    "Municipal income tax (percent)": "Kommunal indkomstskat (procent)",
+    "e.g. 25.6; empty keeps the baseline": "f.eks. 25,6; tomt beholder basis",
+    "Unit costs (one per line: service area = DKK per user per year)":
+        "Enhedsomkostninger (én pr. linje: serviceområde = kr. pr. bruger pr. år)",
+    "Fertility factor": "Fertilitetsfaktor",
+    "multiplies the baseline fertility; 1 keeps it": "ganges på basis-fertiliteten; 1 beholder den",
+    "Housing projects (net new dwellings per year)": "Boligprojekter (nye boliger netto pr. år)",
+    "Project": "Projekt",
+    "Dwellings": "Boliger",
+    "Pinned in (comma-separated)": "Låst ind (adskilt med komma)",
+    "Pinned out (comma-separated)": "Låst ude (adskilt med komma)",
+    "Save and run": "Gem og beregn",
+    "Cancel": "Annuller",
+    "New scenario from the baseline": "Nyt scenarie ud fra basis",
+    "Your scenarios and those shared with you": "Dine scenarier og dem, der er delt med dig",
+    "Author": "Forfatter",
+    "Changed": "Ændret",
+    "read-only": "kun læse",
+    "with the baseline": "med basis",
+    "No scenarios yet.": "Ingen scenarier endnu.",
+    "Upload a YAML scenario": "Upload et YAML-scenarie",
+    "The file was not stored:": "Filen blev ikke gemt:",
+    "Scenario file (.yaml)": "Scenariefil (.yaml)",
+    "Upload": "Upload",
+    "Edit": "Rediger",
+    "Compare with the baseline": "Sammenlign med basis",
+    "Download YAML": "Hent YAML",
+    "Download Excel": "Hent Excel",
+    "Overrides": "Ændringer",
+    "None: this scenario is the baseline.": "Ingen: scenariet er lig med basis.",
+    "Results": "Resultater",
+    "Line chart of the scenario's population against the baseline":
+        "Kurve over scenariets befolkning mod basis",
+    "Line chart of the scenario's budget balance against the baseline":
+        "Kurve over scenariets budgetbalance mod basis",
+    "Share read-only": "Del (kun læse)",
+    "Share": "Del",
+    "Shared with": "Delt med",
+    "Delete this scenario": "Slet scenariet",
+    "admin": "administrator",
+    "Type": "Type",
+    "flat": "lejlighed",
+    "terraced": "rækkehus",
+    "detached": "parcelhus",
+    "youth": "ungdomsbolig",
+    "elderly": "ældrebolig",
+    "finance": "økonomi",
+    "services": "service",
+    "ambitions": "ambitioner",
+    "analyst": "analytiker",
+    "viewer": "læser",
+    "income_tax_rate": "kommunal indkomstskat (%)",
+    "fertility_factor": "fertilitetsfaktor",
+    "unit_costs": "enhedsomkostninger",
+    "ambitions_in": "ambitioner låst ind",
+    "ambitions_out": "ambitioner låst ude",
+    "population": "befolkning",
+    "population_without_housing": "befolkning uden boligprogram",
+    "net_migration": "nettoflytning",
+    "housing_migration": "tilflytning til nye boliger",
+    "budget_balance": "budgetbalance",
+    "liquidity": "likviditet",
+}
+
+EN = {"income_tax_rate": "municipal income tax (%)", "fertility_factor": "fertility factor",
+      "unit_costs": "unit costs", "ambitions_in": "ambitions pinned in",
+      "ambitions_out": "ambitions pinned out", "population_without_housing":
+      "population without the housing programme", "net_migration": "net migration",
+      "housing_migration": "moving into new dwellings", "budget_balance": "budget balance"}
+
+
+def build(lang: str, texts: dict[str, str], identity: bool) -> list[str]:
+    """Write the catalogue of ``lang``; returns the message ids without a translation."""
+    with open(HERE / "messages.pot", "rb") as f:
+        template = read_po(f)
+    catalog = Catalog(locale=lang, project="byibalance", fuzzy=False)
+    ids = [str(m.id) for m in template if m.id] + DYNAMIC
+    untranslated = []
+    for msgid in dict.fromkeys(ids):
+        text = texts.get(msgid) or (msgid if identity else "")
+        if not text:
+            untranslated.append(msgid)
+        catalog.add(msgid, text)
+    folder = HERE / lang / "LC_MESSAGES"
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / "messages.po", "wb") as f:
+        write_po(f, catalog, width=100)
+    with open(folder / "messages.mo", "wb") as f:
+        write_mo(f, catalog)
+    return untranslated
+
+
+if __name__ == "__main__":
+    missing = build("da", DA, identity=False)
+    build("en", EN, identity=True)
+    if missing:
+        raise SystemExit(f"no Danish text for: {missing}")
