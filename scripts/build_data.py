@@ -944,10 +944,12 @@ def describe(
                     "address": "see source_address per row",
                 },
                 "period": "1 January 2008-2024 (2022 missing), 1 October 2020",
-                "status": "published (2008-2020) / secondary (2021, 2023, 2024)",
+                "status": "secondary",
                 "licence": DST_LICENCE + "; secondary rows: facts, source cited",
                 "notes": [
-                    "Rows with status published are checked against FOLK1B.",
+                    "The file-level status is the weakest of its rows; the status column says "
+                    "per row: published (FOLK1B, 2008-2020, checked against FOLK1B) or "
+                    "secondary (2021, 2023, 2024).",
                     "2021, 2023, 2024 are DST figures quoted by secondary sites: verify.",
                 ],
             },

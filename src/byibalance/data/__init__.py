@@ -71,7 +71,14 @@ def _read(file: str, dtype: dict[str, Any], **kwargs: Any) -> pd.DataFrame:
             "Reinstall byibalance or run: python scripts/build_data.py --raw <shared>/data/raw",
             ErrorLocation(file=str(path)),
         )
-    frame = pd.read_csv(path, dtype=dtype, keep_default_na=False, na_values=[""], **kwargs)
+    try:
+        frame = pd.read_csv(path, dtype=dtype, keep_default_na=False, na_values=[""], **kwargs)
+    except (ValueError, OSError) as err:  # a blank in an integer column, a corrupt gzip stream
+        raise DataError(
+            f"embedded data file cannot be read ({err})",
+            "Rebuild the data with scripts/build_data.py or reinstall byibalance",
+            ErrorLocation(file=file),
+        ) from err
     expected = list(dtype)
     if list(frame.columns) != expected:
         raise DataError(
@@ -102,7 +109,15 @@ def municipalities() -> pd.DataFrame:
         "municipalities.csv",
         {"code": str, "name": str, "name_en": str, "region": str, "province": str, "k29": str},
     )
-    frame["k29"] = frame["k29"].map({"true": True, "false": False}).astype(bool)
+    flags = frame["k29"].map({"true": True, "false": False})
+    if flags.isna().any():
+        line = int(flags.isna().to_numpy().argmax()) + 2
+        raise DataError(
+            f"k29 is {frame['k29'].iloc[line - 2]!r}, not true or false",
+            "Rebuild the data with scripts/build_data.py",
+            ErrorLocation(file="municipalities.csv", line=line, field="k29"),
+        )
+    frame["k29"] = flags.astype(bool)
     return frame
 
 
