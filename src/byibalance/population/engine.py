@@ -270,7 +270,16 @@ def year_inputs(inputs: ModelInputs, survival: FloatArray, birth: FloatArray, k:
 
 def yearly_survival(inputs: ModelInputs) -> tuple[FloatArray, FloatArray]:
     """Survival ratios ``[T, M, 2, 101]`` and at birth ``[T, M, 2]`` with mortality improvement
-    ``m_k = m (1 - r)^(k + 1)`` for step ``k`` (the base period's rates precede the base year)."""
+    ``m_k = m (1 - r)^(k + 1)`` for step ``k`` (the base period's rates precede the base year).
+
+    Without improvement the life table is computed once and shared by every year."""
+    if not np.any(inputs.mortality_improvement):
+        survival, birth = survival_ratios(inputs.death_rates, inputs.a0)
+        t = inputs.n_years
+        return (
+            np.broadcast_to(survival, (t, *survival.shape)),
+            np.broadcast_to(birth, (t, *birth.shape)),
+        )
     steps = np.arange(1, inputs.n_years + 1, dtype=np.float64)
     factor = (1.0 - inputs.mortality_improvement[None, :]) ** steps[:, None]
     rates = inputs.death_rates[None] * factor[:, :, None, None]

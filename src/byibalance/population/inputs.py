@@ -303,15 +303,17 @@ def build_inputs(
         estimation.child_woman_ratio(p5[:, cwr_years]),
         estimation.child_woman_ratio(national_p5[cwr_years]),
     )
-    if overrides.fertility.tfr is not None:
-        tfr = np.full(len(codes), overrides.fertility.tfr)
-    tfr = tfr * overrides.fertility.multiplier
-    asfr = estimation.scaled_asfr(reference, tfr)
+    estimated_asfr = estimation.scaled_asfr(reference, tfr)
 
     srb = float(_value("sex_ratio_at_birth", base_year))
     a0 = float(_value("infant_years_lived", base_year))
     survival, birth = survival_ratios(death_rates, a0)
-    net, at_risk = estimation.residual_net_migration(single, survival, birth, asfr, srb)
+    # the residual is measured against the estimated fertility, before any scenario lever
+    net, at_risk = estimation.residual_net_migration(single, survival, birth, estimated_asfr, srb)
+    if overrides.fertility.tfr is not None:
+        tfr = np.full(len(codes), overrides.fertility.tfr)
+    tfr = tfr * overrides.fertility.multiplier
+    asfr = estimation.scaled_asfr(reference, tfr)
     in_migration, out_rate = estimation.split_net_migration(net, at_risk)
     in_profile = _normalised(in_migration, base_population)
     in_migration = in_migration * overrides.migration.in_scale
