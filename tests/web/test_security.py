@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from tests.web.conftest import PASSWORD, csrf_of, new_client, signed_in
 
 from byibalance.web.app import SESSION_COOKIE
 from byibalance.web.db import Scenario
-from tests.web.conftest import PASSWORD, csrf_of, new_client, signed_in
 
 FORM = {"name": "Skat op", "income_tax_rate": "26.1"}
 
@@ -128,7 +128,8 @@ def test_api_enforces_the_same_roles_and_csrf(app) -> None:  # type: ignore[no-u
     token = session.json()["csrf_token"]
     no_token = analyst.post("/api/scenarios", json={"name": "a"})
     assert no_token.status_code == 403
-    created = analyst.post("/api/scenarios", json={"name": "a", "finance": {"income_tax_rate": 25.9}},
+    created = analyst.post("/api/scenarios",
+                           json={"name": "a", "finance": {"income_tax_rate": 25.9}},
                            headers={"X-CSRF-Token": token})
     assert created.status_code == 201, created.text
     sid = created.json()["id"]
@@ -152,7 +153,7 @@ def test_api_wrong_password_is_401(client) -> None:  # type: ignore[no-untyped-d
 
 
 def test_only_an_admin_manages_users(app) -> None:  # type: ignore[no-untyped-def]
-    analyst, token = signed_in(app, "analyst")
+    analyst, _token = signed_in(app, "analyst")
     assert analyst.get("/users").status_code == 403
     admin, atoken = signed_in(app, "admin")
     page = admin.get("/users")

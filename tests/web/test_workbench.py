@@ -7,9 +7,9 @@ import io
 import openpyxl
 import yaml
 from sqlalchemy import select
+from tests.web.conftest import signed_in
 
 from byibalance.web.db import Scenario
-from tests.web.conftest import signed_in
 
 
 def test_pages_render_for_a_viewer_with_the_projection(app) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,84 @@
+"""Browser tests: sign in, every page, a tax-rate scenario, compare, Excel; axe on every page."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import ARTIFACTS, PASSWORD, shot
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+PAGES = ["/", "/population", "/economy", "/ambitions", "/scenarios", "/scenarios/new"]
+
+
+def sign_in(page, username: str = "analyst") -> None:  # type: ignore[no-untyped-def]
+    page.goto("/")
+    page.get_by_label("Brugernavn").fill(username)
+    page.get_by_label("Adgangskode").fill(PASSWORD)
+    page.get_by_role("button", name="Log ind").click()
+    page.wait_for_url("**/")
+
+
+def serious_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
+    from axe_playwright_python.sync_playwright import Axe
+
+    result = Axe().run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]})
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result.response["violations"] if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_every_page_opens_draws_its_charts_and_passes_axe(page) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/login")
+    assert serious_violations(page) == []
+    sign_in(page)
+    for url in PAGES:
+        page.goto(url)
+        assert page.locator("h1").count() == 1
+        if page.locator(".chart").count():
+            page.wait_for_selector(".chart .main-svg")  # Plotly drew, from our own server
+        shot(page, "page" + url.replace("/", "_"))
+        assert serious_violations(page) == [], url
+
+
+def test_tax_rate_scenario_compare_and_excel(page) -> None:  # type: ignore[no-untyped-def]
+    sign_in(page)
+    page.goto("/scenarios/new")
+    page.get_by_label("Navn").fill("Skat 26,1")
+    page.get_by_label("Kommunal indkomstskat (procent)").fill("26,1")
+    page.get_by_label("Fertilitetsfaktor").fill("1,1")
+    page.get_by_role("button", name="Gem og beregn").click()
+    page.wait_for_selector("h1:has-text('Skat 26,1')")
+    assert "26.1" in page.locator(".overrides").inner_text()
+    assert serious_violations(page) == []
+    shot(page, "scenario")
+    page.get_by_role("link", name="Sammenlign med basis").click()
+    page.wait_for_selector("table.compare")
+    assert page.locator("td.differs").count() > 0
+    assert serious_violations(page) == []
+    shot(page, "compare")
+    page.go_back()
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Hent Excel").click()
+    path = ARTIFACTS / "scenario.xlsx"
+    ARTIFACTS.mkdir(exist_ok=True)
+    info.value.save_as(path)
+    assert path.read_bytes()[:2] == b"PK"
+
+
+def test_form_error_is_shown_beside_the_field(page) -> None:  # type: ignore[no-untyped-def]
+    sign_in(page)
+    page.goto("/scenarios/new")
+    page.get_by_label("Navn").fill("Forkert")
+    page.get_by_label("Kommunal indkomstskat (procent)").fill("abc")
+    page.get_by_role("button", name="Gem og beregn").click()
+    assert "is not a number" in page.locator("#err-income_tax_rate").inner_text()
+    assert serious_violations(page) == []
+    shot(page, "form-error")
+
+
+def test_viewer_sees_no_new_scenario_button(page) -> None:  # type: ignore[no-untyped-def]
+    sign_in(page, "viewer")
+    page.goto("/scenarios")
+    assert page.get_by_role("link", name="Nyt scenarie ud fra basis").count() == 0
