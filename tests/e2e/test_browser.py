@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from tests.e2e.conftest import ARTIFACTS, PASSWORD, shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
