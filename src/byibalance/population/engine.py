@@ -118,6 +118,7 @@ class YearInputs:
     """The inputs of one projection step ``k`` (``base_year + k`` to ``base_year + k + 1``)."""
 
     survival: FloatArray  # [M, 2, 101]: S[a] (a <= 98), S_open at 99 and 100
+    ageing_ratio: FloatArray  # [M, 2, 101]: the survival ratio by age at the end (0 at age 0)
     survival_at_birth: FloatArray  # [M, 2]
     asfr: FloatArray  # [M, 101]
     srb: float
@@ -152,10 +153,7 @@ def aged(population: FloatArray) -> FloatArray:
 def survive(state: StepState, year: YearInputs) -> StepState:
     """Survivors ``S[a] P[a]`` at age ``a + 1``; ``S_open (P[99] + P[100])`` at 100+."""
     moved = aged(state.start)
-    ratio = np.empty_like(year.survival)
-    ratio[..., 0] = 0.0
-    ratio[..., 1:] = year.survival[..., :OPEN_AGE]
-    survivors = moved * ratio
+    survivors = moved * year.ageing_ratio
     return replace(state, end=survivors, deaths=moved - survivors)
 
 
@@ -186,27 +184,29 @@ def give_birth(state: StepState, year: YearInputs) -> StepState:
     out0 = year.out_rate[..., 0] * survivors
     in0 = year.in_migration[..., 0]
     housing0 = np.maximum(year.housing[..., 0], -(survivors - out0 + in0))
-    births = state.births.copy()
-    births[..., 0] = born
-    deaths = state.deaths.copy()
-    deaths[..., 0] = born - survivors
-    out = state.out_migration.copy()
-    out[..., 0] = out0
-    incoming = state.in_migration.copy()
-    incoming[..., 0] = in0
-    housing = state.housing_migration.copy()
-    housing[..., 0] = housing0
-    end = state.end.copy()
-    end[..., 0] = survivors - out0 + in0 + housing0
     return replace(
         state,
-        end=end,
-        births=births,
-        deaths=deaths,
-        out_migration=out,
-        in_migration=incoming,
-        housing_migration=housing,
+        end=_with_age0(state.end, survivors - out0 + in0 + housing0),
+        births=_with_age0(state.births, born),
+        deaths=_with_age0(state.deaths, born - survivors),
+        out_migration=_with_age0(state.out_migration, out0),
+        in_migration=_with_age0(state.in_migration, in0),
+        housing_migration=_with_age0(state.housing_migration, housing0),
     )
+
+
+def _with_age0(array: FloatArray, age0: FloatArray) -> FloatArray:
+    """A new array: ``age0`` at age 0, ``array`` at ages 1..100."""
+    return np.concatenate((age0[..., None], array[..., 1:]), axis=-1)
+
+
+def ageing_ratio(survival: FloatArray) -> FloatArray:
+    """The survival ratio by age at the end of the year: ``S[a-1]`` at ``a`` (``S_open`` at
+    100), 0 at age 0 (newborns survive with ``S_b`` in :func:`give_birth`)."""
+    ratio = np.empty_like(survival)
+    ratio[..., 0] = 0.0
+    ratio[..., 1:] = survival[..., :OPEN_AGE]
+    return ratio
 
 
 def _spread(change: FloatArray, profile: FloatArray, population: FloatArray) -> FloatArray:
@@ -253,10 +253,13 @@ def calibrate(state: StepState, year: YearInputs) -> StepState:
 STEPS = (survive, migrate, add_housing, give_birth, calibrate)
 
 
-def year_inputs(inputs: ModelInputs, survival: FloatArray, birth: FloatArray, k: int) -> YearInputs:
+def year_inputs(
+    inputs: ModelInputs, survival: FloatArray, ratio: FloatArray, birth: FloatArray, k: int
+) -> YearInputs:
     """The inputs of step ``k`` from the run's inputs and precomputed survival."""
     return YearInputs(
         survival=survival[k],
+        ageing_ratio=ratio[k],
         survival_at_birth=birth[k],
         asfr=inputs.asfr,
         srb=inputs.srb,
@@ -290,9 +293,17 @@ def run(inputs: ModelInputs) -> RunResult:
     """Project every municipality ``T`` years: ``P[t+1] = steps(P[t])``, with its components."""
     inputs.validate()
     survival, birth = yearly_survival(inputs)
+    ratio = (
+        np.broadcast_to(ageing_ratio(survival[0]), survival.shape)
+        if not np.any(inputs.mortality_improvement)
+        else ageing_ratio(survival)
+    )
     m, t = len(inputs.codes), inputs.n_years
-    population = np.empty((m, t + 1, N_SEX, N_AGE))
-    population[:, 0] = inputs.base_population
+    # time-major while running (each year is one contiguous block), [M, T, ...] views at the end
+    # one block for all outputs: fewer page faults than seven separate allocations
+    block = np.empty((7 * t + 1, m, N_SEX, N_AGE))
+    population = block[: t + 1]
+    population[0] = inputs.base_population
     names = (
         "births",
         "deaths",
@@ -301,16 +312,21 @@ def run(inputs: ModelInputs) -> RunResult:
         "housing_migration",
         "calibration",
     )
-    components = {name: np.zeros((m, t, N_SEX, N_AGE)) for name in names}
+    components = {
+        name: block[t + 1 + j * t : t + 1 + (j + 1) * t] for j, name in enumerate(names)
+    }
     zeros = np.zeros((m, N_SEX, N_AGE))
     current = inputs.base_population
     for k in range(t):
-        year = year_inputs(inputs, survival, birth, k)
+        year = year_inputs(inputs, survival, ratio, birth, k)
         state = StepState(current, current, zeros, zeros, zeros, zeros, zeros, zeros)
         for step in STEPS:
             state = step(state, year)
         current = state.end
-        population[:, k + 1] = current
+        population[k + 1] = current
         for name in names:
-            components[name][:, k] = getattr(state, name)
-    return RunResult(population=population, **components)
+            components[name][k] = getattr(state, name)
+    return RunResult(
+        population=np.moveaxis(population, 0, 1),
+        **{name: np.moveaxis(array, 0, 1) for name, array in components.items()},
+    )

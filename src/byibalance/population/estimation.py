@@ -15,6 +15,7 @@ from byibalance.population.engine import (
     FEMALE,
     StepState,
     YearInputs,
+    ageing_ratio,
     give_birth,
     survive,
 )
@@ -77,6 +78,7 @@ def closed_step(
     zeros = np.zeros((m, N_SEX, N_AGE))
     year = YearInputs(
         survival=survival,
+        ageing_ratio=ageing_ratio(survival),
         survival_at_birth=birth,
         asfr=asfr,
         srb=srb,

@@ -10,10 +10,18 @@ import math
 
 import numpy as np
 
-from byibalance.population.engine import ModelInputs
-from byibalance.population.result import N_AGE, N_SEX, FloatArray
+from byibalance.population.engine import ModelInputs, RunResult
+from byibalance.population.result import N_AGE, N_SEX
 
 OPEN = N_AGE - 1
+COMPONENTS = (
+    "births",
+    "deaths",
+    "in_migration",
+    "out_migration",
+    "housing_migration",
+    "calibration",
+)
 
 
 def _survival(m: list[float], a0: float) -> tuple[list[float], float]:
@@ -32,10 +40,11 @@ def _survival(m: list[float], a0: float) -> tuple[list[float], float]:
     return s, big_l[0]
 
 
-def run_reference(inputs: ModelInputs) -> FloatArray:
-    """Populations ``[M, T+1, 2, 101]`` computed with plain loops."""
+def run_reference(inputs: ModelInputs) -> RunResult:
+    """Populations ``[M, T+1, 2, 101]`` and components ``[M, T, 2, 101]`` with plain loops."""
     n_muni, n_years = len(inputs.codes), inputs.n_years
     out = np.zeros((n_muni, n_years + 1, N_SEX, N_AGE))
+    comp = {name: np.zeros((n_muni, n_years, N_SEX, N_AGE)) for name in COMPONENTS}
     boys = inputs.srb / (1 + inputs.srb)
     for i in range(n_muni):
         pop = [[float(inputs.base_population[i, s, a]) for a in range(N_AGE)] for s in range(2)]
@@ -52,28 +61,43 @@ def run_reference(inputs: ModelInputs) -> FloatArray:
                     for s in range(2)
                 ]
             new = [[0.0] * N_AGE for _ in range(2)]
+            year = {name: [[0.0] * N_AGE for _ in range(2)] for name in COMPONENTS}
             s_b = [tables[factor][0][1], tables[factor][1][1]]
             for s in range(2):
                 surv = tables[factor][s][0]
                 for a in range(1, N_AGE):
                     if a < OPEN:
-                        survivors = pop[s][a - 1] * surv[a - 1]
+                        before = pop[s][a - 1]
+                        survivors = before * surv[a - 1]
                     else:
-                        survivors = (pop[s][OPEN - 1] + pop[s][OPEN]) * surv[OPEN - 1]
-                    value = survivors - inputs.out_rate[i, s, a] * survivors
-                    value += inputs.in_migration[i, s, a]
-                    value += max(inputs.housing[i, k, s, a], -value)
-                    new[s][a] = value
+                        before = pop[s][OPEN - 1] + pop[s][OPEN]
+                        survivors = before * surv[OPEN - 1]
+                    leaving = inputs.out_rate[i, s, a] * survivors
+                    arriving = inputs.in_migration[i, s, a]
+                    value = survivors - leaving + arriving
+                    housing = max(inputs.housing[i, k, s, a], -value)
+                    new[s][a] = value + housing
+                    year["deaths"][s][a] = before - survivors
+                    year["out_migration"][s][a] = leaving
+                    year["in_migration"][s][a] = arriving
+                    year["housing_migration"][s][a] = housing
             births = 0.0
             for a in range(N_AGE):
                 births += inputs.asfr[i, a] * 0.5 * (pop[1][a] + new[1][a])
             for s in range(2):
                 born = births * (boys if s == 0 else 1 - boys)
                 survivors = born * s_b[s]
-                value = survivors - inputs.out_rate[i, s, 0] * survivors
-                value += inputs.in_migration[i, s, 0]
-                value += max(inputs.housing[i, k, s, 0], -value)
-                new[s][0] = value
+                leaving = inputs.out_rate[i, s, 0] * survivors
+                arriving = inputs.in_migration[i, s, 0]
+                value = survivors - leaving + arriving
+                housing = max(inputs.housing[i, k, s, 0], -value)
+                new[s][0] = value + housing
+                year["births"][s][0] = born
+                year["deaths"][s][0] = born - survivors
+                year["out_migration"][s][0] = leaving
+                year["in_migration"][s][0] = arriving
+                year["housing_migration"][s][0] = housing
+            before_calibration = [list(new[0]), list(new[1])]
             target = inputs.calibration_targets[i, k]
             profile = inputs.calibration_profile[i]
             if not math.isnan(target[1]) and not math.isnan(target[2]):
@@ -84,9 +108,14 @@ def run_reference(inputs: ModelInputs) -> FloatArray:
                 flat_prof = [float(x) for x in profile[0]] + [float(x) for x in profile[1]]
                 _calibrate(flat_pop, flat_prof, float(target[0]))
                 new = [flat_pop[:N_AGE], flat_pop[N_AGE:]]
+            for s in range(2):
+                for a in range(N_AGE):
+                    year["calibration"][s][a] = new[s][a] - before_calibration[s][a]
             pop = new
             out[i, k + 1] = pop
-    return out
+            for name in COMPONENTS:
+                comp[name][i, k] = year[name]
+    return RunResult(population=out, **comp)
 
 
 def _calibrate(pop: list[float], profile: list[float], target: float) -> None:
