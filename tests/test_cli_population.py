@@ -57,16 +57,35 @@ def test_backtest_json_keys(capsys):
         assert {"total_error_pct", "age_group_mape_pct"} <= set(result["baselines"][name])
 
 
-def test_all_municipalities_and_xlsx(capsys, tmp_path):
-    target = tmp_path / "all.xlsx"
-    code, _, _ = run_cli(
-        ["project", "--municipality", "all", "--end", "2026", "--format", "xlsx",
-         "--output", str(target)],
-        capsys,
-    )  # fmt: skip
+def test_all_municipalities_csv(capsys):
+    code, out, _ = run_cli(
+        ["project", "--municipality", "all", "--end", "2026", "--format", "csv"], capsys
+    )
     assert code == 0
-    frame = pd.read_excel(target, sheet_name="population", dtype={"municipality": str})
+    frame = pd.read_csv(io.StringIO(out), dtype={"municipality": str})
     assert frame["municipality"].nunique() == 98
+    assert frame["population"].min() >= 0
+
+
+def test_xlsx_has_population_components_and_sources(capsys, tmp_path):
+    target = tmp_path / "albertslund.xlsx"
+    code, _, _ = run_cli(
+        ["project", "--end", "2030", "--format", "xlsx", "--output", str(target)], capsys
+    )
+    assert code == 0
+    sheets = pd.read_excel(target, sheet_name=None, dtype={"municipality": str})
+    assert set(sheets) == {"population", "components", "sources"}
+    population = sheets["population"]
+    assert len(population) == 7 * 2  # 2024-2030, men and women
+    ages = population[[c for c in population.columns if str(c).isdigit()]]
+    assert ages[population["year"] == 2024].to_numpy().sum() == pytest.approx(27_677, abs=0.01)
+    assert any("assumption" in n for n in sheets["sources"]["note"])
+
+
+def test_xlsx_needs_an_output_file(capsys):
+    code, _, err = run_cli(["project", "--format", "xlsx"], capsys)
+    assert code == 2
+    assert "Add --output FILE.xlsx" in err
 
 
 @pytest.mark.parametrize(

@@ -15,17 +15,8 @@ from byibalance import data
 from byibalance.cli.app import app
 from byibalance.errors import ErrorLocation, InputError
 from byibalance.population import Projection, backtest_many, project_many
-from byibalance.population.result import SEXES
+from byibalance.population.graduation import GraduationMethod
 from byibalance.scenario import Scenario, load_scenario
-
-COMPONENT_COLUMNS = (
-    "births",
-    "deaths",
-    "in_migration",
-    "out_migration",
-    "housing_migration",
-    "calibration",
-)
 
 
 class ProjectFormat(StrEnum):
@@ -35,6 +26,15 @@ class ProjectFormat(StrEnum):
     xlsx = "xlsx"
 
 
+class Graduation(StrEnum):
+    national_shape = "national_shape"
+    sprague = "sprague"
+
+
+def _method(value: Graduation) -> GraduationMethod:
+    return "sprague" if value is Graduation.sprague else "national_shape"
+
+
 class BacktestFormat(StrEnum):
     table = "table"
     json = "json"
@@ -42,36 +42,13 @@ class BacktestFormat(StrEnum):
 
 def population_frame(projections: dict[str, Projection]) -> pd.DataFrame:
     """``municipality,year,sex,age,population`` for every projection (sex ``m``/``f``)."""
-    frames = []
-    for code, p in projections.items():
-        n_age = p.population.shape[2]
-        index = pd.MultiIndex.from_product(
-            [p.years, list(SEXES), range(n_age)], names=["year", "sex", "age"]
-        )
-        frame = pd.DataFrame({"population": p.population.reshape(-1)}, index=index).reset_index()
-        frame.insert(0, "municipality", code)
-        frames.append(frame)
-    return pd.concat(frames, ignore_index=True)
+    return pd.concat([p.to_frame() for p in projections.values()], ignore_index=True)
 
 
 def components_frame(projections: dict[str, Projection]) -> pd.DataFrame:
     """One row per municipality and year: the components of change from that year to the next,
     with ``population_start`` and ``population_end`` (they add up exactly)."""
-    rows = []
-    for code, p in projections.items():
-        totals = p.totals()
-        for i in range(len(p.years) - 1):
-            row: dict[str, object] = {"municipality": code, "year": int(p.years[i])}
-            for name in COMPONENT_COLUMNS:
-                row[name] = float(getattr(p.components, name)[i].sum())
-            row["population_start"] = float(totals[i])
-            row["population_end"] = float(totals[i + 1])
-            rows.append(row)
-    columns = [
-        "municipality", "year", "births", "deaths", "in_migration", "out_migration",
-        "housing_migration", "population_start", "population_end", "calibration",
-    ]  # fmt: skip
-    return pd.DataFrame(rows, columns=columns)
+    return pd.concat([p.components_frame() for p in projections.values()], ignore_index=True)
 
 
 def _municipalities(value: str) -> list[str]:
@@ -97,13 +74,18 @@ def project(
     components: bool = typer.Option(False, "--components", help="Components of change."),
     format: ProjectFormat = typer.Option(ProjectFormat.table, "--format"),
     output: Path | None = typer.Option(None, help="Write to this file instead of the screen."),
+    graduation: Graduation = typer.Option(
+        Graduation.national_shape, help="5-year groups to single ages: national shape or Sprague."
+    ),
 ) -> None:
     """Project the population by year, sex and age, with or without the housing programme."""
     chosen: Scenario | None = load_scenario(scenario) if scenario else None
     if chosen is not None and municipality == "165":
         municipality = chosen.municipality
     codes = _municipalities(municipality)
-    projections = project_many(codes, chosen, start, end, housing=not no_housing)
+    projections = project_many(
+        codes, chosen, start, end, housing=not no_housing, graduation=_method(graduation)
+    )
     if format is ProjectFormat.table:
         _print_tables(projections)
         return
@@ -124,7 +106,10 @@ def project(
                 ErrorLocation(field="--output"),
             )
         with pd.ExcelWriter(output, engine="xlsxwriter") as writer:
-            population_frame(projections).to_excel(writer, sheet_name="population", index=False)
+            wide = population_frame(projections).pivot_table(
+                index=["municipality", "year", "sex"], columns="age", values="population"
+            )  # one row per municipality, year and sex; one column per age (100 = 100+)
+            wide.reset_index().to_excel(writer, sheet_name="population", index=False)
             components_frame(projections).to_excel(writer, sheet_name="components", index=False)
             notes = [(c, n) for c, p in projections.items() for n in p.notes]
             pd.DataFrame(notes, columns=["municipality", "note"]).to_excel(

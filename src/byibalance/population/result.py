@@ -9,14 +9,27 @@ Arrays are float64 persons. Axis order is always ``[year, sex, age]``: sex 0 = m
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 N_SEX = 2
 N_AGE = 101
 SEXES = ("m", "f")
 AGES = np.arange(N_AGE)
+
+COMPONENTS = (
+    "births",
+    "deaths",
+    "in_migration",
+    "out_migration",
+    "housing_migration",
+    "calibration",
+)
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -69,3 +82,38 @@ class Projection:
     def age_group(self, lo: int, hi: int) -> FloatArray:
         """Persons aged ``lo``..``hi`` (inclusive) per year, both sexes."""
         return self.population[:, :, lo : hi + 1].sum(axis=(1, 2))
+
+    def to_frame(self) -> pd.DataFrame:
+        """``municipality,year,sex,age,population`` (sex ``m``/``f``, age 100 = 100+)."""
+        import pandas as pd
+
+        index = pd.MultiIndex.from_product(
+            [self.years, list(SEXES), range(N_AGE)], names=["year", "sex", "age"]
+        )
+        frame = pd.DataFrame({"population": self.population.reshape(-1)}, index=index)
+        frame = frame.reset_index()
+        frame.insert(0, "municipality", self.municipality)
+        return frame
+
+    def components_frame(self) -> pd.DataFrame:
+        """One row per year ``t`` with the components of change from ``t`` to ``t + 1``.
+
+        Columns ``municipality,year,births,deaths,in_migration,out_migration,
+        housing_migration,population_start,population_end,calibration``, where
+        ``population_end = population_start + births - deaths + in_migration - out_migration
+        + housing_migration + calibration``.
+        """
+        import pandas as pd
+
+        totals = self.totals()
+        columns: dict[str, object] = {
+            "municipality": self.municipality,
+            "year": self.years[:-1],
+        }
+        sums = {name: getattr(self.components, name).sum(axis=(1, 2)) for name in COMPONENTS}
+        for name in COMPONENTS[:-1]:
+            columns[name] = sums[name]
+        columns["population_start"] = totals[:-1]
+        columns["population_end"] = totals[1:]
+        columns["calibration"] = sums["calibration"]
+        return pd.DataFrame(columns)
