@@ -146,3 +146,25 @@ def test_valid_upload_round_trips_a_downloaded_file(app) -> None:  # type: ignor
     assert up.status_code == 303
     new = up.headers["location"].rsplit("/", 1)[1]
     assert c.get(f"/scenarios/{new}/download.yaml").content == text
+
+
+def test_population_page_shows_the_housing_programme_and_the_backtest(app) -> None:  # type: ignore[no-untyped-def]
+    c, _ = signed_in(app, "viewer")
+    html = c.get("/population").text
+    assert 'id="chart-housing"' in html and "Boligprogrammet" in html
+    assert "Tilbagetest 2015–2020" in html
+    assert "27.731" in html  # the observed 2020 population the back-test is scored against
+    assert "uændret befolkning" in html  # the naive forecasts beside the model
+    assert c.get("/population?year=2030").status_code == 200
+
+
+def test_a_scenario_dropping_a_project_changes_its_housing_timeline(app) -> None:  # type: ignore[no-untyped-def]
+    from byibalance.web import model
+
+    base = model.baseline("0165")
+    dropped = base.housing[0].project
+    scenario = model.parse_scenario(
+        {"name": "uden", "population": {"housing": {"drop": [dropped]}}})
+    view = model.run_scenario(scenario)
+    assert dropped not in {r.project for r in view.housing}
+    assert {r.project for r in view.housing} < {r.project for r in base.housing}

@@ -10,7 +10,7 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from byibalance.web.model import Pyramid, Series
+from byibalance.web.model import HousingRow, Pyramid, Series
 
 COLOURS = ("#1f4e79", "#a1400b", "#2e6b30", "#6b2e6b")
 
@@ -88,6 +88,24 @@ def pyramid_figure(pyramid: Pyramid, men: str, women: str, title: str) -> str:
     ]
     layout = _layout(title, "") | {"barmode": "overlay", "bargap": 0.05, "height": 480,
                                    "yaxis": {"title": {"text": "age"}}}
+    return json.dumps({"data": traces, "layout": layout})
+
+
+def housing_figure(rows: Sequence[HousingRow], title: str, y_title: str) -> str:
+    """The housing programme as a timeline: dwellings per year, stacked by project."""
+    names = list(dict.fromkeys(r.name for r in rows))
+    years = sorted({r.year for r in rows})
+    traces = []
+    for i, name in enumerate(names):
+        mine = [r for r in rows if r.name == name]
+        by_year = {y: sum(r.dwellings for r in mine if r.year == y) for y in years}
+        status = mine[0].dwellings_status.value + " / " + mine[0].schedule_status.value
+        traces.append({
+            "type": "bar", "name": name, "x": years, "y": [by_year[y] for y in years],
+            "marker": {"color": COLOURS[i % len(COLOURS)]},
+            "hovertemplate": f"{name}: %{{y:,.0f}} (%{{x}})<br>{status}<extra></extra>",
+        })
+    layout = _layout(title, y_title) | {"barmode": "relative", "height": 360}
     return json.dumps({"data": traces, "layout": layout})
 
 

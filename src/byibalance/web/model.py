@@ -153,6 +153,41 @@ class RuleRow:
 
 
 @dataclass(frozen=True)
+class HousingRow:
+    """Dwellings of one housing project completed in one year, with their status and source."""
+
+    project: str
+    name: str
+    type: str
+    year: int
+    dwellings: float
+    dwellings_status: Status
+    schedule_status: Status
+    source: str
+
+
+@dataclass(frozen=True)
+class BacktestRow:
+    """One forecast of the back-test (the model or a naive one) and its errors in percent."""
+
+    label: str
+    total_projected: float
+    total_error_pct: float
+    age_group_mape_pct: float
+    oldest_ape_pct: float
+
+
+@dataclass(frozen=True)
+class BacktestView:
+    """A forecast made from ``base_year`` compared with what happened in ``target_year``."""
+
+    base_year: int
+    target_year: int
+    total_actual: float
+    rows: tuple[BacktestRow, ...]
+
+
+@dataclass(frozen=True)
 class CityView:
     """Everything the pages show for one municipality under one scenario.
 
@@ -168,6 +203,8 @@ class CityView:
     series: dict[str, Series] = field(default_factory=dict)
     pyramids: dict[int, Pyramid] = field(default_factory=dict)
     rules: tuple[RuleRow, ...] = ()
+    housing: tuple[HousingRow, ...] = ()
+    backtest: BacktestView | None = None
     notes: tuple[str, ...] = ()
     missing: dict[str, str] = field(default_factory=dict)
 
@@ -233,6 +270,49 @@ def _population_section(scenario: Scenario | None, municipality: str) -> dict[st
             "notes": tuple(with_housing.notes)}
 
 
+def _housing_rows(scenario: Scenario | None, municipality: str) -> tuple[HousingRow, ...]:
+    """The housing programme (after the scenario's changes) as one row per project and year."""
+    inputs = _optional_module("byibalance.population.inputs")
+    if inputs is None:
+        return ()
+    programme = inputs.housing_programme(municipality)
+    projects = programme.projects if programme is not None else ()
+    if scenario is not None:
+        projects = inputs.apply_housing_overrides(projects, scenario.population.housing)
+    rows = []
+    for project in projects:
+        for done in project.completions:
+            rows.append(HousingRow(project.id, project.name or project.id, project.type,
+                                   done.year, float(done.dwellings),
+                                   Status(project.dwellings_status),
+                                   Status(project.schedule_status), project.source))
+        for gone in project.removals:
+            rows.append(HousingRow(project.id, project.name or project.id, project.type,
+                                   gone.year, -float(gone.dwellings),
+                                   Status(project.dwellings_status),
+                                   Status(project.schedule_status), project.source))
+    return tuple(sorted(rows, key=lambda r: (r.year, r.project)))
+
+
+BACKTEST_YEARS = (2015, 2020)
+
+
+def _backtest(municipality: str) -> BacktestView | None:
+    """The population model forecast from 2015 against what happened in 2020."""
+    population = _optional_module("byibalance.population")
+    run = getattr(population, "backtest", None) if population else None
+    if run is None:
+        return None
+    result = run(municipality, *BACKTEST_YEARS)
+    rows = [("model", result.model), *result.baselines.items()]
+    return BacktestView(
+        base_year=result.base_year, target_year=result.target_year,
+        total_actual=float(result.total_actual),
+        rows=tuple(BacktestRow(label, s.total_projected, s.total_error_pct,
+                               s.age_group_mape_pct, s.oldest_ape_pct) for label, s in rows),
+    )
+
+
 def compute_city(scenario: Scenario | None, municipality: str) -> CityView:
     """Run the model for the baseline (``scenario`` None) or a scenario, section by section."""
     missing: dict[str, str] = {}
@@ -262,12 +342,20 @@ def compute_city(scenario: Scenario | None, municipality: str) -> CityView:
         missing["ambitions"] = "the ambitions optimiser is not integrated in the web app yet"
     if _optional_module("byibalance.sustainability") is None:
         missing["sustainability"] = "the sustainability module has not landed yet"
+    housing: tuple[HousingRow, ...] = ()
+    backtest = None
+    if "population" not in missing:
+        housing = _housing_rows(scenario, municipality)
+        if scenario is None:
+            backtest = _backtest(municipality)
     return CityView(
         municipality=municipality,
         scenario=scenario.name if scenario else "baseline",
         start_year=start,
         series=series,
         pyramids=pyramids,
+        housing=housing,
+        backtest=backtest,
         notes=notes,
         missing=missing,
     )

@@ -20,7 +20,8 @@ DYNAMIC = ["admin", "analyst", "viewer", "income_tax_rate", "fertility_factor", 
            "unit_costs", "ambitions_in", "ambitions_out", "population",
            "population_without_housing", "births", "deaths", "net_migration",
            "housing_migration", "budget_balance", "liquidity", "flat", "terraced", "detached",
-           "youth", "elderly", "finance", "services", "ambitions"]
+           "youth", "elderly", "finance", "services", "ambitions", "published", "secondary",
+           "derived", "assumption", "missing", "model", "no_change", "ageing"]
 
 DA = {
     "Not available for these years.": "Ikke til rådighed for disse år.",
@@ -154,6 +155,36 @@ DA = {
     "Shared with": "Delt med",
     "Delete this scenario": "Slet scenariet",
     "admin": "administrator",
+    "The housing programme": "Boligprogrammet",
+    "Dwellings completed per year": "Boliger færdige pr. år",
+    "dwellings": "boliger",
+    "Bar chart of the housing programme by year and project":
+        "Søjlediagram over boligprogrammet efter år og projekt",
+    "The programme adds {n} dwellings net from {first} to {last}.":
+        "Programmet tilføjer {n} boliger netto fra {first} til {last}.",
+    "Projects, status and sources": "Projekter, status og kilder",
+    "Housing programme": "Boligprogram",
+    "Status": "Status",
+    "Source": "Kilde",
+    "Back-test": "Tilbagetest",
+    "Projected from {base} with the data known then, the model missed the {target} population "
+    "of {actual} by {err} %.":
+        "Fremskrevet fra {base} med de data, man havde dengang, ramte modellen befolkningen i "
+        "{target} på {actual} med en fejl på {err} %.",
+    "Errors against the observed population (FOLK1B)": "Fejl mod den faktiske befolkning (FOLK1B)",
+    "Forecast": "Prognose",
+    "Projected": "Fremskrevet",
+    "Total error %": "Fejl i alt %",
+    "Age-group error % (mean)": "Fejl pr. aldersgruppe % (gennemsnit)",
+    "95+ error %": "Fejl 95+ %",
+    "published": "offentliggjort",
+    "secondary": "sekundær kilde",
+    "derived": "afledt",
+    "assumption": "antagelse",
+    "missing": "mangler",
+    "model": "modellen",
+    "no_change": "uændret befolkning",
+    "ageing": "kun aldring",
     "Type": "Type",
     "flat": "lejlighed",
     "terraced": "rækkehus",
