@@ -6,6 +6,7 @@ import pytest
 from byibalance import data
 from byibalance.errors import DataError, ScenarioError, UnknownMunicipalityError
 from byibalance.population import backtest, backtest_many, project, project_many
+from byibalance.population.backtest import summarise
 from byibalance.population.engine import aged
 from byibalance.population.estimation import death_rates
 from byibalance.population.inputs import mortality_cube
@@ -91,6 +92,12 @@ def test_backtest_all_municipalities_model_beats_naive_for_most():
         for r in results.values()
     )
     assert beats >= 80  # measured 94 of 98 (docs/model.md)
+    summary = summarise(results)
+    assert summary.municipalities == 98
+    assert summary.beats["both"] == beats
+    q = summary.quantiles["model"]
+    assert q[0] <= q[1] <= q[2] <= q[3] <= q[4]
+    assert q[2] < summary.quantiles["no_change"][2]
 
 
 def test_scenario_levers_change_the_result_in_the_right_direction():

@@ -15,6 +15,7 @@ from byibalance import data
 from byibalance.cli.app import app
 from byibalance.errors import ErrorLocation, InputError
 from byibalance.population import Projection, backtest_many, project_many
+from byibalance.population.backtest import BacktestSummary, summarise
 from byibalance.population.graduation import GraduationMethod
 from byibalance.scenario import Scenario, load_scenario
 
@@ -158,8 +159,14 @@ def backtest(
     """Project from a past year with the data known then and compare with what happened."""
     results = backtest_many(_municipalities(municipality), base_year, target_year)
     if format is BacktestFormat.json:
-        payload = [r.as_dict() for r in results.values()]
-        typer.echo(json.dumps(payload[0] if len(payload) == 1 else payload, ensure_ascii=False))
+        if len(results) == 1:
+            payload: object = next(iter(results.values())).as_dict()
+        else:
+            payload = {
+                "summary": summarise(results).as_dict(),
+                "municipalities": [r.as_dict() for r in results.values()],
+            }
+        typer.echo(json.dumps(payload, ensure_ascii=False))
         return
     table = Table(title=f"Back-test {base_year} -> {target_year}: error against FOLK1B")
     for column in ("municipality", "actual", "forecast", "total error %", "age-group MAPE %",
@@ -176,3 +183,23 @@ def backtest(
                 f"{s.oldest_ape_pct:.1f}",
             )
     Console().print(table)
+    if len(results) > 1:
+        _print_summary(summarise(results))
+
+
+def _print_summary(summary: BacktestSummary) -> None:
+    table = Table(title=f"Over {summary.municipalities} municipalities")
+    for column in ("error %", "min", "q1", "median", "q3", "max", "mean"):
+        table.add_column(column, justify="right")
+    for name, values in summary.quantiles.items():
+        table.add_row(name.replace("_", " "), *(f"{v:.2f}" for v in values))
+    console = Console()
+    console.print(table)
+    console.print(
+        f"The model's age-group error is lower than no change in {summary.beats['no_change']}, "
+        f"than ageing in {summary.beats['ageing']} and than both in {summary.beats['both']} of "
+        f"{summary.municipalities}; its total error is lower than no change in "
+        f"{summary.beats_on_total['no_change']} and than ageing in "
+        f"{summary.beats_on_total['ageing']}.",
+        highlight=False,
+    )

@@ -136,3 +136,66 @@ def backtest(municipality: str | int, base_year: int, target_year: int) -> Backt
     """Back-test one municipality (see :func:`backtest_many`)."""
     code = data.municipality(municipality).code
     return backtest_many([code], base_year, target_year)[code]
+
+
+@dataclass(frozen=True)
+class BacktestSummary:
+    """The back-test over many municipalities: error quantiles and how often the model wins.
+
+    ``quantiles[name]`` holds min, quartile 1, median, quartile 3, max and mean of the age-group
+    MAPE (``model``, ``no_change``, ``ageing``) and of the model's absolute total error
+    (``model_abs_total_error``); ``beats[name]`` counts municipalities where the model's
+    age-group MAPE is lower than that naive forecast's (``both``: lower than both).
+    """
+
+    municipalities: int
+    quantiles: dict[str, tuple[float, float, float, float, float, float]]
+    beats: dict[str, int]
+    beats_on_total: dict[str, int]
+
+    def as_dict(self) -> dict[str, object]:
+        """The JSON form."""
+        labels = ("min", "q1", "median", "q3", "max", "mean")
+        return {
+            "municipalities": self.municipalities,
+            "quantiles": {
+                k: dict(zip(labels, (round(x, 3) for x in v), strict=True))
+                for k, v in self.quantiles.items()
+            },
+            "model_beats_on_age_groups": self.beats,
+            "model_beats_on_total": self.beats_on_total,
+        }
+
+
+def summarise(results: dict[str, BacktestResult]) -> BacktestSummary:
+    """Quantiles of the errors and the number of municipalities where the model wins."""
+
+    def stats(values: FloatArray) -> tuple[float, float, float, float, float, float]:
+        q = np.percentile(values, [0, 25, 50, 75, 100])
+        return (*(float(x) for x in q), float(values.mean()))  # type: ignore[return-value]
+
+    rows = list(results.values())
+    model = np.array([r.model.age_group_mape_pct for r in rows])
+    naive = {
+        name: np.array([r.baselines[name].age_group_mape_pct for r in rows])
+        for name in ("no_change", "ageing")
+    }
+    total = np.array([abs(r.model.total_error_pct) for r in rows])
+    naive_total = {
+        name: np.array([abs(r.baselines[name].total_error_pct) for r in rows])
+        for name in ("no_change", "ageing")
+    }
+    return BacktestSummary(
+        municipalities=len(rows),
+        quantiles={
+            "model": stats(model),
+            **{name: stats(v) for name, v in naive.items()},
+            "model_abs_total_error": stats(total),
+            **{f"{name}_abs_total_error": stats(v) for name, v in naive_total.items()},
+        },
+        beats={
+            **{name: int((model < v).sum()) for name, v in naive.items()},
+            "both": int(((model < naive["no_change"]) & (model < naive["ageing"])).sum()),
+        },
+        beats_on_total={name: int((total < v).sum()) for name, v in naive_total.items()},
+    )
