@@ -56,6 +56,10 @@ def test_housing_programme_drives_growth_and_baseline_is_flat_ish():
     assert housing_total > 0
     assert (growth - flat) == pytest.approx(housing_total, rel=0.15)
     assert without.components.housing_migration.sum() == 0
+    # the housing component is the sum of the projects' contributions (nothing was clipped)
+    by_project = sum(v.sum() for v in with_h.housing_by_project.values())
+    assert by_project == pytest.approx(housing_total, rel=1e-12)
+    assert with_h.housing_by_project["coop_byen_flats"].sum() > 2_000
 
 
 def test_every_municipality_runs_and_adds_up():

@@ -145,6 +145,16 @@ def _print_tables(projections: dict[str, Projection]) -> None:
                 ]
             table.add_row(*cells)
         console.print(table)
+        if p.housing_by_project:
+            detail = Table(
+                title=f"Net new residents by housing project, {p.years[0]}-{p.years[-1]}"
+            )
+            detail.add_column("project")
+            detail.add_column("residents", justify="right")
+            for pid, values in p.housing_by_project.items():
+                if abs(values.sum()) >= 0.5 or values.any():
+                    detail.add_row(pid, f"{values.sum():,.0f}")
+            console.print(detail)
         for note in p.notes:
             console.print(f"  - {note}", highlight=False)
 

@@ -112,4 +112,7 @@ def _projection(prepared: PreparedRun, result: RunResult, i: int, first: int) ->
         components=components,
         housing=prepared.housing_on,
         notes=notes,
+        housing_by_project={
+            pid: values[k:] for pid, values in prepared.housing_by_project[code].items()
+        },
     )

@@ -312,9 +312,7 @@ def run(inputs: ModelInputs) -> RunResult:
         "housing_migration",
         "calibration",
     )
-    components = {
-        name: block[t + 1 + j * t : t + 1 + (j + 1) * t] for j, name in enumerate(names)
-    }
+    components = {name: block[t + 1 + j * t : t + 1 + (j + 1) * t] for j, name in enumerate(names)}
     zeros = np.zeros((m, N_SEX, N_AGE))
     current = inputs.base_population
     for k in range(t):

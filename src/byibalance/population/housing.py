@@ -144,3 +144,18 @@ def housing_migration(
     )
     result: FloatArray = gains[:, None, None] * g_new[None] - losses[:, None, None] * g_exist[None]
     return result
+
+
+def residents_by_project(
+    projects: Sequence[HousingProject],
+    assumptions: HousingAssumptions,
+    base_year: int,
+    n_years: int,
+) -> dict[str, FloatArray]:
+    """Net new residents per project and step ``[T]`` (gains minus losses), before the
+    projection's clipping at zero persons: what each project contributes to ``H``."""
+    out: dict[str, FloatArray] = {}
+    for project in projects:
+        gains, losses = project_residents(project, assumptions, base_year, n_years)
+        out[project.id] = gains - losses
+    return out

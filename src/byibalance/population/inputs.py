@@ -28,6 +28,7 @@ from byibalance.population.housing import (
     HousingAssumptions,
     HousingProject,
     housing_migration,
+    residents_by_project,
 )
 from byibalance.population.lifetable import survival_ratios
 from byibalance.population.overrides import HousingOverrides, PopulationOverrides
@@ -245,6 +246,7 @@ class PreparedRun:
     notes: dict[str, tuple[str, ...]]
     local_tfr: FloatArray
     housing_on: bool
+    housing_by_project: dict[str, dict[str, FloatArray]]
 
 
 def build_inputs(
@@ -332,15 +334,18 @@ def build_inputs(
     housing_on = housing and not overrides.housing.no_housing
     housing_arrays = np.zeros((len(codes), n_years, N_SEX, N_AGE))
     notes: dict[str, list[str]] = {c: [] for c in codes}
+    by_project: dict[str, dict[str, FloatArray]] = {c: {} for c in codes}
     for i, code in enumerate(codes):
         programme = housing_programme(code)
         projects = apply_housing_overrides(
             programme.projects if programme else (), overrides.housing
         )
         if housing_on and projects:
+            assumptions = housing_assumptions(code, base_year)
+            by_project[code] = residents_by_project(projects, assumptions, base_year, n_years)
             housing_arrays[i] = housing_migration(
                 projects,
-                housing_assumptions(code, base_year),
+                assumptions,
                 base_year,
                 n_years,
                 in_profile[i],
@@ -404,7 +409,7 @@ def build_inputs(
         calibration_targets=targets,
         calibration_profile=in_profile,
     )
-    return PreparedRun(inputs, {c: tuple(n) for c, n in notes.items()}, tfr, housing_on)
+    return PreparedRun(inputs, {c: tuple(n) for c, n in notes.items()}, tfr, housing_on, by_project)
 
 
 def _isna(value: object) -> bool:

@@ -62,6 +62,8 @@ class Projection:
     components: Components
     housing: bool = True
     notes: tuple[str, ...] = field(default_factory=tuple)
+    housing_by_project: dict[str, FloatArray] = field(default_factory=dict)
+    """Net new residents per housing project and step (rows as ``components``)."""
 
     def totals(self) -> FloatArray:
         """Total population per year."""
