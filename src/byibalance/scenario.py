@@ -24,7 +24,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from byibalance.errors import ErrorLocation, ScenarioError
+from byibalance.errors import ErrorLocation, ScenarioError, UnknownMunicipalityError
 from byibalance.population.overrides import PopulationOverrides
 
 FIRST_START, LAST_END = 2010, 2100
@@ -126,4 +126,13 @@ def load_scenario(path: str | Path) -> Scenario:
             "check the indentation and quoting around this line",
             ErrorLocation(file=str(path), line=None if mark is None else mark.line + 1),
         ) from None
-    return scenario_from_mapping(raw, str(path))
+    scenario = scenario_from_mapping(raw, str(path))
+    from byibalance import data  # the embedded data: only at this I/O boundary
+
+    try:
+        data.municipality(scenario.municipality)
+    except UnknownMunicipalityError as err:
+        raise ScenarioError(
+            err.problem, err.fix, ErrorLocation(file=str(path), field="municipality")
+        ) from None
+    return scenario

@@ -28,6 +28,7 @@ def write(tmp_path, text):
         ("population: [1, 2\n", "line 2: not valid YAML"),
         ("- just\n- a list\n", "a scenario must be a mapping"),
         ("population:\n  fertility: {tfr: -1}\n", "field 'population.fertility.tfr'"),
+        ("municipality: 1650\n", "field 'municipality': '1650' is not one of the 98"),
     ],
 )  # fmt: skip
 def test_broken_scenarios_name_field_and_fix(tmp_path, text, needle):
