@@ -1,0 +1,442 @@
+"""Counting rules for citizens' budgets, one signature for all.
+
+``rule(election, profile, *, options) -> Outcome``: greedy by votes, the Method of Equal Shares
+(MES) with cost or approval utilities and its completions, and sequential Phragmén. Decisions are
+exact: MES finds candidates in floating point and confirms every near-tie and every budget-limit
+comparison with fractions (see :func:`method_of_equal_shares`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from fractions import Fraction
+from typing import Literal
+
+import numpy as np
+
+from byibalance.errors import ErrorLocation, ParticipationError
+from byibalance.participation.model import Election, Profile
+from byibalance.participation.outcome import LosingProject, Outcome, Round, statistics
+from byibalance.participation.support import Classes, Support
+
+Utility = Literal["cost", "approval"]
+Completion = Literal["none", "add1", "add1-exhaustive", "greedy"]
+TieBreaking = Literal["id", "votes"]
+
+#: Relative tolerance within which a floating-point comparison is redone exactly. Float sums of
+#: m non-negative terms carry a relative error below m * 2**-53; 1e-9 covers m up to ~10**7 voters.
+_TOL = 1e-9
+
+
+@dataclass(frozen=True)
+class RuleOptions:
+    """Options shared by the rules (a rule ignores those that do not concern it).
+
+    - ``utility``: MES utilities, ``cost`` (u_i(p) = c_p) or ``approval`` (u_i(p) = 1).
+    - ``completion``: ``none``; ``add1`` (raise every voter's budget by ``add1_step`` while the
+      outcome still costs at most the budget; return the last such outcome: "last feasible");
+      ``add1-exhaustive`` (stop at the first exhaustive outcome or before one overspends, as
+      equalshares.net and pabutools); ``greedy`` (fill the leftover greedily by votes).
+    - ``fill``: after an Add1 completion, also fill the leftover greedily.
+    - ``threshold``: projects with fewer votes are never bought (Warsaw's greedy-threshold).
+    - ``stop_at_misfit``: greedy stops at the first project that does not fit (greedy-no-skip).
+    - ``tie_breaking``: ``id`` (project id as a string, as pabutools) or ``votes`` (more votes,
+      then lower cost, then id).
+    """
+
+    utility: Utility = "cost"
+    completion: Completion = "none"
+    fill: bool = False
+    threshold: int = 0
+    stop_at_misfit: bool = False
+    tie_breaking: TieBreaking = "id"
+    add1_step: Fraction = Fraction(1)
+
+
+DEFAULT_OPTIONS = RuleOptions()
+
+
+def _tie_key(
+    election: Election, votes: np.ndarray, mode: TieBreaking
+) -> Callable[[int], tuple[object, ...]]:
+    projects = election.projects
+    if mode == "id":
+        return lambda p: (projects[p].id,)
+    return lambda p: (-int(votes[p]), projects[p].cost, projects[p].id)
+
+
+def _fits_caps(election: Election, p: int, spent_by_cat: dict[str, Fraction]) -> bool:
+    proj = election.projects[p]
+    return all(
+        spent_by_cat.get(c, Fraction(0)) + proj.cost <= election.category_caps[c]
+        for c in proj.categories
+        if c in election.category_caps
+    )
+
+
+def _greedy_order(election: Election, votes: np.ndarray, mode: TieBreaking) -> list[int]:
+    key = _tie_key(election, votes, mode)
+    return sorted(range(len(election.projects)), key=lambda p: (-int(votes[p]), key(p)))
+
+
+def _greedy_pass(
+    election: Election,
+    votes: np.ndarray,
+    options: RuleOptions,
+    chosen: list[int],
+    rounds: list[Round],
+    reasons: dict[int, tuple[str, Fraction | None]],
+) -> None:
+    """Buy projects in order of votes while they fit (shared by greedy and the greedy fill)."""
+    spent = sum((election.projects[p].cost for p in chosen), Fraction(0))
+    by_cat: dict[str, Fraction] = {}
+    for p in chosen:
+        for c in election.projects[p].categories:
+            by_cat[c] = by_cat.get(c, Fraction(0)) + election.projects[p].cost
+    stopped = False
+    for p in _greedy_order(election, votes, options.tie_breaking):
+        if p in chosen:
+            continue
+        proj = election.projects[p]
+        if votes[p] < options.threshold:
+            reasons[p] = (
+                f"{int(votes[p])} votes, below the threshold of {options.threshold}",
+                None,
+            )
+            continue
+        if votes[p] == 0:
+            reasons[p] = ("no votes", None)
+            continue
+        if stopped:
+            reasons[p] = ("counting stopped at the first project that did not fit", None)
+            continue
+        if spent + proj.cost > election.budget:
+            reasons[p] = ("did not fit the budget left", spent + proj.cost - election.budget)
+            stopped = options.stop_at_misfit
+            continue
+        if not _fits_caps(election, p, by_cat):
+            reasons[p] = ("would break its category's spending cap", None)
+            continue
+        chosen.append(p)
+        spent += proj.cost
+        for c in proj.categories:
+            by_cat[c] = by_cat.get(c, Fraction(0)) + proj.cost
+        rounds.append(Round(len(rounds) + 1, proj.id, proj.cost, int(votes[p])))
+        reasons.pop(p, None)
+
+
+def _outcome(
+    rule: str,
+    election: Election,
+    profile: Profile,
+    chosen: Sequence[int],
+    rounds: list[Round],
+    losers: list[LosingProject],
+    voter_budget: Fraction | None = None,
+) -> Outcome:
+    selected = tuple(election.projects[p].id for p in chosen)
+    return Outcome(
+        rule=rule,
+        selected=selected,
+        cost=sum((election.projects[p].cost for p in chosen), Fraction(0)),
+        budget=election.budget,
+        rounds=tuple(rounds),
+        losers=tuple(losers),
+        statistics=statistics(election, profile, selected),
+        voter_budget=voter_budget,
+    )
+
+
+def greedy(
+    election: Election, profile: Profile, *, options: RuleOptions = DEFAULT_OPTIONS
+) -> Outcome:
+    """Greedy by votes: in order of votes (ties by ``tie_breaking``) buy each project that fits.
+
+    ``for p in sorted(projects, key=(-votes, tie)): if votes >= threshold and spent + c_p <= B
+    (and within its category caps): buy p; elif stop_at_misfit: stop``. Votes are the points
+    summed for points ballots, else the number of ballots naming the project.
+    """
+    votes = profile.scores(len(election.projects))
+    chosen: list[int] = []
+    rounds: list[Round] = []
+    reasons: dict[int, tuple[str, Fraction | None]] = {}
+    _greedy_pass(election, votes, options, chosen, rounds, reasons)
+    losers = _losers(election, votes, chosen, reasons, {})
+    return _outcome("greedy", election, profile, chosen, rounds, losers)
+
+
+def _losers(
+    election: Election,
+    votes: np.ndarray,
+    chosen: Sequence[int],
+    reasons: dict[int, tuple[str, Fraction | None]],
+    support: dict[int, float],
+) -> list[LosingProject]:
+    out = []
+    for p, proj in enumerate(election.projects):
+        if p in chosen:
+            continue
+        reason, short = reasons.get(p, ("not bought", None))
+        out.append(LosingProject(proj.id, proj.cost, int(votes[p]), reason, support.get(p), short))
+    return out
+
+
+class _MesRun:
+    """One MES count at a given per-voter budget (see :func:`method_of_equal_shares`)."""
+
+    def __init__(
+        self,
+        election: Election,
+        support: Support,
+        options: RuleOptions,
+        exclude: frozenset[int] = frozenset(),
+    ) -> None:
+        self.election = election
+        self.support = support
+        self.options = options
+        self.costs = [p.cost for p in election.projects]
+        self.fcosts = np.array([float(c) for c in self.costs])
+        self.util = self.fcosts if options.utility == "cost" else np.ones(len(self.costs))
+        self.tie = _tie_key(election, support.counts, options.tie_breaking)
+        self.exclude = exclude
+
+    def exact_q(self, classes: Classes, p: int) -> Fraction | None:
+        """Least q with sum_{i in N_p} min(b_i, q) = c_p, or None if N_p cannot pay c_p."""
+        row = classes.hist[p]
+        remaining = self.costs[p]
+        rich = int(self.support.counts[p])
+        for value, c in classes.sorted_values:
+            h = int(row[c])
+            if not h:
+                continue
+            if value * rich >= remaining:
+                return remaining / rich
+            remaining -= value * h
+            rich -= h
+        return None
+
+    def run(
+        self, voter_budget: Fraction, explain: bool = False
+    ) -> tuple[list[int], list[Round], dict[int, float], dict[int, Fraction]]:
+        """Count at ``voter_budget``: bought projects, rounds, effective support, shortfall."""
+        classes = Classes(self.support, voter_budget)
+        n_proj = len(self.costs)
+        live = np.array(
+            [self.support.counts[p] > 0 and p not in self.exclude for p in range(n_proj)]
+        )
+        chosen: list[int] = []
+        rounds: list[Round] = []
+        eff: dict[int, float] = {}
+        while live.any():
+            ids = np.flatnonzero(live)
+            order = [c for _, c in classes.sorted_values]
+            fv = np.array(classes.floats)[order]
+            hs = classes.hist[ids][:, order].astype(np.float64)
+            avail = hs @ fv
+            cost = self.fcosts[ids]
+            sure_out = avail < cost * (1 - _TOL)
+            border = ~sure_out & (avail <= cost * (1 + _TOL))
+            for k in np.flatnonzero(border):
+                if classes.exact_total(int(ids[k])) < self.costs[ids[k]]:
+                    sure_out[k] = True
+            live[ids[sure_out]] = False
+            keep = ~sure_out
+            ids, hs, cost = ids[keep], hs[keep], cost[keep]
+            if not len(ids):
+                break
+            paid = np.cumsum(hs * fv, axis=1) - hs * fv
+            rich = hs.sum(axis=1, keepdims=True) - (np.cumsum(hs, axis=1) - hs)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                q = (cost[:, None] - paid) / rich
+            ok = (q <= fv * (1 + _TOL)) & (rich > 0)
+            first = ok.argmax(axis=1)
+            qf = q[np.arange(len(ids)), first]
+            rho = qf / self.util[ids]
+            best = rho.min()
+            cands = ids[rho <= best * (1 + 4 * _TOL)]
+            exact: list[tuple[Fraction, tuple[object, ...], int, Fraction]] = []
+            for p in cands:
+                pq = self.exact_q(classes, int(p))
+                if pq is None:
+                    continue
+                u = self.costs[p] if self.options.utility == "cost" else Fraction(1)
+                exact.append((pq / u, self.tie(int(p)), int(p), pq))
+            exact.sort(key=lambda t: (t[0], t[1]))
+            _, _, win, qstar = exact[0]
+            if explain:
+                for k, pid in enumerate(ids.tolist()):
+                    if pid != win:
+                        eff[pid] = max(eff.get(pid, 0.0), float(best / rho[k]))
+            mapping: dict[int, int] = {}
+            payers = paid_all = 0
+            row = classes.hist[win]
+            for value, c in list(classes.sorted_values):
+                h = int(row[c])
+                if not h:
+                    continue
+                if value > 0:
+                    payers += h
+                    if value <= qstar:
+                        paid_all += h
+                mapping[c] = classes.intern(max(value - qstar, Fraction(0)))
+            if explain:
+                u = self.costs[win] if self.options.utility == "cost" else Fraction(1)
+                rounds.append(
+                    Round(
+                        len(rounds) + 1,
+                        self.election.projects[win].id,
+                        self.costs[win],
+                        int(self.support.counts[win]),
+                        qstar,
+                        payers,
+                        paid_all,
+                        self.costs[win] / qstar if u == self.costs[win] else None,
+                    )
+                )
+            classes.move_supporters(win, mapping)
+            chosen.append(win)
+            live[win] = False
+        short = {}
+        if explain:
+            for p in range(n_proj):
+                if p not in chosen and self.support.counts[p] > 0:
+                    short[p] = max(self.costs[p] - classes.exact_total(p), Fraction(0))
+        return chosen, rounds, eff, short
+
+
+def _total(costs: Sequence[Fraction], chosen: Sequence[int]) -> Fraction:
+    return sum((costs[p] for p in chosen), Fraction(0))
+
+
+def method_of_equal_shares(
+    election: Election, profile: Profile, *, options: RuleOptions = DEFAULT_OPTIONS
+) -> Outcome:
+    """Method of Equal Shares (equalshares.net), with the completion in ``options``.
+
+    Every voter starts with b_i = B/n (+ k·step under Add1). Each round, for every project whose
+    supporters hold at least c_p, q_p is the least q with sum_{i in N_p} min(b_i, q) = c_p; the
+    project with the least q_p / u(p) is bought (u = c_p for cost, 1 for approval utilities;
+    ties by ``tie_breaking``) and each supporter pays min(b_i, q_p). Stop when none is affordable.
+
+    Exactness: q_p and the sums are first computed in float64 over the voters' budget classes;
+    every float has relative error below 1e-12 (sums of <= 10**6 non-negative terms), so any
+    project whose exact ratio ties or beats the float winner lies within 4e-9 of it: those are all
+    recomputed with fractions and the exact minimum wins, and an affordability test within 1e-9 of
+    the cost is redone exactly. The result is therefore the exact rule's result.
+    """
+    n = profile.num_voters
+    if n == 0 or election.budget == 0:
+        return _outcome("mes", election, profile, [], [], [])
+    support = Support(election, profile)
+    engine = _MesRun(election, support, options)
+    start = election.budget / n
+    budget_used = start
+    if options.completion in ("add1", "add1-exhaustive"):
+        budget_used = _add1(election, engine, start, options)
+    chosen, rounds, eff, short = engine.run(budget_used, explain=True)
+    reasons: dict[int, tuple[str, Fraction | None]] = {}
+    for p in range(len(election.projects)):
+        if p not in chosen:
+            reasons[p] = (
+                ("no votes", None)
+                if support.counts[p] == 0
+                else ("its supporters could not pay its cost", short.get(p))
+            )
+    if options.completion == "greedy" or options.fill:
+        _greedy_pass(
+            election, support.counts, replace(options, threshold=0), chosen, rounds, reasons
+        )
+    losers = _losers(election, support.counts, chosen, reasons, eff)
+    return _outcome("mes", election, profile, chosen, rounds, losers, budget_used)
+
+
+def _add1(election: Election, engine: _MesRun, start: Fraction, options: RuleOptions) -> Fraction:
+    """The per-voter budget Add1 settles on (``add1``: last feasible; ``add1-exhaustive``: first
+    exhaustive or last feasible before an overspend)."""
+    costs = engine.costs
+    supported = int((engine.support.counts > 0).sum())
+    max_cost = max(costs, default=Fraction(0))
+    step = options.add1_step
+    if step <= 0:
+        raise ParticipationError(
+            "the Add1 step must be positive",
+            fix="give a step such as 1",
+            where=ErrorLocation(field="add1_step"),
+        )
+    previous = start
+    current = start
+    while True:
+        chosen = engine.run(current)[0]
+        total = _total(costs, chosen)
+        if total > election.budget:
+            return previous
+        if options.completion == "add1-exhaustive":
+            left = election.budget - total
+            if not any(costs[p] <= left for p in range(len(costs)) if p not in chosen):
+                return current
+        if len(chosen) == supported or current >= max_cost:
+            return current
+        previous, current = current, current + step
+
+
+def sequential_phragmen(
+    election: Election, profile: Profile, *, options: RuleOptions = DEFAULT_OPTIONS
+) -> Outcome:
+    """Sequential Phragmén: loads l_i = 0; each round, among projects that fit the budget left,
+    buy the one with the least t_p = (c_p + sum_{i in N_p} l_i) / |N_p| (ties by
+    ``tie_breaking``) and set l_i = t_p for its supporters. Exact fractions throughout."""
+    support = Support(election, profile)
+    classes = Classes(support, Fraction(0))
+    costs = [p.cost for p in election.projects]
+    tie = _tie_key(election, support.counts, options.tie_breaking)
+    live = {p for p in range(len(costs)) if support.counts[p] > 0}
+    chosen: list[int] = []
+    rounds: list[Round] = []
+    reasons: dict[int, tuple[str, Fraction | None]] = {
+        p: ("no votes", None) for p in range(len(costs)) if support.counts[p] == 0
+    }
+    spent = Fraction(0)
+    while live:
+        best: tuple[Fraction, tuple[object, ...], int] | None = None
+        for p in live:
+            t = (costs[p] + classes.exact_total(p)) / int(support.counts[p])
+            if best is None or (t, tie(p)) < best[:2]:
+                best = (t, tie(p), p)
+        assert best is not None
+        t, _, win = best
+        live.discard(win)
+        if spent + costs[win] > election.budget:
+            reasons[win] = ("did not fit the budget left", spent + costs[win] - election.budget)
+            if options.stop_at_misfit:
+                break
+            continue
+        spent += costs[win]
+        mapping = {
+            c: classes.intern(t) for _, c in list(classes.sorted_values) if classes.hist[win, c]
+        }
+        classes.move_supporters(win, mapping)
+        chosen.append(win)
+        rounds.append(
+            Round(
+                len(rounds) + 1,
+                election.projects[win].id,
+                costs[win],
+                int(support.counts[win]),
+                t,
+                int(support.counts[win]),
+            )
+        )
+    for p in live:
+        reasons[p] = ("counting stopped at the first project that did not fit", None)
+    losers = _losers(election, support.counts, chosen, reasons, {})
+    return _outcome("phragmen", election, profile, chosen, rounds, losers)
+
+
+Rule = Callable[..., Outcome]
+
+RULES: dict[str, Rule] = {
+    "greedy": greedy,
+    "mes": method_of_equal_shares,
+    "phragmen": sequential_phragmen,
+}
