@@ -1,0 +1,71 @@
+"""The ``services`` section of a scenario: overrides on the services parameters.
+
+Example::
+
+    services:
+      regulation: marginal
+      marginal_share: {elderly_80_plus: 0.8}
+      unit_costs: {school_6_16: 85000}
+      coverage: {daycare_0_2: 0.7}
+      healthy_ageing: {elderly_80_plus: 0.1}
+      capacity: {school_6_16: 3200}
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from byibalance.errors import ErrorLocation, ScenarioError
+from byibalance.services.areas import AREA_NAMES
+
+
+def _known_areas(values: dict[str, float]) -> dict[str, float]:
+    for name in values:
+        if name not in AREA_NAMES:
+            raise ValueError(f"unknown service area '{name}'; use one of: {', '.join(AREA_NAMES)}")
+    return values
+
+
+class ServicesOverrides(BaseModel):
+    """Overrides of the services parameters; every key is optional (the baseline stays)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    regulation: Literal["full", "marginal"] = "full"
+    marginal_share: dict[str, float] = Field(default_factory=dict)
+    unit_costs: dict[str, float] = Field(default_factory=dict)
+    coverage: dict[str, float] = Field(default_factory=dict)
+    healthy_ageing: dict[str, float] = Field(default_factory=dict)
+    capacity: dict[str, float] = Field(default_factory=dict)
+
+    @field_validator("marginal_share", "coverage", "healthy_ageing")
+    @classmethod
+    def _shares(cls, values: dict[str, float]) -> dict[str, float]:
+        for name, value in values.items():
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"'{name}' is {value}; a share lies between 0 and 1")
+        return _known_areas(values)
+
+    @field_validator("unit_costs", "capacity")
+    @classmethod
+    def _non_negative(cls, values: dict[str, float]) -> dict[str, float]:
+        for name, value in values.items():
+            if value < 0:
+                raise ValueError(f"'{name}' is {value}; it cannot be negative")
+        return _known_areas(values)
+
+
+def services_overrides(raw: dict[str, Any] | None, file: str | None = None) -> ServicesOverrides:
+    """Validate a scenario's ``services`` mapping; errors name the field path."""
+    try:
+        return ServicesOverrides.model_validate(raw or {})
+    except ValidationError as err:
+        first = err.errors()[0]
+        field = ".".join(["services", *(str(p) for p in first["loc"])])
+        raise ScenarioError(
+            first["msg"].removeprefix("Value error, "),
+            "Correct the value (see docs/finance.md, 'Scenario sections')",
+            ErrorLocation(file=file, field=field),
+        ) from None
