@@ -256,18 +256,18 @@ class _MesRun:
             best = rho.min()
             cands = ids[rho <= best * (1 + 4 * _TOL)]
             exact: list[tuple[Fraction, tuple[object, ...], int, Fraction]] = []
-            for p in cands:
-                pq = self.exact_q(classes, int(p))
+            for cand in cands.tolist():
+                pq = self.exact_q(classes, cand)
                 if pq is None:
                     continue
-                u = self.costs[p] if self.options.utility == "cost" else Fraction(1)
-                exact.append((pq / u, self.tie(int(p)), int(p), pq))
+                u = self.costs[cand] if self.options.utility == "cost" else Fraction(1)
+                exact.append((pq / u, self.tie(cand), cand, pq))
             exact.sort(key=lambda t: (t[0], t[1]))
             _, _, win, qstar = exact[0]
             if explain:
-                for k, pid in enumerate(ids.tolist()):
+                for j, pid in enumerate(ids.tolist()):
                     if pid != win:
-                        eff[pid] = max(eff.get(pid, 0.0), float(best / rho[k]))
+                        eff[pid] = max(eff.get(pid, 0.0), float(best / rho[j]))
             mapping: dict[int, int] = {}
             payers = paid_all = 0
             row = classes.hist[win]

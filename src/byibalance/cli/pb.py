@@ -1,0 +1,219 @@
+"""``byibalance pb``: count, describe and convert citizens' budget elections (thin adapter)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from enum import StrEnum
+from fractions import Fraction
+from pathlib import Path
+
+import typer
+
+from byibalance.cli.app import app
+from byibalance.errors import ErrorLocation, InputError
+from byibalance.participation import RULES, Outcome, RuleOptions
+from byibalance.participation.ballot_table import (
+    ballots_to_csv,
+    profile_from_csv,
+    read_excel,
+    write_excel,
+)
+from byibalance.participation.files import read_pb, write_pb
+from byibalance.participation.model import Election, Profile
+
+pb_app = typer.Typer(
+    help="Citizens' budget: count votes, describe and convert elections.", no_args_is_help=True
+)
+app.add_typer(pb_app, name="pb")
+
+
+class RuleName(StrEnum):
+    greedy = "greedy"
+    mes = "mes"
+    phragmen = "phragmen"
+
+
+class UtilityName(StrEnum):
+    cost = "cost"
+    approval = "approval"
+
+
+class CompletionName(StrEnum):
+    none = "none"
+    add1 = "add1"
+    add1_exhaustive = "add1-exhaustive"
+    greedy = "greedy"
+
+
+class TieName(StrEnum):
+    id = "id"
+    votes = "votes"
+
+
+class OutFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+def _num(x: Fraction) -> int | float:
+    return int(x) if x.denominator == 1 else float(x)
+
+
+def outcome_json(outcome: Outcome, explain: bool) -> dict[str, object]:
+    """The JSON form of an outcome: selected (order bought), cost, budget, statistics, rounds."""
+    s = outcome.statistics
+    out: dict[str, object] = {
+        "rule": outcome.rule,
+        "selected": list(outcome.selected),
+        "cost": _num(outcome.cost),
+        "budget": _num(outcome.budget),
+        "statistics": {
+            "voters": s.voters,
+            "share_no_funded": float(s.share_no_funded),
+            "avg_funded_per_voter": float(s.avg_funded_per_voter),
+            "budget_spent": float(s.budget_spent),
+        },
+    }
+    if outcome.voter_budget is not None:
+        out["voter_budget"] = float(outcome.voter_budget)
+    if explain:
+        out["rounds"] = [
+            {
+                "round": r.number,
+                "project": r.project_id,
+                "cost": _num(r.cost),
+                "votes": r.votes,
+                "price_per_voter": None if r.price_per_voter is None else float(r.price_per_voter),
+                "payers": r.payers,
+                "paid_all": r.paid_all,
+            }
+            for r in outcome.rounds
+        ]
+        out["losers"] = [
+            {
+                "project": lp.project_id,
+                "cost": _num(lp.cost),
+                "votes": lp.votes,
+                "reason": lp.reason,
+                "effective_support": lp.effective_support,
+                "shortfall": None if lp.shortfall is None else float(lp.shortfall),
+            }
+            for lp in outcome.losers
+        ]
+    return out
+
+
+@pb_app.command("run")
+def run(
+    file: Path,
+    rule: RuleName = typer.Option(RuleName.greedy, help="Counting rule."),
+    utility: UtilityName = typer.Option(UtilityName.cost, help="MES utilities."),
+    completion: CompletionName = typer.Option(CompletionName.none, help="MES completion."),
+    threshold: int = typer.Option(0, help="Minimum votes a project needs (greedy)."),
+    tie_breaking: TieName = typer.Option(TieName.id, help="id, or votes then cost then id."),
+    explain: bool = typer.Option(False, help="Show the rounds and why projects lost."),
+    fmt: OutFormat = typer.Option(OutFormat.table, "--format", help="table or json."),
+) -> None:
+    """Count an election in a .pb file and print the projects bought, in order."""
+    if threshold < 0:
+        raise InputError(
+            "--threshold is negative",
+            fix="give 0 or more votes",
+            where=ErrorLocation(field="threshold"),
+        )
+    election, profile = read_pb(file)
+    options = RuleOptions(
+        utility=utility.value,
+        completion=completion.value,
+        threshold=threshold,
+        tie_breaking=tie_breaking.value,
+    )
+    outcome = RULES[rule.value](election, profile, options=options)
+    if fmt is OutFormat.json:
+        typer.echo(json.dumps(outcome_json(outcome, explain), ensure_ascii=False, indent=2))
+        return
+    names = {p.id: p.name for p in election.projects}
+    typer.echo(
+        f"{rule.value}: {len(outcome.selected)} projects, cost {_num(outcome.cost)} "
+        f"of {_num(outcome.budget)}"
+    )
+    for r in outcome.rounds:
+        price = "" if r.price_per_voter is None else f"  {float(r.price_per_voter):.2f}/voter"
+        typer.echo(
+            f"{r.number:>3}  {r.project_id:<10} {_num(r.cost):>12}  {r.votes:>7} votes"
+            f"{price}  {names.get(r.project_id, '')[:50]}"
+        )
+    s = outcome.statistics
+    typer.echo(
+        f"voters with no funded project: {float(s.share_no_funded):.1%}; "
+        f"funded projects per voter: {float(s.avg_funded_per_voter):.2f}; "
+        f"budget spent: {float(s.budget_spent):.1%}"
+    )
+    if explain:
+        for lp in outcome.losers:
+            eff = (
+                ""
+                if lp.effective_support is None
+                else f"; effective support {lp.effective_support:.0%}"
+            )
+            typer.echo(f"  lost {lp.project_id}: {lp.reason}{eff}")
+
+
+@pb_app.command("stats")
+def stats(file: Path) -> None:
+    """Describe an election: voters, projects, budget, vote type, ballot lengths."""
+    election, profile = read_pb(file)
+    typer.echo(f"voters: {profile.num_voters}")
+    typer.echo(f"projects: {len(election.projects)}")
+    typer.echo(f"budget: {_num(election.budget)}")
+    typer.echo(f"vote type: {election.vote_type}")
+    dist = Counter(profile.lengths().tolist())
+    typer.echo("ballot length: " + ", ".join(f"{k}: {dist[k]}" for k in sorted(dist)))
+
+
+def _load(path: Path, template: Path | None) -> tuple[Election, Profile]:
+    suffix = path.suffix.lower()
+    if suffix == ".pb":
+        return read_pb(path)
+    if suffix == ".xlsx":
+        return read_excel(path)
+    if suffix == ".csv":
+        if template is None:
+            raise InputError(
+                "a CSV holds only ballots",
+                fix="give --template ELECTION.pb",
+                where=ErrorLocation(file=str(path)),
+            )
+        election, _ = read_pb(template)
+        text = path.read_text(encoding="utf-8")
+        return election, profile_from_csv(text, election, str(path))
+    raise InputError(
+        f"unknown file type {suffix!r}",
+        fix="use .pb, .csv or .xlsx",
+        where=ErrorLocation(file=str(path)),
+    )
+
+
+@pb_app.command("convert")
+def convert(
+    source: Path,
+    target: Path,
+    template: Path | None = typer.Option(None, help="The .pb election a CSV's ballots belong to."),
+) -> None:
+    """Convert between .pb, a ballots CSV and an Excel workbook (by the file extensions)."""
+    election, profile = _load(source, template)
+    suffix = target.suffix.lower()
+    if suffix == ".pb":
+        write_pb(target, election, profile)
+    elif suffix == ".xlsx":
+        write_excel(target, election, profile)
+    elif suffix == ".csv":
+        target.write_text(ballots_to_csv(election, profile), encoding="utf-8")
+    else:
+        raise InputError(
+            f"unknown file type {suffix!r}",
+            fix="use .pb, .csv or .xlsx",
+            where=ErrorLocation(file=str(target)),
+        )
+    typer.echo(f"wrote {target} ({profile.num_voters} ballots)")
