@@ -6,6 +6,7 @@ Add one line per family module (``from byibalance.cli import NAME``), sorted.
 from __future__ import annotations
 
 from byibalance.cli import (
+    finance,  # noqa: F401
     pb,  # noqa: F401
     population,  # noqa: F401
     web,  # noqa: F401
