@@ -47,7 +47,7 @@ def _in_unit(value: float | Quantity, units: Mapping[str, float], default: str, 
 
 def _rate(value: float | Quantity) -> float:
     share = _in_unit(value, RATE_UNITS, "percent", "a tax rate")
-    if not 0.0 < share < 1.0:
+    if not 0.05 <= share <= 0.5:  # municipal income tax is 22-27 %; outside 5-50 % is a unit slip
         raise ValueError(
             f"{value if not isinstance(value, Quantity) else value.value} is not a tax rate; "
             "give percent (e.g. 25.6) or {value: 0.256, unit: share}"
@@ -87,8 +87,11 @@ class FinanceOverrides(BaseModel):
     @classmethod
     def _check_rate(cls, value: Any) -> Any:
         if isinstance(value, dict):
-            for item in value.values():
-                _rate(item)
+            for year, item in value.items():
+                try:
+                    _rate(item)
+                except ValueError as err:
+                    raise ValueError(f"[{year}] {err}") from None
         elif value is not None:
             _rate(value)
         return value
@@ -177,9 +180,13 @@ def finance_overrides(raw: dict[str, Any] | None, file: str | None = None) -> Fi
         # drop pydantic's union-branch names (e.g. 'float', 'Quantity', 'dict[int,...]')
         path = [p for p in loc if not (p[:1].isalpha() and p[:1].islower() is False)
                 and p not in {"float", "Quantity"} and not p.startswith(("dict[", "function-"))]
+        message = first["msg"].removeprefix("Value error, ")
+        if message.startswith("[") and "] " in message:
+            tag, message = message[1:].split("] ", 1)
+            path.append(tag)
         year = next((int(p) for p in path if p.isdigit() and len(p) == 4), None)
         raise ScenarioError(
-            first["msg"].removeprefix("Value error, "),
+            message,
             "Correct the value (see docs/finance.md, 'Scenario sections')",
             ErrorLocation(file=file, field=".".join(["finance", *path]), year=year),
         ) from None
