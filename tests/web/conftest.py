@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
 from byibalance.web.accounts import add_user
 from byibalance.web.app import create_app
+from byibalance.web.db import User
 from byibalance.web.settings import Settings
 
 PASSWORD = "correct horse battery"
@@ -60,9 +61,13 @@ def app(settings: Settings):  # type: ignore[no-untyped-def]
     app = create_app(settings)
     with app.state.sessionmaker() as db:
         add_user(db, "admin", PASSWORD, "admin", "Ada Admin")
-        add_user(db, "analyst", PASSWORD, "analyst", "Ane Analytiker")
-        add_user(db, "analyst2", PASSWORD, "analyst")
-        add_user(db, "viewer", PASSWORD, "viewer", "Viggo Byrådsmedlem")
+        # argon2 is slow on purpose; the other accounts reuse the admin's (valid) hash.
+        hashed = db.scalar(select(User.password_hash))
+        for name, role, full in (("analyst", "analyst", "Ane Analytiker"),
+                                 ("analyst2", "analyst", ""),
+                                 ("viewer", "viewer", "Viggo Byrådsmedlem")):
+            db.add(User(username=name, role=role, full_name=full, password_hash=hashed))
+        db.commit()
     yield app
     app.state.engine.dispose()
 

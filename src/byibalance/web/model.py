@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import logging
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -28,6 +29,8 @@ from byibalance.provenance import Status
 from byibalance.scenario import Scenario, scenario_from_mapping
 
 HORIZON_YEARS = 10
+
+log = logging.getLogger(__name__)
 
 
 # --------------------------------------------------------------------------------------------
@@ -55,18 +58,51 @@ def validation_errors(err: ValidationError) -> list[FieldError]:
     return out
 
 
+# The free-form sections of a scenario and the domain schema that checks each, once landed.
+_SECTION_SCHEMAS = {
+    "finance": ("byibalance.finance", "FinanceOverrides"),
+    "services": ("byibalance.services", "ServicesOverrides"),
+}
+
+
+def _section_errors(data: Mapping[str, Any]) -> list[FieldError]:
+    out = []
+    for section, (module_name, class_name) in _SECTION_SCHEMAS.items():
+        value = data.get(section)
+        module = _optional_module(module_name) if value else None
+        schema = getattr(module, class_name, None) if module else None
+        if schema is None:
+            continue
+        try:
+            schema.model_validate(value)
+        except ValidationError as err:
+            out += [FieldError(f"{section}.{e.field}", e.message) for e in validation_errors(err)]
+    return out
+
+
 def scenario_errors(data: Mapping[str, Any]) -> list[FieldError]:
-    """Every problem of a scenario mapping (empty when it validates)."""
+    """Every problem of a scenario mapping (empty when it validates), sections included."""
     try:
         Scenario.model_validate(dict(data))
     except ValidationError as err:
         return validation_errors(err)
-    return []
+    return _section_errors(data)
+
+
+def _raise_section_errors(data: Mapping[str, Any], filename: str | None) -> None:
+    problems = _section_errors(data)
+    if problems:
+        raise ScenarioError(
+            problems[0].message, fix="correct the value (see docs/finance.md for the keys)",
+            where=ErrorLocation(file=filename, field=problems[0].field),
+        )
 
 
 def parse_scenario(data: Mapping[str, Any], filename: str | None = None) -> Scenario:
     """Validate a mapping into the shared :class:`Scenario` (ScenarioError names the field)."""
-    return scenario_from_mapping(dict(data), filename)
+    scenario = scenario_from_mapping(dict(data), filename)
+    _raise_section_errors(dict(data), filename)
+    return scenario
 
 
 def scenario_from_yaml(text: str, filename: str = "scenario.yaml") -> Scenario:
@@ -86,7 +122,9 @@ def scenario_from_yaml(text: str, filename: str = "scenario.yaml") -> Scenario:
             fix="start from a scenario downloaded from the workbench",
             where=ErrorLocation(file=filename, field="name"),
         )
-    return scenario_from_mapping(data, filename)
+    scenario = scenario_from_mapping(data, filename)
+    _raise_section_errors(data, filename)
+    return scenario
 
 
 def scenario_mapping(scenario: Scenario) -> dict[str, Any]:
@@ -150,6 +188,7 @@ class RuleRow:
     year: int
     ok: bool
     reason: str
+    status: str = ""
 
 
 @dataclass(frozen=True)
@@ -267,7 +306,7 @@ def _population_section(scenario: Scenario | None, municipality: str) -> dict[st
         for i, y in enumerate(with_housing.years)
     }
     return {"series": series, "pyramids": pyramids, "start": years[0],
-            "notes": tuple(with_housing.notes)}
+            "notes": tuple(with_housing.notes), "projection": with_housing}
 
 
 def _housing_rows(scenario: Scenario | None, municipality: str) -> tuple[HousingRow, ...]:
@@ -292,6 +331,58 @@ def _housing_rows(scenario: Scenario | None, municipality: str) -> tuple[Housing
                                    Status(project.dwellings_status),
                                    Status(project.schedule_status), project.source))
     return tuple(sorted(rows, key=lambda r: (r.year, r.project)))
+
+
+BUDGET_LINES = ("operating_balance", "financing_result", "liquidity_end", "liquidity_average",
+                "service_expenditure", "service_ceiling", "operating_expenditure",
+                "capital_expenditure", "interest", "new_loans", "repayments")
+
+
+def _budget_section(
+    scenario: Scenario | None, municipality: str, projection: Any
+) -> dict[str, Any]:
+    """Services, the multi-year budget and the rule checks (docs/finance.md's public API)."""
+    services_mod = _optional_module("byibalance.services")
+    finance = _optional_module("byibalance.finance")
+    if (finance is None or not hasattr(finance, "compute_budget")
+            or services_mod is None or not hasattr(services_mod, "compute")):
+        return {"missing": "the budget model (byibalance.services.compute and "
+                           "byibalance.finance.compute_budget) has not landed yet"}
+    from byibalance.parameters import municipal_parameters
+
+    params = municipal_parameters(municipality)
+    services_overrides = finance_overrides = None
+    if scenario is not None and scenario.services:
+        services_overrides = services_mod.ServicesOverrides.model_validate(scenario.services)
+    if scenario is not None and scenario.finance:
+        finance_overrides = finance.FinanceOverrides.model_validate(scenario.finance)
+    services = services_mod.compute(projection, params, overrides=services_overrides)
+    budget = finance.compute_budget(projection, services, params, overrides=finance_overrides)
+    checks = finance.check_rules(budget, params)
+    years = tuple(int(y.year) for y in budget.years)
+    source = f"byibalance.finance budget on the parameters of municipality {municipality}"
+    series: dict[str, Series] = {}
+
+    def add(key: str, values: list[float | None], unit: str = "DKK") -> None:
+        series[key] = Series(key, years, tuple(values), unit, Status.ESTIMATE, source)
+
+    for line in BUDGET_LINES:
+        add(line, [_float(getattr(y, line, None)) for y in budget.years])
+    add("tax_rate", [_float(getattr(y, "tax_rate", None)) for y in budget.years], "percent")
+    for kind in ("revenue", "expenditure"):
+        names = dict.fromkeys(k for y in budget.years for k in getattr(y, kind, {}))
+        for name in names:
+            add(f"{kind}.{name}", [_float(getattr(y, kind, {}).get(name)) for y in budget.years])
+    rules = tuple(
+        RuleRow(rule=str(c.rule), year=int(c.year), ok=str(c.status) == "ok",
+                reason=str(c.reason), status=str(c.status))
+        for c in checks
+    )
+    return {"series": series, "rules": rules}
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
 BACKTEST_YEARS = (2015, 2020)
@@ -320,22 +411,28 @@ def compute_city(scenario: Scenario | None, municipality: str) -> CityView:
     pyramids: dict[int, Pyramid] = {}
     notes: tuple[str, ...] = ()
     start: int | None = None
+    rules: tuple[RuleRow, ...] = ()
     pop = _population_section(scenario, municipality)
     if "missing" in pop:
         missing["population"] = pop["missing"]
+        missing["budget"] = "the budget needs the population projection, which is not available"
     else:
         series.update(pop["series"])
         pyramids = pop["pyramids"]
         start = pop["start"]
         notes = pop["notes"]
-    finance = _optional_module("byibalance.finance")
-    if finance is None or not hasattr(finance, "compute_budget"):
-        missing["budget"] = (
-            "the budget model (byibalance.finance.compute_budget) has not landed yet"
-        )
-    else:
-        missing["budget"] = ("the budget model has landed but the web app does not call it yet; "
-                             "it will show here once integrated")
+        try:
+            budget = _budget_section(scenario, municipality, pop["projection"])
+        except ByibalanceError as err:
+            # The budget cannot be computed from these inputs: the page says why, loudly,
+            # and the population (which did compute) is still shown.
+            log.warning("budget section not available: %s", err)
+            budget = {"missing": f"the budget could not be computed: {err}"}
+        if "missing" in budget:
+            missing["budget"] = budget["missing"]
+        else:
+            series.update(budget["series"])
+            rules = budget["rules"]
     if _optional_module("byibalance.portfolio") is None:
         missing["ambitions"] = "the ambitions optimiser (byibalance.portfolio) has not landed yet"
     else:
@@ -354,6 +451,7 @@ def compute_city(scenario: Scenario | None, municipality: str) -> CityView:
         start_year=start,
         series=series,
         pyramids=pyramids,
+        rules=rules,
         housing=housing,
         backtest=backtest,
         notes=notes,

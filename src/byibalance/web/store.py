@@ -121,6 +121,7 @@ DWELLING_TYPES = ("flat", "terraced", "detached", "youth", "elderly")
 _FIELD_OF_PATH = {
     "finance.income_tax_rate": "income_tax_rate",
     "population.fertility.multiplier": "fertility_factor",
+    "finance.unit_costs": "unit_costs",
     "name": "name",
     "description": "description",
 }
@@ -158,7 +159,7 @@ def form_from_scenario(scenario: model.Scenario | None) -> FormState:
             values[f"housing.{row}.year"] = str(done.year)
             values[f"housing.{row}.dwellings"] = _num(done.dwellings)
             row += 1
-    costs = scenario.services.get("unit_costs", {})
+    costs = scenario.finance.get("unit_costs", {})
     if isinstance(costs, dict):
         values["unit_costs"] = "\n".join(f"{k} = {v}" for k, v in costs.items())
     for key in ("pinned_in", "pinned_out"):
@@ -264,7 +265,7 @@ def scenario_from_form(
     housing["add"] = added
     population["housing"] = housing
     data["population"] = population
-    services = dict(data.get("services", {}))
+    finance = dict(data.get("finance", {}))
     costs: dict[str, float] = {}
     for n, line in enumerate(values.get("unit_costs", "").splitlines(), start=1):
         if not line.strip():
@@ -277,10 +278,10 @@ def scenario_from_form(
             errors["unit_costs"] = f"line {n}: the unit cost of '{area.strip()}' is negative"
         elif number is not None:
             costs[area.strip()] = number
-    services.pop("unit_costs", None)
+    finance.pop("unit_costs", None)
     if costs:
-        services["unit_costs"] = costs
-    data["services"] = services
+        finance["unit_costs"] = costs
+    data["finance"] = finance
     ambitions = dict(data.get("ambitions", {}))
     for side in ("in", "out"):
         pinned = [a.strip() for a in values.get(f"ambitions_{side}", "").split(",") if a.strip()]
@@ -293,7 +294,8 @@ def scenario_from_form(
     data["ambitions"] = ambitions
     state = FormState(values=values, errors=errors)
     for fe in model.scenario_errors(data):
-        key: str | None = _FIELD_OF_PATH.get(fe.field)
+        key: str | None = next((v for k, v in _FIELD_OF_PATH.items()
+                                if fe.field == k or fe.field.startswith(k + ".")), None)
         if key is None and fe.field.startswith("population.housing.add."):
             index = fe.field.split(".")[3]
             key = f"housing.{rows[int(index)]}.project" if index.isdigit() else "housing"

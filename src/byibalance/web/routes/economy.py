@@ -16,4 +16,10 @@ router = APIRouter(include_in_schema=False)
 def economy(request: Request, user: User = Depends(page_user)) -> Response:
     """The budget table and the rule checks of the baseline."""
     view = model.baseline(settings(request).municipality)
-    return render(request, "economy.html", {"view": view}, user=user)
+    groups: dict[str, list[tuple[str, model.Series]]] = {"revenue": [], "expenditure": []}
+    for key, series in view.series.items():
+        kind, _, name = key.partition(".")
+        if kind in groups and name:
+            groups[kind].append((name, series))
+    return render(request, "economy.html", {
+        "view": view, "budget_lines": model.BUDGET_LINES, **groups}, user=user)

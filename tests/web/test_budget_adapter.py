@@ -1,0 +1,111 @@
+"""The budget sections, driven through the public API written down in docs/finance.md.
+
+Until byibalance.finance lands, a stand-in with that API's shape checks that the web adapter
+calls it as documented and shows what it returns. The stand-in's numbers are test fixtures,
+not figures of any municipality.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from pydantic import BaseModel, ConfigDict
+from tests.web.conftest import signed_in
+
+from byibalance.web import model
+
+
+class FakeFinanceOverrides(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    income_tax_rate: float | None = None
+
+
+class FakeServicesOverrides(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+CALLS: list[str] = []
+
+
+def compute_services(projection: Any, params: Any, overrides: Any = None) -> Any:
+    CALLS.append("services")
+    assert projection.municipality and params == "params-0165"
+    return SimpleNamespace(kind="services")
+
+
+def compute_budget(projection: Any, services: Any, params: Any, overrides: Any = None) -> Any:
+    CALLS.append("budget")
+    rate = overrides.income_tax_rate if overrides and overrides.income_tax_rate else 25.6
+    years = []
+    for i, year in enumerate(range(2027, 2031)):
+        years.append(SimpleNamespace(
+            year=year, operating_balance=100.0 * rate - 2500 + i, financing_result=-10.0,
+            liquidity_end=50.0, liquidity_average=45.0, service_expenditure=900.0,
+            service_ceiling=950.0, operating_expenditure=1000.0, capital_expenditure=80.0,
+            interest=1.0, new_loans=0.0, repayments=5.0, tax_rate=rate,
+            revenue={"income_tax": 40.0 * rate, "bloktilskud": 300.0},
+            expenditure={"daycare": 200.0, "elderly_care": 400.0}))
+    return SimpleNamespace(years=years)
+
+
+def check_rules(budget: Any, params: Any) -> list[Any]:
+    return [SimpleNamespace(rule="kassekreditreglen", year=y.year,
+                            status="breach" if y.operating_balance < 61 else "ok",
+                            reason=f"average liquidity {y.liquidity_average} against the floor",
+                            value=y.liquidity_average, limit=40.0)
+            for y in budget.years]
+
+
+@pytest.fixture
+def fake_finance(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    services = SimpleNamespace(compute=compute_services, ServicesOverrides=FakeServicesOverrides)
+    finance = SimpleNamespace(compute_budget=compute_budget, check_rules=check_rules,
+                              FinanceOverrides=FakeFinanceOverrides)
+    real = model._optional_module
+
+    def optional(name: str) -> Any:
+        return {"byibalance.services": services, "byibalance.finance": finance}.get(
+            name) or real(name)
+
+    monkeypatch.setattr(model, "_optional_module", optional)
+    monkeypatch.setattr("byibalance.parameters.municipal_parameters",
+                        lambda code: f"params-{code}")
+    model.clear_cache()
+    CALLS.clear()
+    yield
+    model.clear_cache()
+
+
+def test_the_tax_rate_of_a_scenario_reaches_the_budget(fake_finance) -> None:  # type: ignore[no-untyped-def]
+    base = model.baseline("0165")
+    scenario = model.parse_scenario({"name": "skat", "finance": {"income_tax_rate": 26.1}})
+    view = model.run_scenario(scenario)
+    assert CALLS == ["services", "budget", "services", "budget"]
+    assert "budget" not in view.missing
+    assert base.series["operating_balance"].at(2027) == pytest.approx(60.0)
+    assert view.series["operating_balance"].at(2027) == pytest.approx(110.0)
+    assert view.series["revenue.income_tax"].at(2028) == pytest.approx(40 * 26.1)
+    assert view.series["operating_balance"].status.is_estimate
+    assert [r.ok for r in base.rules] == [False, True, True, True]
+    changed = {d.key for d in model.compare(base, view) if d.differs}
+    assert {"operating_balance", "revenue.income_tax", "tax_rate"} <= changed
+    assert "expenditure.daycare" not in changed
+
+
+def test_economy_and_overview_pages_show_the_budget_and_the_rules(  # type: ignore[no-untyped-def]
+    fake_finance, app
+) -> None:
+    c, token = signed_in(app, "analyst")
+    economy = c.get("/economy").text
+    assert 'id="chart-balance"' in economy and 'id="chart-revenue"' in economy
+    assert "kassekreditreglen" in economy and 'class="rule-breach"' in economy
+    overview = c.get("/").text
+    assert 'id="chart-budget"' in overview
+    assert "1 regelkontroller er ikke overholdt" in overview
+    sid = c.post("/scenarios", data={"name": "Skat", "income_tax_rate": "26,1",
+                                     "csrf_token": token}).headers["location"].rsplit("/", 1)[1]
+    assert 'id="chart-scen-budget"' in c.get(f"/scenarios/{sid}").text
+    compare = c.get(f"/scenarios/compare?a=baseline&b={sid}").text
+    assert 'class="differs"' in compare and "+50" in compare
