@@ -137,6 +137,12 @@ class BallotError(ParticipationError, InputError):
     exit_code = 6
 
 
+class IndicatorError(ByibalanceError):
+    """An indicator registry, value file or climate inventory that is malformed or inconsistent."""
+
+    exit_code = 8
+
+
 class SourceError(ByibalanceError):
     """An online source (Statistics Denmark) that is unreachable or answered with an error."""
 
@@ -147,3 +153,9 @@ class AuthError(ByibalanceError):
     """A request that is not signed in, or not allowed for the user's role."""
 
     http_status = 403
+
+
+class ParticipationNotFoundError(ParticipationError, InputError):
+    """A citizens' budget, hearing, proposal or project that does not exist (web: 404)."""
+
+    http_status = 404
