@@ -1,0 +1,302 @@
+"""Why each ambition is in or out, what would bring it in, and what each choice costs the others.
+
+For an ambition left out:
+
+1. the binding reason: add it to the optimal plan at the start year that needs the least extra
+   money, and list the rules it would break there (rule, year, shortfall in mio. DKK);
+2. what would bring it in: that extra money (per rule and year), or, re-solving with it pinned in,
+   the ambitions it would displace and the value lost.
+
+For a chosen ambition: re-solve with it pinned out; the value lost is what it is worth over the
+next-best plan, and the ambitions that would come in instead are what it costs the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from byibalance.errors import PortfolioError
+from byibalance.portfolio.catalogue import DIMENSIONS
+from byibalance.portfolio.headroom import RESOURCE_RULES, RULE_NAMES_DA, Rule
+from byibalance.portfolio.optimise import (
+    Plan,
+    Problem,
+    Violation,
+    check_plan,
+    dimension_totals,
+    ids_in_order,
+    solve,
+    start_values,
+)
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """Why an ambition is out, and what would bring it in."""
+
+    id: str
+    reason: str
+    violations: tuple[Violation, ...]
+    money_needed: float | None
+    best_start: int | None
+    displaces: tuple[str, ...] | None
+    value_loss: float | None
+
+
+@dataclass(frozen=True)
+class ChoiceCost:
+    """What a chosen ambition costs the others."""
+
+    id: str
+    start: int
+    capital_total: float
+    value: float
+    value_loss_if_removed: float | None
+    would_come_in: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """The plan with a reason for every ambition."""
+
+    plan: Plan
+    rejected: tuple[Rejection, ...]
+    chosen: tuple[ChoiceCost, ...]
+
+    def binding(self) -> list[tuple[Rule, int, float, tuple[str, ...]]]:
+        """``(rule, year, largest shortfall, ambitions it keeps out)`` for every yearly rule that
+        keeps at least one ambition out, largest count first."""
+        found: dict[tuple[Rule, int], tuple[float, list[str]]] = {}
+        for r in self.rejected:
+            for v in r.violations:
+                if v.rule in RESOURCE_RULES and v.year is not None:
+                    amount, ids = found.get((v.rule, v.year), (0.0, []))
+                    found[(v.rule, v.year)] = (max(amount, v.amount), [*ids, r.id])
+        rows = [(rule, year, amt, tuple(ids)) for (rule, year), (amt, ids) in found.items()]
+        return sorted(rows, key=lambda row: (-len(row[3]), row[1], row[0].value))
+
+
+def money_needed(violations: Sequence[Violation]) -> float:
+    """Extra money that removes the resource violations: the sum of the yearly capital and
+    service shortfalls, plus the largest liquidity shortfall (liquidity is cumulative, so one
+    amount paid in before the first short year covers the later ones); ``inf`` if a yes/no rule
+    (window, requires, excludes) is broken."""
+    if any(v.rule not in RESOURCE_RULES for v in violations):
+        return float("inf")
+    liquidity = max((v.amount for v in violations if v.rule is Rule.liquidity), default=0.0)
+    yearly = sum(v.amount for v in violations if v.rule is not Rule.liquidity)
+    return liquidity + yearly
+
+
+def describe(violations: Sequence[Violation]) -> str:
+    """Violations grouped by rule, in words: which years, and the largest shortfall."""
+    parts = []
+    for rule in (Rule.requires, Rule.excludes, Rule.window, *RESOURCE_RULES):
+        group = [v for v in violations if v.rule is rule]
+        if not group:
+            continue
+        if rule in RESOURCE_RULES:
+            years = sorted(v.year for v in group if v.year is not None)
+            worst = max(group, key=lambda v: v.amount)
+            span = f"{years[0]}" if len(years) == 1 else f"{years[0]}-{years[-1]}"
+            parts.append(
+                f"{RULE_NAMES_DA[rule]} short in {span}, at most {worst.amount:,.1f} mio. DKK "
+                f"in {worst.year}"
+            )
+        else:
+            parts.append("; ".join(sorted({v.detail for v in group})))
+    return "; ".join(parts)
+
+
+def _reject(
+    problem: Problem, plan: Plan, key: str, deep: bool, time_limit: float | None
+) -> Rejection:
+    a = problem.catalogue[key]
+    if key in problem.pinned_out:
+        return Rejection(key, "pinned out by the scenario", (), None, None, None, None)
+    window = problem.starts(a)
+    if not window:
+        h = problem.headroom
+        reason = (
+            f"its start window {a.earliest_start}-{a.latest_start} is outside the budget years "
+            f"{h.years[0]}-{h.years[-1]}"
+        )
+        return Rejection(key, reason, (), None, None, None, None)
+    values = start_values(problem)
+    if max(values[(key, s)] for s in window) <= 0:
+        return Rejection(
+            key, "it has no positive value under the current weights", (), None, None, None, None
+        )
+    best: tuple[float, int, list[Violation]] | None = None
+    for s in window:
+        trial = {**plan.starts, key: s}
+        found = [v for v in check_plan(problem, trial) if v.rule is not Rule.pinned]
+        score = money_needed(found)
+        if best is None or score < best[0]:
+            best = (score, s, found)
+    assert best is not None
+    score, start, found = best
+    money = score if score != float("inf") else None
+    if found:
+        reason = f"best start {start}: " + describe(found)
+    else:  # fits on top of the plan: only possible when the solver's tie-break left it out
+        reason = "it fits but adds no value over the chosen plan"
+    displaces: tuple[str, ...] | None = None
+    loss: float | None = None
+    if deep:
+        try:
+            forced = solve(
+                replace(problem, pinned_in=problem.pinned_in | {key}), time_limit=time_limit
+            )
+        except PortfolioError:
+            reason += "; it cannot fit even if every other free ambition is dropped"
+        else:
+            out = [k for k in plan.starts if k not in forced.starts]
+            displaces = tuple(ids_in_order(problem.catalogue, out))
+            loss = plan.objective - forced.objective
+            if not forced.proven_optimal:
+                reason += " (displacement: best plan found within the time limit, not proven)"
+    return Rejection(key, reason, tuple(found), money, start, displaces, loss)
+
+
+def _cost(
+    problem: Problem, plan: Plan, key: str, deep: bool, time_limit: float | None
+) -> ChoiceCost:
+    a = problem.catalogue[key]
+    start = plan.starts[key]
+    value = start_values(problem)[(key, start)]
+    capital = a.capital_per_year * a.duration
+    if key in problem.pinned_in:
+        return ChoiceCost(key, start, capital, value, None, (), "pinned in by the scenario")
+    if not deep:
+        return ChoiceCost(key, start, capital, value, None, (), "chosen by the optimiser")
+    rest = {k: s for k, s in plan.starts.items() if k != key}
+    try:
+        without = solve(
+            replace(problem, pinned_out=problem.pinned_out | {key}),
+            start=rest,
+            time_limit=time_limit,
+        )
+    except PortfolioError:  # another chosen ambition requires it and is pinned in
+        return ChoiceCost(key, start, capital, value, None, (), "a pinned ambition requires it")
+    incoming = tuple(ids_in_order(problem.catalogue, [k for k in without.starts
+                                                      if k not in plan.starts]))  # fmt: skip
+    loss = plan.objective - without.objective
+    if incoming:
+        reason = f"without it, {', '.join(incoming)} would come in; it is worth {loss:,.2f} more"
+    else:
+        reason = f"without it, nothing else would come in; it is worth {loss:,.2f}"
+    if not without.proven_optimal:
+        reason += " (best plan without it found within the time limit, not proven)"
+    return ChoiceCost(key, start, capital, value, loss, incoming, reason)
+
+
+def explain(
+    problem: Problem,
+    plan: Plan | None = None,
+    deep: bool = True,
+    time_limit: float | None = 10.0,
+) -> Explanation:
+    """The plan (solved if not given) with a reason for every ambition.
+
+    ``deep`` re-solves once per ambition (forced in or out) to name displaced and incoming
+    ambitions, each re-solve within ``time_limit`` seconds (``None``: until proven); a reason
+    says so when its re-solve was not proven optimal. Switch ``deep`` off for large catalogues.
+    """
+    plan = plan if plan is not None else solve(problem)
+    rejected = tuple(
+        _reject(problem, plan, k, deep, time_limit)
+        for k in problem.catalogue
+        if k not in plan.starts
+    )
+    chosen = tuple(_cost(problem, plan, k, deep, time_limit) for k in plan.starts)
+    return Explanation(plan, rejected, chosen)
+
+
+@dataclass(frozen=True)
+class RankStep:
+    """The plan when ``extra_per_year`` mio. DKK more a year is available for ambitions."""
+
+    extra_per_year: float
+    objective: float
+    selected: tuple[str, ...]
+    entered: tuple[str, ...]
+    left: tuple[str, ...]
+
+
+def rank_by_budget(problem: Problem, steps: Sequence[float]) -> list[RankStep]:
+    """What comes in next as the budget grows: re-solve with each step's extra money a year
+    (see :meth:`Headroom.with_extra`), in the order given."""
+    out: list[RankStep] = []
+    previous: set[str] = set()
+    for extra in steps:
+        plan = solve(replace(problem, headroom=problem.headroom.with_extra(extra)))
+        chosen = set(plan.starts)
+        out.append(
+            RankStep(
+                extra,
+                plan.objective,
+                tuple(plan.starts),
+                tuple(ids_in_order(problem.catalogue, list(chosen - previous))),
+                tuple(ids_in_order(problem.catalogue, list(previous - chosen))),
+            )
+        )
+        previous = chosen
+    return out
+
+
+@dataclass(frozen=True)
+class ParetoPoint:
+    """One plan on the trade-off curve between two dimensions."""
+
+    x: float
+    y: float
+    selected: tuple[str, ...]
+
+
+def pareto(problem: Problem, x_dim: str, y_dim: str, points: int = 9) -> list[ParetoPoint]:
+    """The non-dominated plans over two dimensions, by the epsilon-constraint method.
+
+    For each ``eps`` on a grid from the y-total at the x-optimum to the largest reachable y-total:
+    maximise the x-total subject to ``y-total >= eps`` and every rule (totals are the sum of the
+    chosen ambitions' yearly effects, undiscounted). Dominated points are dropped.
+    """
+    for dim in (x_dim, y_dim):
+        if dim not in DIMENSIONS:
+            raise PortfolioError(
+                f"unknown dimension '{dim}'", f"use one of {', '.join(DIMENSIONS)}"
+            )
+    cat = problem.catalogue
+    y_scale = max((abs(a.effect(y_dim)) for a in cat.ambitions()), default=0.0) or 1.0
+    x_scale = max((abs(a.effect(x_dim)) for a in cat.ambitions()), default=0.0) or 1.0
+
+    def best(primary: str, secondary: str, floor: float | None) -> Plan:
+        p_scale, s_scale = (x_scale, y_scale) if primary == x_dim else (y_scale, x_scale)
+        objective = {
+            a.id: a.effect(primary) / p_scale + 1e-4 * a.effect(secondary) / s_scale
+            for a in cat.ambitions()
+        }
+        floors = {} if floor is None else {secondary: floor}
+        return solve(problem, objective=objective, floors=floors)
+
+    top_x = best(x_dim, y_dim, None)
+    top_y = best(y_dim, x_dim, None)
+    lo = dimension_totals(cat, top_x.starts)[y_dim]
+    hi = dimension_totals(cat, top_y.starts)[y_dim]
+    grid = [lo + (hi - lo) * i / max(points - 1, 1) for i in range(points)]
+    found: list[ParetoPoint] = []
+    for eps in grid:
+        try:
+            plan = best(x_dim, y_dim, eps - 1e-9 * max(1.0, abs(eps)))
+        except PortfolioError:
+            continue
+        totals = dimension_totals(cat, plan.starts)
+        found.append(ParetoPoint(totals[x_dim], totals[y_dim], tuple(plan.starts)))
+    front = [
+        p for p in found
+        if not any(q.x >= p.x and q.y >= p.y and (q.x, q.y) != (p.x, p.y) for q in found)
+    ]  # fmt: skip
+    unique = {(round(p.x, 9), round(p.y, 9)): p for p in front}
+    return sorted(unique.values(), key=lambda p: p.x)
