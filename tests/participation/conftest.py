@@ -1,4 +1,4 @@
-"""Where the real Pabulib files are: ``BYIBALANCE_PABULIB_DIR`` (CI sets it), else shared/ beside the repo."""
+"""Where the real Pabulib files are: ``BYIBALANCE_PABULIB_DIR`` (set by CI) or shared/."""
 
 from __future__ import annotations
 
