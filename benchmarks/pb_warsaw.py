@@ -1,0 +1,50 @@
+"""Reading Warsaw 2026 and counting MES on it: byibalance vs pabutools, side by side.
+
+Run: ``python benchmarks/pb_warsaw.py [FOLDER]`` (FOLDER defaults to $BYIBALANCE_PABULIB_DIR or
+../shared/data/pabulib). Prints each time and the ratio pabutools / byibalance, and checks the
+selections are identical. pabutools (GPL) is used here only as the baseline.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+from pabutools.election import Cost_Sat, parse_pabulib
+from pabutools.rules import method_of_equal_shares as pabu_mes
+
+from byibalance.participation import method_of_equal_shares
+from byibalance.participation.files import read_pb
+
+
+def main() -> None:
+    default = os.environ.get(
+        "BYIBALANCE_PABULIB_DIR", str(Path(__file__).parents[2] / "shared/data/pabulib")
+    )
+    path = Path(sys.argv[1] if len(sys.argv) > 1 else default) / "Poland_Warszawa_2026.pb"
+    t0 = time.perf_counter()
+    election, profile = read_pb(path)
+    ours_read = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    instance, pprofile = parse_pabulib(str(path))
+    theirs_read = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    ours = method_of_equal_shares(election, profile)
+    ours_mes = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    theirs = pabu_mes(instance, pprofile, sat_class=Cost_Sat)
+    theirs_mes = time.perf_counter() - t0
+    same = set(ours.selected) == {p.name for p in theirs}
+    print(
+        f"read: byibalance {ours_read:.3f} s, pabutools {theirs_read:.3f} s, ratio {theirs_read / ours_read:.1f}x"
+    )
+    print(
+        f"MES:  byibalance {ours_mes:.3f} s, pabutools {theirs_mes:.3f} s, ratio {theirs_mes / ours_mes:.1f}x"
+    )
+    print(f"identical selections: {same} ({len(ours.selected)} projects)")
+
+
+if __name__ == "__main__":
+    main()
