@@ -37,12 +37,11 @@ def main() -> None:
     theirs = pabu_mes(instance, pprofile, sat_class=Cost_Sat)
     theirs_mes = time.perf_counter() - t0
     same = set(ours.selected) == {p.name for p in theirs}
-    print(
-        f"read: byibalance {ours_read:.3f} s, pabutools {theirs_read:.3f} s, ratio {theirs_read / ours_read:.1f}x"
-    )
-    print(
-        f"MES:  byibalance {ours_mes:.3f} s, pabutools {theirs_mes:.3f} s, ratio {theirs_mes / ours_mes:.1f}x"
-    )
+    for what, ours_s, theirs_s in (("read", ours_read, theirs_read), ("MES", ours_mes, theirs_mes)):
+        print(
+            f"{what}: byibalance {ours_s:.3f} s, pabutools {theirs_s:.3f} s, "
+            f"ratio {theirs_s / ours_s:.1f}x"
+        )
     print(f"identical selections: {same} ({len(ours.selected)} projects)")
 
 
