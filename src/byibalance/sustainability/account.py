@@ -180,6 +180,10 @@ def _latest(series: Series, as_of_year: int) -> Cell | None:
     return past[-1] if past else known[0]
 
 
+def _n(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
+
+
 def _better(a: float, b: float, direction: Direction) -> bool:
     return a <= b if direction is Direction.lower_better else a >= b
 
@@ -212,16 +216,16 @@ def track_status(indicator: Indicator, series: Series, as_of_year: int) -> tuple
     v, y, d = latest.value, latest.year, indicator.direction
     if target.year is None:
         if _better(v, level, d):
-            return TrackStatus.on_track, f"{v:,.4g} is within the threshold {level:,.4g}"
+            return TrackStatus.on_track, f"{_n(v)} is within the threshold {_n(level)}"
         if abs(v - level) <= AT_RISK_TOLERANCE * abs(level):
-            return TrackStatus.at_risk, f"{v:,.4g} misses the threshold {level:,.4g} narrowly"
-        return TrackStatus.off_track, f"{v:,.4g} misses the threshold {level:,.4g}"
+            return TrackStatus.at_risk, f"{_n(v)} misses the threshold {_n(level)} narrowly"
+        return TrackStatus.off_track, f"{_n(v)} misses the threshold {_n(level)}"
     if _better(v, level, d):
-        return TrackStatus.target_met, f"{v:,.4g} ({y}) already reaches {level:,.4g}"
+        return TrackStatus.target_met, f"{_n(v)} ({y}) already reaches {_n(level)}"
     if y >= target.year:
         return (
             TrackStatus.off_track,
-            f"deadline {target.year} passed; {v:,.4g} ({y}) vs {level:,.4g}",
+            f"deadline {target.year} passed; {_n(v)} ({y}) vs {_n(level)}",
         )
     start = _start(series, target.base_year, y)
     if start is None or start.value is None or start.year >= y:
@@ -232,7 +236,7 @@ def track_status(indicator: Indicator, series: Series, as_of_year: int) -> tuple
         return TrackStatus.not_assessable, "one value only: no trajectory to compare with"
     s, y0 = start.value, start.year
     expected = s + (level - s) * (y - y0) / (target.year - y0)
-    detail = f"{v:,.4g} ({y}) vs {expected:,.4g} on the path from {y0} to {target.year}"
+    detail = f"{_n(v)} ({y}) vs {_n(expected)} on the path from {y0} to {target.year}"
     if _better(v, expected, d):
         return TrackStatus.on_track, detail
     if abs(v - expected) <= AT_RISK_TOLERANCE * abs(level - s):

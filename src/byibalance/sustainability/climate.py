@@ -15,17 +15,21 @@ Conventions (shared/docs/DOMAIN.md §6):
   scenario with more residents lowers the per-inhabitant path for the same tonnes.
 - The path to a dated target is a straight line from the latest known total to each target in
   turn (an assumption, labelled in the output).
+- The baseline is the latest known total held constant over the path's years (a "frozen"
+  assumption, labelled); the per-inhabitant baseline still falls as the population grows.
 - An ambition's wedge = its yearly reduction (tonnes CO2e per year) from its completion year;
-  scenario = baseline path - sum of wedges, never below zero (a cut at zero is reported).
+  scenario = baseline - sum of wedges, never below zero (a cut at zero is reported); the gap
+  to the target path is ``scenario - path``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from itertools import pairwise
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -231,6 +235,7 @@ class ClimateAccount:
     view: View
     years: tuple[YearAccount, ...]
     path: tuple[PathPoint, ...]
+    baseline: tuple[PathPoint, ...]
     targets: tuple[TargetRow, ...]
     emission_factors: tuple[EmissionFactor, ...]
     organisation: tuple[str, ...]
@@ -363,6 +368,7 @@ def climate_account(
     notes: list[str] = []
     known = [a for a in accounts if a.total.value is not None]
     path: tuple[PathPoint, ...] = ()
+    baseline: tuple[PathPoint, ...] = ()
     dated = sorted(
         (
             t
@@ -383,13 +389,19 @@ def climate_account(
             if level is not None and target.year is not None and target.year > points[-1][0]:
                 points.append((target.year, level))
         path = tuple(_point(y, t, population) for y, t in sorted(_linear_path(points).items()))
+        baseline = tuple(_point(p.year, points[0][1], population) for p in path)
         notes.append(f"path: straight line from {start.year} to each target (assumption)")
+        notes.append(
+            f"baseline: the {start.year} total held constant (frozen, assumption); per "
+            "inhabitant it still falls as the population grows"
+        )
     targets = tuple(TargetRow(t, *target_level(t, inventory)) for t in inventory.targets)
     return ClimateAccount(
         inventory.municipality,
         view,
         accounts,
         path,
+        baseline,
         targets,
         inventory.emission_factors,
         inventory.organisation,
@@ -432,15 +444,15 @@ class Wedges:
     notes: tuple[str, ...]
 
 
-def ambition_wedges(path: Sequence[PathPoint], ambitions: Sequence[AmbitionEffect]) -> Wedges:
+def ambition_wedges(baseline: Sequence[PathPoint], ambitions: Sequence[AmbitionEffect]) -> Wedges:
     """Each ambition's effect as a wedge against the baseline path.
 
     ``wedge_a(t) = reduction_a`` for ``t >= start_a + duration_a``, else 0;
     ``scenario(t) = max(baseline(t) - sum_a wedge_a(t), 0)``; ``DKK per tonne = capital * 1e6 /
-    sum_t wedge_a(t)`` over the path (``None`` where no tonne is saved within it).
+    sum_t wedge_a(t)`` over the baseline's years (``None`` where no tonne is saved within it).
     """
-    years = tuple(p.year for p in path)
-    baseline = tuple(p.tonnes for p in path)
+    years = tuple(p.year for p in baseline)
+    base = tuple(p.tonnes for p in baseline)
     wedges: dict[str, tuple[float, ...]] = {}
     per_tonne: dict[str, float | None] = {}
     for ambition in ambitions:
@@ -455,10 +467,33 @@ def ambition_wedges(path: Sequence[PathPoint], ambitions: Sequence[AmbitionEffec
         )
     notes: list[str] = []
     scenario = []
-    for i, (year, base) in enumerate(zip(years, baseline, strict=True)):
-        value = base - sum(w[i] for w in wedges.values())
+    for i, (year, level) in enumerate(zip(years, base, strict=True)):
+        value = level - sum(w[i] for w in wedges.values())
         if value < 0:
             notes.append(f"{year}: the wedges exceed the baseline; the scenario is cut at 0")
             value = 0.0
         scenario.append(value)
-    return Wedges(years, baseline, wedges, tuple(scenario), per_tonne, tuple(notes))
+    return Wedges(years, base, wedges, tuple(scenario), per_tonne, tuple(notes))
+
+
+def ambition_effects(
+    ambitions: Iterable[Any], starts: Mapping[str, int] | None = None
+) -> list[AmbitionEffect]:
+    """Ambitions (``byibalance.portfolio.Ambition``-like) as :class:`AmbitionEffect`.
+
+    Reads ``id, name, duration, climate`` (tonnes CO2e per year), ``capital_per_year`` (mio DKK)
+    and ``status``; the start year is ``starts[id]`` (the optimiser's plan), else
+    ``earliest_start``. Ambitions without a climate effect are left out.
+    """
+    out = []
+    for a in ambitions:
+        if not a.climate:
+            continue
+        start = (starts or {}).get(a.id, a.earliest_start)
+        out.append(
+            AmbitionEffect(
+                a.id, a.name, int(start), int(a.duration), float(a.climate),
+                float(a.capital_per_year) * int(a.duration), str(getattr(a, "status", "")),
+            )
+        )  # fmt: skip
+    return out
