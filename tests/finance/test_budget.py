@@ -223,3 +223,15 @@ def test_new_loans_are_repaid_and_pay_interest():
     assert diff[2034][0] == pytest.approx(0.0)
     assert diff[2029][1] == pytest.approx(0.03 * 25e6)
     assert budget.year(2033).debt_end == pytest.approx(base.year(2033).debt_end)
+
+
+def test_any_municipality_runs_on_national_defaults_and_its_published_tax_rates():
+    params = budget_parameters("101")
+    assert params.value("revenue.income_tax_rate", 2027) == pytest.approx(0.235)
+    assert params.at("revenue.income_tax_rate", 2027).status == "published"
+    projection = synthetic_projection(code="101")
+    services = compute(projection, params)
+    assert services.capacity["school_6_16"] is None  # no invented capacity
+    budget = compute_budget(projection, services, params)
+    _assert_identities(budget)
+    assert budget.year(2027).revenue["grant_19"] == 0.0

@@ -84,6 +84,11 @@ class ServicesResult:
         return np.sum([self.expenditure[a.name] for a in self.areas], axis=0)
 
 
+def _has(params: ParameterSet, name: str) -> bool:
+    """Whether ``params`` holds ``name`` (``ParameterSet[name]`` raises ParameterError)."""
+    return any(name == known for known in params)
+
+
 def _used(params: ParameterSet, name: str, year: int, override: Any = None) -> UsedParameter:
     dated = params.at(name, year)
     if override is not None:
@@ -98,7 +103,7 @@ def _number(used: UsedParameter, params: ParameterSet) -> float:
         raise FinanceError(
             f"'{used.name}' is {value!r}; a number is needed",
             "give a plain number in the parameter file",
-            ErrorLocation(file=params.origin(used.name) if used.name in params else None,
+            ErrorLocation(file=params.origin(used.name) if _has(params, used.name) else None,
                           field=used.name),
         )
     if value < 0:
@@ -212,9 +217,10 @@ def compute(
         missing[area.name] = np.zeros(len(years))
         new_places[area.name] = np.zeros(len(years))
         places_name = f"{area.name}.places"
-        if area.capacity_unit is not None and (places_name in params or area.name in ov.capacity):
+        has_places = _has(params, places_name)
+        if area.capacity_unit is not None and (has_places or area.name in ov.capacity):
             p_used = _used(params, places_name, base_year, ov.capacity.get(area.name)) \
-                if places_name in params else UsedParameter(
+                if has_places else UsedParameter(
                     places_name, ov.capacity[area.name], "places", "assumption",
                     "scenario override", overridden=True)
             cost_used = _used(params, f"{area.name}.capital_cost_per_place", base_year)
