@@ -9,6 +9,7 @@ from byibalance.cli import (
     finance,  # noqa: F401
     pb,  # noqa: F401
     population,  # noqa: F401
+    simulate,  # noqa: F401
     sustainability,  # noqa: F401
     web,  # noqa: F401
 )

@@ -1,0 +1,181 @@
+"""Adapter: the stochastic inputs and the spreads of the draws, estimated from the embedded data.
+
+Only data from before the base year is used, so a past base year is a fair back-test. The
+estimators themselves are pure functions on arrays (``estimate_*``); ``prepare`` reads the data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from byibalance import data
+from byibalance.errors import DataError, ErrorLocation
+from byibalance.population import estimation
+from byibalance.population.graduation import graduate
+from byibalance.population.housing import project_residents
+from byibalance.population.inputs import (
+    build_inputs,
+    housing_assumptions,
+    housing_programme,
+    mortality_cube,
+    population_cube,
+    shape_for,
+)
+from byibalance.population.lifetable import survival_ratios
+from byibalance.population.result import FloatArray
+from byibalance.population.stochastic import Labelled, SpreadSpec, StochasticInputs
+from byibalance.provenance import Status
+
+DELAY_PROBABILITIES = (0.5, 0.3, 0.15, 0.05)
+DELAY_SOURCE = (
+    "byibalance assumption informed by Albertslund's slipped projects (DOMAIN §2.6: "
+    "Galgebakken/Blokland re-letting undated, Coop Byen phased): delay 0-3 years"
+)
+SPREAD_SCALE = 1.0
+SPREAD_SCALE_SOURCE = "not yet fitted"
+
+
+def estimate_ar1(series: FloatArray) -> tuple[float, float]:
+    """``(phi, sigma)`` of ``x_t = phi x_{t-1} + e_t`` for the demeaned rows of ``series[R, Y]``
+    pooled: ``phi = sum x_t x_{t-1} / sum x_{t-1}^2``, ``sigma`` the residuals' RMS."""
+    x = np.atleast_2d(series)
+    x = x - x.mean(axis=1, keepdims=True)
+    lag, now = x[:, :-1], x[:, 1:]
+    denom = float((lag * lag).sum())
+    phi = float((lag * now).sum()) / denom if denom > 0 else 0.0
+    phi = float(np.clip(phi, -0.99, 0.99))
+    resid = now - phi * lag
+    return phi, float(np.sqrt((resid * resid).mean()))
+
+
+def estimate_mortality_sigma(deaths: FloatArray, exposure: FloatArray) -> float:
+    """SD of the log death-rate level around its linear trend, pooled over provinces.
+
+    ``deaths, exposure[P, Y, 2, 21]``; level ``I[p, y] = D[p, y] / sum(E[p, y] mbar[p])`` with
+    ``mbar`` the province's mean rates (indirect standardisation); each province's log level is
+    detrended by least squares (the trend is the model's mortality improvement)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mbar = np.where(exposure.sum(1) > 0, deaths.sum(1) / exposure.sum(1), 0.0)
+    expected = (exposure * mbar[:, None]).sum(axis=(2, 3))
+    level = np.log(deaths.sum(axis=(2, 3)) / expected)
+    years = np.arange(level.shape[1], dtype=np.float64)
+    design = np.stack([np.ones_like(years), years], axis=1)
+    coef, *_ = np.linalg.lstsq(design, level.T, rcond=None)
+    resid = level - (design @ coef).T
+    dof = resid.size - 2 * resid.shape[0]
+    return float(np.sqrt((resid * resid).sum() / max(dof, 1)))
+
+
+def residual_rates(
+    populations: FloatArray, death_rates: FloatArray, asfr: FloatArray, a0: float, srb: float
+) -> FloatArray:
+    """Yearly net migration rates ``[M, Y-1]``: ``(P[t+1] - closed(P[t])) / P[t]`` in total,
+    where ``closed`` is one model year without migration (the residual method per year)."""
+    survival, birth = survival_ratios(death_rates, a0)
+    out = []
+    for y in range(populations.shape[1] - 1):
+        end, _ = estimation.closed_step(populations[:, y], survival, birth, asfr, srb)
+        start = populations[:, y].sum(axis=(1, 2))
+        out.append((populations[:, y + 1].sum(axis=(1, 2)) - end.sum(axis=(1, 2))) / start)
+    return np.stack(out, axis=1)
+
+
+def prepare(
+    codes: Sequence[str | int],
+    base_year: int,
+    end_year: int,
+    scale: float | None = None,
+    calibrate: bool = True,
+) -> StochasticInputs:
+    """Deterministic inputs (:func:`build_inputs`) plus the spreads estimated before
+    ``base_year``: national TFR 1973-, provincial mortality 2008-, the municipality's own residual
+    migration 2008-. ``scale`` overrides the fitted spread scale (labelled assumption)."""
+    code_list = [data.municipality(c).code for c in codes]
+    prepared = build_inputs(code_list, base_year, end_year, calibrate=calibrate)
+    mi = prepared.inputs
+
+    asfr_frame = data.fertility_asfr()
+    tfr = asfr_frame[asfr_frame["year"] < base_year].groupby("year")["rate_per_1000"].sum()
+    if len(tfr) < 3:
+        raise DataError(
+            f"too few years of fertility before {base_year} to estimate its spread",
+            "Choose a later start year",
+            ErrorLocation(field="start", year=base_year),
+        )
+    tfr_phi, tfr_sigma = estimate_ar1(np.log(tfr.to_numpy(dtype=np.float64) / 1000.0)[None])
+    tfr_span = f"{int(tfr.index.min())}-{int(tfr.index.max())}"
+
+    provinces, m_years, deaths, exposure = mortality_cube()
+    keep_p = [i for i, p in enumerate(provinces) if p != "All Denmark"]
+    keep_y = [i for i, y in enumerate(m_years) if y < base_year]
+    mort_sigma = estimate_mortality_sigma(
+        deaths[np.ix_(np.array(keep_p), np.array(keep_y))],
+        exposure[np.ix_(np.array(keep_p), np.array(keep_y))],
+    )
+    m_span = f"{m_years[keep_y[0]]}-{m_years[keep_y[-1]]}"
+
+    cube = population_cube()
+    years = [y for y in cube.years if y <= base_year]
+    rows = np.array([cube.index(c) for c in code_list])
+    cols = np.array([cube.years.index(y) for y in years])
+    p5 = cube.values[np.ix_(rows, cols)]
+    shapes = np.stack([shape_for(y, base_year) for y in years])
+    single = graduate(p5, shapes[None], "national_shape")
+    rates = residual_rates(single, mi.death_rates, mi.asfr, mi.a0, mi.srb)
+    mig_sigma = rates.std(axis=1, ddof=1)
+
+    n_years = end_year - base_year
+    gains_all, losses_all, movable_all = [], [], []
+    for i, code in enumerate(code_list):
+        observed = np.flatnonzero(np.isfinite(mi.calibration_targets[i, :, 0]))
+        # the first step after the last observed total: projects begun by then are not delayed
+        first_free = int(observed[-1]) + 1 if observed.size else 0
+        programme = housing_programme(code)
+        projects = programme.projects if (programme and prepared.housing_on) else ()
+        gains = np.zeros((len(projects), n_years))
+        losses = np.zeros((len(projects), n_years))
+        movable = np.zeros(len(projects), dtype=bool)
+        if projects:
+            assumptions = housing_assumptions(code, base_year)
+            for j, project in enumerate(projects):
+                gains[j], losses[j] = project_residents(project, assumptions, base_year, n_years)
+                first = project.first_year()
+                movable[j] = first is not None and first - base_year >= first_free
+        gains_all.append(gains)
+        losses_all.append(losses)
+        movable_all.append(movable)
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        totals = mi.base_population.sum(axis=(1, 2), keepdims=True)
+        existing = np.where(totals > 0, mi.base_population / totals, 0.0)
+    used_scale = SPREAD_SCALE if scale is None else scale
+    spread = SpreadSpec(
+        tfr_phi=Labelled(tfr_phi, Status.ESTIMATE, f"national TFR {tfr_span} (embedded ASFR)"),
+        tfr_sigma=Labelled(tfr_sigma, Status.ESTIMATE, f"national TFR {tfr_span}"),
+        mortality_sigma=Labelled(
+            mort_sigma, Status.ESTIMATE, f"provincial death rates {m_span} (embedded)"
+        ),
+        migration_source=f"own residual net migration {years[0]}-{years[-1]}",
+        migration_sigma=mig_sigma,
+        delay_probabilities=DELAY_PROBABILITIES,
+        delay_status=Status.ASSUMPTION,
+        delay_source=DELAY_SOURCE,
+        scale=Labelled(
+            used_scale,
+            Status.ESTIMATE if scale is None else Status.ASSUMPTION,
+            SPREAD_SCALE_SOURCE if scale is None else "given by the user",
+        ),
+    )
+    notes = {c: (*prepared.notes[c], *spread.notes()) for c in code_list}
+    return StochasticInputs(
+        model=mi,
+        spread=spread,
+        project_gains=tuple(gains_all),
+        project_losses=tuple(losses_all),
+        delayable=tuple(movable_all),
+        new_profile=mi.calibration_profile,
+        existing_profile=existing,
+        notes=notes,
+    )

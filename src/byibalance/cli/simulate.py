@@ -1,0 +1,90 @@
+"""``byibalance simulate``: stochastic paths as percentile fans, in process or on Dask."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from byibalance import data
+from byibalance.cli.app import app
+from byibalance.errors import ErrorLocation, InputError
+from byibalance.population.api import DEFAULT_END
+from byibalance.population.inputs import last_detailed_year
+
+
+def _codes(value: str) -> list[str]:
+    if value.strip().lower() in {"all", "k29"}:
+        return data.municipality_codes(value.strip().lower())
+    return [data.municipality(part).code for part in value.split(",")]
+
+
+def _percentiles(value: str) -> list[float]:
+    try:
+        return [float(p) for p in value.split(",") if p.strip()]
+    except ValueError:
+        raise InputError(
+            f"percentiles '{value}' are not numbers",
+            "Give e.g. --percentiles 10,50,90",
+            ErrorLocation(field="percentiles"),
+        ) from None
+
+
+@app.command()
+def simulate(
+    municipality: str = typer.Option("165", help="Code or name, a comma list, 'all' or 'k29'."),
+    paths: int = typer.Option(1000, help="Stochastic paths per municipality."),
+    seed: int = typer.Option(0, help="Seed: the same seed gives the same paths anywhere."),
+    end: int = typer.Option(DEFAULT_END, help="Last year of the projection."),
+    scheduler: str | None = typer.Option(
+        None, help="Dask scheduler address (tcp://HOST:8786); default: run on this machine."
+    ),
+    workers: int = typer.Option(0, help="Local Dask workers (0 = no Dask, run in process)."),
+    output: Path | None = typer.Option(None, help="Folder for quantiles.parquet, paths.parquet."),
+    percentiles: str = typer.Option("10,50,90", help="Percentiles of the fans."),
+    scale: float | None = typer.Option(
+        None, help="Override the fitted spread scale (then labelled an assumption)."
+    ),
+) -> None:
+    """Project with uncertainty: percentile fans of the population by age group, per year."""
+    from byibalance.batch.prepare import prepare
+    from byibalance.batch.run import run_dask, run_local, write_parquet
+    from byibalance.population.stochastic import check_percentiles, chunks
+
+    pct = check_percentiles(_percentiles(percentiles))
+    chunks(paths)  # checks paths >= 1 with a one-line error
+    codes = _codes(municipality)
+    inputs = prepare(codes, last_detailed_year(), end, scale=scale)
+    console = Console()
+    if scheduler or workers > 0:
+        summary = run_dask(inputs, paths, seed, pct, scheduler=scheduler, n_workers=workers or 2)
+    else:
+        with console.status("simulating") as status:
+
+            def progress(done: int, total: int) -> None:
+                status.update(f"simulating: {done}/{total} chunks")
+
+            summary = run_local(inputs, paths, seed, pct, progress=progress)
+    q = summary.quantiles
+    table = Table(title=f"Population with uncertainty ({paths:,} paths, seed {seed})")
+    table.add_column("municipality")
+    table.add_column("year", justify="right")
+    for p in pct:
+        table.add_column(f"P{p:g}", justify="right")
+    totals = q[q["group"] == "total"]
+    shown = sorted({y for y in totals["year"] if y % 5 == 0 or y == end})
+    for code in codes[:10]:
+        for year in shown:
+            row = totals[(totals["municipality"] == code) & (totals["year"] == year)]
+            values = [row.loc[row["percentile"] == p, "value"].iloc[0] for p in pct]
+            table.add_row(code, str(year), *[f"{v:,.0f}" for v in values])
+    console.print(table)
+    if len(codes) > 10:
+        console.print(f"... and {len(codes) - 10} more municipalities (see --output)")
+    for note in inputs.spread.notes():
+        console.print(f"  {note}", highlight=False)
+    if output is not None:
+        qp, pp = write_parquet(summary, output)
+        console.print(f"wrote {qp} and {pp}")
