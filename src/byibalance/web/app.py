@@ -21,6 +21,7 @@ from byibalance import __version__
 from byibalance.errors import ByibalanceError
 from byibalance.web import deps
 from byibalance.web.db import make_engine, make_sessionmaker, migrate
+from byibalance.web.participation import routes as participation
 from byibalance.web.routes import (
     ambitions,
     api,
@@ -124,4 +125,6 @@ def create_app(settings: Settings | None = None, *, migrate_db: bool = True) -> 
 
     for module in (auth, overview, population, economy, ambitions, scenarios, users, api):
         app.include_router(module.router)
+    app.include_router(participation.router)
+    app.include_router(participation.api_router)
     return app

@@ -1,0 +1,1 @@
+"""Citizens' participation in the web app: citizens' budgets, hearings, voting codes, results."""
