@@ -282,6 +282,9 @@ class Catalogue(Mapping[str, Ambition]):
                 ErrorLocation(file=self.origin, field="id"),
             ) from None
 
+    def __contains__(self, key: object) -> bool:
+        return key in self._items
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._items)
 

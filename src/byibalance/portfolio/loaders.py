@@ -34,7 +34,7 @@ class CatalogueFile:
     headroom: Headroom | None
 
 
-def _ambition(raw: object, file: str, line: int) -> Ambition:
+def _ambition(raw: object, file: str, line: int | None, prefix: str = "") -> Ambition:
     if not isinstance(raw, dict):
         raise PortfolioError(
             "an ambition must be a mapping of fields to values",
@@ -45,8 +45,9 @@ def _ambition(raw: object, file: str, line: int) -> Ambition:
     try:
         return Ambition.model_validate(cleaned)
     except ValidationError as err:
-        first = err.errors()[0]
-        field = ".".join(str(p) for p in first["loc"]) or None
+        errors = sorted(err.errors(), key=lambda e: e["type"] != "extra_forbidden")
+        first = errors[0]
+        field = prefix + ".".join(str(p) for p in first["loc"]) or None
         value = first.get("input")
         problem = first["msg"]
         if first["type"] == "extra_forbidden":
@@ -158,7 +159,9 @@ def read_yaml(path: Path) -> CatalogueFile:
             "use description, municipality, headroom and ambitions",
             ErrorLocation(file=file, field=sorted(unknown)[0]),
         )
-    ambitions = [_ambition(a, file, i + 1) for i, a in enumerate(raw["ambitions"])]
+    ambitions = [
+        _ambition(a, file, None, f"ambitions[{i}].") for i, a in enumerate(raw["ambitions"])
+    ]
     headroom = None
     if raw.get("headroom") is not None:
         h = raw["headroom"]
