@@ -235,3 +235,16 @@ def test_any_municipality_runs_on_national_defaults_and_its_published_tax_rates(
     budget = compute_budget(projection, services, params)
     _assert_identities(budget)
     assert budget.year(2027).revenue["grant_19"] == 0.0
+
+
+def test_explain_shows_a_scenario_tax_rate_as_an_override():
+    projection = synthetic_projection()
+    services = compute(projection, PARAMS)
+    budget = compute_budget(projection, services, PARAMS,
+                            finance_overrides({"income_tax_rate": {2029: 26.0}}))
+    early = next(p for p in explain(budget, "income_tax", 2027).parameters
+                 if p.name == "revenue.income_tax_rate")
+    late = next(p for p in explain(budget, "income_tax", 2030).parameters
+                if p.name == "revenue.income_tax_rate")
+    assert early.value == pytest.approx(0.256) and late.value == pytest.approx(0.26)
+    assert late.overridden and "scenario override" in late.source

@@ -14,6 +14,7 @@ from byibalance.finance.equalisation import (
     tax_sanction,
 )
 from byibalance.finance.explain import Explanation, explain
+from byibalance.finance.inputs import budget_parameters
 from byibalance.finance.marginal import MarginalValue, marginal_resident_value
 from byibalance.finance.rules import RULES, RuleCheck, check_rules
 from byibalance.finance.scenario import (
@@ -40,6 +41,7 @@ __all__ = [
     "NationalFigures",
     "Quantity",
     "RuleCheck",
+    "budget_parameters",
     "check_rules",
     "compute_budget",
     "equalise",

@@ -354,6 +354,11 @@ def compute_budget(
         contexts[y] = revenue_context(p, code, y, rates[y], ov)
         lines_by_year[y] = revenue_lines(contexts[y], by_age[pos[y]])
         tax_base[y] = float(by_age[pos[y]] @ contexts[y].tax_base_by_age)
+    if ov.income_tax_rate is not None:
+        rate_param = params["revenue.income_tax_rate"]
+        p.used["revenue.income_tax_rate"] = UsedParameter(
+            "revenue.income_tax_rate", ov.income_tax_rate, rate_param.unit, "assumption",
+            "scenario override (finance.income_tax_rate)", overridden=True)
     shares = tuple(float(s) for s in p.get("tax_sanction.shares", years[0]))
     sanction = tax_sanction(rates, tax_base, shares)
 
