@@ -6,27 +6,42 @@ in ``manifest.yaml`` and ``docs/data.md``) into pandas DataFrames, once per proc
 5-year age groups are given by ``age_start`` (0, 5, …, 95, 100 where 100 means 100+).
 
 The frames are cached and shared: copy one before changing it.
+
+Fresh data: where the active snapshot of Statistics Denmark downloads (``byibalance data update``,
+:mod:`byibalance.sources.snapshots`) holds FOLK1A, ``population_age5`` and ``observed_totals`` use
+it (see :func:`merge_population_age5`) and ``population_single_age`` returns it. Without a
+snapshot, or after ``byibalance data use embedded``, every function returns the embedded data
+unchanged. :func:`clear_cache` forgets the cached frames after a snapshot is pinned.
 """
 
 from __future__ import annotations
 
 import difflib
+import logging
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import yaml
 
 from byibalance.errors import DataError, ErrorLocation, UnknownMunicipalityError
 
+if TYPE_CHECKING:
+    from byibalance.sources.snapshots import Snapshot
+
+log = logging.getLogger(__name__)
+
 __all__ = [
     "Municipality",
+    "active_snapshot_name",
+    "clear_cache",
     "data_dir",
     "fertility_asfr",
     "housing_projects",
     "manifest",
+    "merge_population_age5",
     "mortality_province",
     "municipalities",
     "municipality",
@@ -34,6 +49,7 @@ __all__ = [
     "national_single_age",
     "observed_totals",
     "population_age5",
+    "population_single_age",
     "tax_rates",
 ]
 
@@ -187,16 +203,120 @@ def municipality_codes(group: str = "all") -> list[str]:
     )
 
 
+AGE5_COLUMNS = {
+    "code": str,
+    "year": "int64",
+    "sex": str,
+    "age_start": "int64",
+    "population": "int64",
+}
+
+
+def _embedded_age5() -> pd.DataFrame:
+    return _read("population_age5.csv.gz", AGE5_COLUMNS)
+
+
+@cache
+def _active_snapshot() -> Snapshot | None:
+    from byibalance.sources import snapshots
+
+    return snapshots.active_snapshot()
+
+
+def active_snapshot_name() -> str:
+    """The name of the snapshot in use (``2026-11-29T051500``), or ``"embedded"``."""
+    snap = _active_snapshot()
+    return snap.name if snap is not None else "embedded"
+
+
+@cache
+def _snapshot_table(file: str) -> pd.DataFrame | None:
+    from byibalance.sources import snapshots
+
+    snap = _active_snapshot()
+    if snap is None or snap.file_entry(file) is None:
+        return None
+    return snapshots.read_table(snap, file)
+
+
+def merge_population_age5(embedded: pd.DataFrame, fresh: pd.DataFrame) -> pd.DataFrame:
+    """The embedded 5-year populations with a snapshot's laid over them.
+
+    A (code, year) that both hold takes the snapshot's rows. A year the embedded data lacks is
+    added only when the snapshot holds it for every code of the embedded data (the 98
+    municipalities and ``000``), so that the table stays complete for every code and year it
+    lists; such partial years are logged (they still reach :func:`observed_totals`).
+    """
+    fresh = fresh.astype(AGE5_COLUMNS)[list(AGE5_COLUMNS)]
+    all_codes = set(embedded["code"])
+    known_years = set(embedded["year"].tolist())
+    fresh_years = sorted(set(fresh["year"].tolist()) - known_years)
+    complete = [y for y in fresh_years if set(fresh.loc[fresh["year"] == y, "code"]) >= all_codes]
+    partial = sorted(set(fresh_years) - set(complete))
+    if partial:
+        log.warning(
+            "snapshot years %s cover only some municipalities: used as observed totals, not as "
+            "age detail (run: byibalance data update --municipality all)",
+            partial,
+        )
+    fresh = fresh[fresh["year"].isin(known_years | set(complete))]
+    keys = pd.MultiIndex.from_frame(fresh[["code", "year"]]).unique()
+    own = pd.MultiIndex.from_frame(embedded[["code", "year"]])
+    kept = embedded[~own.isin(keys)]
+    out = pd.concat([kept, fresh], ignore_index=True)
+    return out.sort_values(["code", "year", "sex", "age_start"], ignore_index=True)
+
+
 @cache
 def population_age5() -> pd.DataFrame:
     """``code,year,sex,age_start,population`` on 1 January 2008–2020 (FOLK1B, published).
 
     98 municipalities and ``000`` All Denmark; ``age_start`` 0..100 step 5 (100 = 100+).
+    With an active snapshot holding FOLK1A, its 1 January populations summed to 5-year groups
+    replace and extend these (:func:`merge_population_age5`).
     """
-    return _read(
-        "population_age5.csv.gz",
-        {"code": str, "year": "int64", "sex": str, "age_start": "int64", "population": "int64"},
+    embedded = _embedded_age5()
+    fresh = _snapshot_table("population_age5.csv")
+    if fresh is None:
+        return embedded
+    return merge_population_age5(embedded, fresh)
+
+
+@cache
+def population_single_age() -> pd.DataFrame:
+    """``code,year,sex,age,population``: 1 January by single age 0..100 (100 = 100+), from
+    FOLK1A in the active snapshot. ``DataError`` when no snapshot with FOLK1A is in use (the
+    embedded data has single ages only for Denmark as a whole: :func:`national_single_age`)."""
+    fresh = _snapshot_table("population_single_age.csv")
+    if fresh is None:
+        raise DataError(
+            "no downloaded single-age populations (FOLK1A) are in use",
+            "Run: byibalance data update --tables FOLK1A (online), or use population_age5",
+            ErrorLocation(field="FOLK1A"),
+        )
+    return fresh.astype(
+        {"code": str, "year": "int64", "sex": str, "age": "int64", "population": "int64"}
     )
+
+
+def clear_cache() -> None:
+    """Forget every cached frame, e.g. after ``byibalance data use`` in the same process."""
+    for function in (
+        manifest,
+        municipalities,
+        _active_snapshot,
+        _snapshot_table,
+        population_age5,
+        population_single_age,
+        national_single_age,
+        fertility_asfr,
+        mortality_province,
+        tax_rates,
+        _albertslund_totals,
+        observed_totals,
+        housing_projects,
+    ):
+        function.cache_clear()
 
 
 @cache
@@ -286,6 +406,8 @@ def observed_totals() -> pd.DataFrame:
     2008–2020 for every code of ``population_age5`` (status ``published``, FOLK1B, summed over
     ages), plus Albertslund's later 1 January totals quoted by secondary sources (``secondary``).
     ``male``/``female`` are nullable integers (missing where the source gives no split).
+    With an active FOLK1A snapshot, its 1 January totals are added as ``published`` for every
+    code and year it holds, and a secondary row gives way to a published one of the same year.
     """
     pop = population_age5()
     wide = pop.pivot_table(
@@ -302,8 +424,17 @@ def observed_totals() -> pd.DataFrame:
             "source": "Statistics Denmark FOLK1B, 1 January",
         }
     )
+    if _snapshot_table("population_age5.csv") is not None:
+        last_embedded = int(_embedded_age5()["year"].max())
+        published.loc[published["year"] > last_embedded, "source"] = (
+            f"Statistics Denmark FOLK1A, 1 January (snapshot {active_snapshot_name()})"
+        )
+        published = pd.concat([published, _partial_snapshot_totals(pop)], ignore_index=True)
     alb = _albertslund_totals()
     later = alb[(alb["status"] == "secondary") & alb["date"].str.endswith("-01-01")]
+    have = set(zip(published["code"], published["year"], strict=True))
+    years = later["date"].str[:4].astype("int64")
+    later = later[[(c, y) not in have for c, y in zip(later["code"], years, strict=True)]]
     secondary = pd.DataFrame(
         {
             "code": later["code"],
@@ -317,6 +448,32 @@ def observed_totals() -> pd.DataFrame:
     )
     out = pd.concat([published, secondary], ignore_index=True)
     return out.sort_values(["code", "year"]).reset_index(drop=True)
+
+
+def _partial_snapshot_totals(merged: pd.DataFrame) -> pd.DataFrame:
+    """Published totals of snapshot (code, year)s that did not enter ``population_age5``."""
+    fresh = _snapshot_table("population_age5.csv")
+    if fresh is None:
+        return pd.DataFrame()
+    fresh = fresh.astype(AGE5_COLUMNS)
+    have = pd.MultiIndex.from_frame(merged[["code", "year"]]).unique()
+    rows = fresh[~pd.MultiIndex.from_frame(fresh[["code", "year"]]).isin(have)]
+    if rows.empty:
+        return pd.DataFrame()
+    wide = rows.pivot_table(
+        index=["code", "year"], columns="sex", values="population", aggfunc="sum"
+    ).reset_index()
+    return pd.DataFrame(
+        {
+            "code": wide["code"],
+            "year": wide["year"].astype("int64"),
+            "population": (wide["m"] + wide["f"]).astype("int64"),
+            "male": wide["m"].astype("Int64"),
+            "female": wide["f"].astype("Int64"),
+            "status": "published",
+            "source": f"Statistics Denmark FOLK1A, 1 January (snapshot {active_snapshot_name()})",
+        }
+    )
 
 
 @cache

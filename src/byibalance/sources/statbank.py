@@ -1,0 +1,642 @@
+"""A client for Statistics Denmark's public StatBank API (https://api.statbank.dk/v1).
+
+An adapter: it sends HTTP requests (``/tableinfo`` and ``/data`` in the ``BULK`` format), checks
+every answer and turns it into tidy tables. The parsing and validation functions
+(:func:`parse_bulk`, :func:`check_layout`, :func:`folk1a_tables`) are pure: text in, frames out.
+
+Every failure becomes a :class:`~byibalance.errors.SourceError` that says what failed and what to
+do; nothing is written here (the snapshot store writes, and only complete, checked downloads).
+
+Retries: connection errors, timeouts, HTTP 429 and 5xx are retried ``retries`` times, waiting
+``backoff * 2**k`` seconds before retry ``k`` (``k = 0, 1, ...``), or the server's ``Retry-After``
+when it gives one. The sleep function is injected so that tests never sleep.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pandas as pd
+
+from byibalance.errors import ErrorLocation, SourceError
+
+BASE_URL = "https://api.statbank.dk/v1"
+VALUE_COLUMN = "INDHOLD"
+MAX_AGE = 125  # FOLK1A's oldest single age code
+OPEN_AGE = 100  # byibalance folds 100..125 into 100 (= 100 and over)
+
+ProgressCallback = Callable[[str, int, int | None], None]
+"""``progress(label, bytes_received, bytes_total_or_None)``, called as a download streams."""
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """What byibalance expects of one StatBank table.
+
+    ``variables`` are the variable ids in the order ``/tableinfo`` lists them; ``area`` the id of
+    the municipality variable (or ``None`` for national tables); ``selection`` the values asked
+    for each variable other than the area (``["*"]`` = all); ``integer`` true for counts
+    (non-negative integers), false for rates and percentages (non-negative decimals);
+    ``verified`` false where the layout comes from DOMAIN.md's list of names to confirm [U].
+    """
+
+    table: str
+    title: str
+    file: str
+    variables: tuple[str, ...]
+    area: str | None
+    selection: dict[str, tuple[str, ...]]
+    integer: bool = True
+    verified: bool = False
+
+    def query(self, codes: Sequence[str], lang: str = "en") -> dict[str, Any]:
+        """The JSON body of a ``/data`` request for these municipality codes."""
+        variables: list[dict[str, Any]] = []
+        for var in self.variables:
+            values = list(codes) if var == self.area else list(self.selection.get(var, ("*",)))
+            variables.append({"code": var, "values": values})
+        return {
+            "table": self.table,
+            "format": "BULK",
+            "lang": lang,
+            "valuePresentation": "Code",
+            "variables": variables,
+        }
+
+
+TABLES: dict[str, TableSpec] = {
+    spec.table: spec
+    for spec in (
+        TableSpec(
+            "FOLK1A",
+            "Population on the first day of the quarter by area, sex, age and marital status",
+            "folk1a",
+            ("OMRÅDE", "KØN", "ALDER", "CIVILSTAND", "Tid"),
+            "OMRÅDE",
+            {"KØN": ("1", "2"), "ALDER": ("*",), "CIVILSTAND": ("TOT",), "Tid": ("*",)},
+            integer=True,
+            verified=True,
+        ),
+        TableSpec(
+            "FOD407",
+            "Live births by municipality and age of mother",
+            "fod407",
+            ("OMRÅDE", "MODERSALDER", "Tid"),
+            "OMRÅDE",
+            {"MODERSALDER": ("*",), "Tid": ("*",)},
+        ),
+        TableSpec(
+            "FERT1",
+            "Fertility rates by area and age",
+            "fert1",
+            ("OMRÅDE", "ALDER", "Tid"),
+            "OMRÅDE",
+            {"ALDER": ("*",), "Tid": ("*",)},
+            integer=False,
+        ),
+        TableSpec(
+            "DODC2",
+            "Deaths per week by province, sex and age",
+            "dodc2",
+            ("OMRÅDE", "KØN", "ALDER", "Tid"),
+            None,
+            {"OMRÅDE": ("*",), "KØN": ("*",), "ALDER": ("*",), "Tid": ("*",)},
+        ),
+        TableSpec(
+            "BEV107",
+            "Population change by municipality, type of movement and sex",
+            "bev107",
+            ("OMRÅDE", "BEVÆGELSEV", "KØN", "Tid"),
+            "OMRÅDE",
+            {"BEVÆGELSEV": ("*",), "KØN": ("*",), "Tid": ("*",)},
+        ),
+        TableSpec(
+            "VAN1KVT",
+            "Migration to and from municipalities by quarter, sex and age",
+            "van1kvt",
+            ("OMRÅDE", "KØN", "ALDER", "Tid"),
+            "OMRÅDE",
+            {"KØN": ("*",), "ALDER": ("*",), "Tid": ("*",)},
+        ),
+        TableSpec(
+            "BOL106",
+            "Dwellings by municipality, type and occupancy",
+            "bol106",
+            ("OMRÅDE", "BEBO", "ANVEND", "Tid"),
+            "OMRÅDE",
+            {"BEBO": ("*",), "ANVEND": ("*",), "Tid": ("*",)},
+        ),
+        TableSpec(
+            "PSKAT",
+            "Municipal tax rates by area and type of tax",
+            "pskat",
+            ("OMRÅDE", "SKATPCT", "Tid"),
+            "OMRÅDE",
+            {"SKATPCT": ("*",), "Tid": ("*",)},
+            integer=False,
+        ),
+    )
+}
+
+
+def spec_for(table: str) -> TableSpec:
+    """The spec of a table by its StatBank id (any case); ``SourceError`` if not supported."""
+    spec = TABLES.get(table.strip().upper())
+    if spec is None:
+        raise SourceError(
+            f"table {table!r} is not one byibalance downloads",
+            "Choose from " + ", ".join(TABLES),
+            ErrorLocation(field="tables"),
+        )
+    return spec
+
+
+# ---------------------------------------------------------------------------------------------
+# pure checks and conversions
+
+
+def _fold(name: str) -> str:
+    return name.strip().casefold()
+
+
+def check_layout(info: dict[str, Any], spec: TableSpec) -> None:
+    """Refuse a ``/tableinfo`` answer whose variables differ from ``spec.variables``.
+
+    Variable ids are compared case-insensitively and in order (``Tid`` = ``TID``).
+    """
+    raw = info.get("variables") if isinstance(info, dict) else None
+    if not isinstance(raw, list) or not all(isinstance(v, dict) and "id" in v for v in raw):
+        raise SourceError(
+            f"the /tableinfo answer for {spec.table} has no list of variables",
+            "The API may have changed; run scripts/record_statbank.py and compare",
+            ErrorLocation(field="variables"),
+        )
+    found = [str(v["id"]) for v in raw]
+    if [_fold(v) for v in found] != [_fold(v) for v in spec.variables]:
+        raise SourceError(
+            f"table {spec.table}'s layout differs: expected variables "
+            f"{list(spec.variables)}, the API has {found}",
+            "Update TABLES in byibalance/sources/statbank.py to the new layout (see "
+            "docs/statbank.md) before downloading it; the data in use is unchanged",
+            ErrorLocation(field="variables"),
+        )
+
+
+@dataclass(frozen=True)
+class BulkTable:
+    """A parsed BULK answer: one column per variable (codes as text) and ``value``."""
+
+    spec: TableSpec
+    frame: pd.DataFrame
+
+    @property
+    def periods(self) -> list[str]:
+        """The time codes in the answer, sorted."""
+        return sorted(self.frame["tid"].unique().tolist())
+
+
+def _column_name(variable: str) -> str:
+    return _fold(variable)
+
+
+_NUMBER = re.compile(r"^\d+(\.\d+)?$")
+
+
+def time_values(info: dict[str, Any]) -> list[str]:
+    """The period codes a ``/tableinfo`` answer lists for the time variable (``Tid``)."""
+    for variable in info.get("variables", []):
+        if variable.get("time") or _fold(str(variable.get("id", ""))) == "tid":
+            return [str(v["id"]) for v in variable.get("values", []) if "id" in v]
+    return []
+
+
+def parse_bulk(
+    text: str,
+    spec: TableSpec,
+    codes: Sequence[str] | None = None,
+    periods: Sequence[str] | None = None,
+) -> BulkTable:
+    """Parse and check a BULK answer: a ``;``-separated CSV with a header of the variable ids
+    and ``INDHOLD``, one row per cell.
+
+    Checks: the header names ``spec.variables`` then ``INDHOLD``; each line has as many fields;
+    every value is a non-negative integer (counts) or decimal (rates), never blank or ``..``; the
+    area codes are the ones asked for (``codes``) and each of them is present; every period
+    ``/tableinfo`` lists (``periods``, when all were asked for) is present. A failure raises
+    ``SourceError`` naming the line and field.
+    """
+    text = text.lstrip("\ufeff")
+    reader = csv.reader(io.StringIO(text), delimiter=";")
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise SourceError(
+            f"the {spec.table} answer is empty",
+            "Try again later; the data in use is unchanged",
+            ErrorLocation(line=1),
+        ) from None
+    expected = [*spec.variables, VALUE_COLUMN]
+    if [_fold(h) for h in header] != [_fold(e) for e in expected]:
+        raise SourceError(
+            f"the {spec.table} answer's header is {header}, expected {expected}",
+            "The table's layout changed: update TABLES in byibalance/sources/statbank.py; "
+            "the data in use is unchanged",
+            ErrorLocation(line=1),
+        )
+    if not text.endswith("\n"):
+        raise SourceError(
+            f"the {spec.table} answer ends in the middle of a line (the download was cut off)",
+            "Run byibalance data update again; the data in use is unchanged",
+            ErrorLocation(field=VALUE_COLUMN),
+        )
+    rows: list[list[str]] = []
+    width = len(expected)
+    for number, row in enumerate(reader, start=2):
+        if not row:
+            continue
+        if len(row) != width:
+            raise SourceError(
+                f"the {spec.table} answer has {len(row)} fields, not {width}",
+                "The download is damaged: run byibalance data update again; "
+                "the data in use is unchanged",
+                ErrorLocation(line=number),
+            )
+        value = row[-1].strip()
+        if not _NUMBER.match(value) or (spec.integer and "." in value):
+            kind = "a non-negative integer" if spec.integer else "a non-negative number"
+            raise SourceError(
+                f"the {spec.table} value {value!r} is not {kind}",
+                "The table may hold suppressed or changed values; report it or choose "
+                "other tables; the data in use is unchanged",
+                ErrorLocation(line=number, field=VALUE_COLUMN),
+            )
+        rows.append(row)
+    columns = [_column_name(v) for v in spec.variables]
+    frame = pd.DataFrame([r[:-1] for r in rows], columns=columns, dtype=str)
+    values = [r[-1].strip() for r in rows]
+    frame["value"] = pd.Series(values, dtype=str).astype("int64" if spec.integer else "float64")
+    if spec.area is not None and codes is not None:
+        _check_codes(frame[_column_name(spec.area)], codes, spec)
+    if periods:
+        missing = sorted(set(periods) - set(frame["tid"]))
+        if missing:
+            raise SourceError(
+                f"the {spec.table} answer lacks the periods {missing[:4]} that /tableinfo lists "
+                f"(the download is partial)",
+                "Run byibalance data update again; the data in use is unchanged",
+                ErrorLocation(field="Tid"),
+            )
+    return BulkTable(spec, frame)
+
+
+def _check_codes(found: pd.Series, codes: Sequence[str], spec: TableSpec) -> None:
+    wanted = set(codes)
+    extra = sorted(set(found) - wanted)
+    if extra:
+        raise SourceError(
+            f"the {spec.table} answer holds areas {extra[:5]} that were not asked for",
+            "Report it; the data in use is unchanged",
+            ErrorLocation(field=spec.area),
+        )
+    missing = sorted(wanted - set(found))
+    if missing:
+        raise SourceError(
+            f"the {spec.table} answer lacks the municipalities {missing[:5]}",
+            "The download is partial: run byibalance data update again; "
+            "the data in use is unchanged",
+            ErrorLocation(field=spec.area),
+        )
+
+
+_QUARTER = re.compile(r"^(\d{4})K([1-4])$")
+
+
+def folk1a_tables(table: BulkTable) -> dict[str, pd.DataFrame]:
+    """FOLK1A checked and turned into byibalance's tidy tables, for 1 January (quarter 1).
+
+    Checks: sex codes ``1``/``2``; ages ``IALT`` and ``0``..``125``, every one present for each
+    area, sex and quarter; quarters ``YYYYKq``; the ages sum to ``IALT``.
+
+    Returns ``population_single_age`` (``code,year,sex,age,population``, age 0..100 where
+    ``100`` = 100..125 summed) and ``population_age5`` (``code,year,sex,age_start,population``,
+    ``age_start`` 0, 5, ..., 100 with 100 = 100+), the same columns as the embedded loader's.
+    """
+    frame = table.frame
+    if not set(frame["køn"]) <= {"1", "2"}:
+        bad = sorted(set(frame["køn"]) - {"1", "2"})
+        raise SourceError(
+            f"FOLK1A sex codes {bad} are not 1 (men) or 2 (women)",
+            "Report it; the data in use is unchanged",
+            ErrorLocation(field="KØN"),
+        )
+    if set(frame["civilstand"]) != {"TOT"}:
+        raise SourceError(
+            "FOLK1A answer is split by marital status",
+            "Ask for CIVILSTAND=TOT; the data in use is unchanged",
+            ErrorLocation(field="CIVILSTAND"),
+        )
+    quarters = frame["tid"].str.extract(_QUARTER)
+    if quarters.isna().any().any():
+        bad_period = frame.loc[quarters[0].isna(), "tid"].iloc[0]
+        raise SourceError(
+            f"FOLK1A period {bad_period!r} is not a quarter like 2024K1",
+            "Report it; the data in use is unchanged",
+            ErrorLocation(field="Tid"),
+        )
+    ages = [str(a) for a in range(MAX_AGE + 1)]
+    known = {*ages, "IALT"}
+    strange = sorted(set(frame["alder"]) - known)
+    if strange:
+        raise SourceError(
+            f"FOLK1A age codes {strange[:5]} are not IALT or 0..{MAX_AGE}",
+            "Ask for single ages (ALDER=*); the data in use is unchanged",
+            ErrorLocation(field="ALDER"),
+        )
+    keys = ["område", "køn", "tid"]
+    wide = frame.pivot_table(index=keys, columns="alder", values="value", aggfunc="sum")
+    full = pd.MultiIndex.from_product(
+        [sorted(set(frame["område"])), ["1", "2"], sorted(set(frame["tid"]))], names=keys
+    )
+    absent = full.difference(wide.index)
+    if len(absent):
+        area, sex, period = absent[0]
+        raise SourceError(
+            f"FOLK1A lacks sex {sex} for area {area}, {period} (the download is partial)",
+            "Run byibalance data update again; the data in use is unchanged",
+            ErrorLocation(field="KØN", year=int(period[:4])),
+        )
+    counts = frame.groupby([*keys, "alder"]).size()
+    if (counts > 1).any():
+        dup = counts[counts > 1].index[0]
+        raise SourceError(
+            f"FOLK1A has two values for area {dup[0]}, sex {dup[1]}, {dup[2]}, age {dup[3]}",
+            "Report it; the data in use is unchanged",
+            ErrorLocation(field="ALDER"),
+        )
+    for age in [*ages, "IALT"]:
+        if age not in wide.columns or wide[age].isna().any():
+            where = wide.index[wide[age].isna()][0] if age in wide.columns else wide.index[0]
+            raise SourceError(
+                f"FOLK1A lacks age {age} for area {where[0]}, sex {where[1]}, {where[2]}",
+                "The download is partial: run byibalance data update again; "
+                "the data in use is unchanged",
+                ErrorLocation(field="ALDER", year=int(where[2][:4])),
+            )
+    total = wide[ages].sum(axis=1)
+    off = total != wide["IALT"]
+    if off.any():
+        where = wide.index[off.to_numpy().argmax()]
+        raise SourceError(
+            f"FOLK1A ages sum to {int(total[where])}, not the total {int(wide.loc[where, 'IALT'])}"
+            f" for area {where[0]}, sex {where[1]}, {where[2]}",
+            "The answer is inconsistent: run byibalance data update again; "
+            "the data in use is unchanged",
+            ErrorLocation(field="INDHOLD", year=int(where[2][:4])),
+        )
+    january = wide[wide.index.get_level_values("tid").str.endswith("K1")]
+    single = january[ages].to_numpy(dtype="int64")
+    folded = single[:, : OPEN_AGE + 1].copy()
+    folded[:, OPEN_AGE] += single[:, OPEN_AGE + 1 :].sum(axis=1)
+    index = january.index.to_frame(index=False)
+    n_age = OPEN_AGE + 1
+    long = pd.DataFrame(
+        {
+            "code": index["område"].repeat(n_age).to_numpy(),
+            "year": index["tid"].str[:4].astype("int64").repeat(n_age).to_numpy(),
+            "sex": index["køn"].map({"1": "m", "2": "f"}).repeat(n_age).to_numpy(),
+            "age": list(range(n_age)) * len(index),
+            "population": folded.reshape(-1),
+        }
+    )
+    long = long.sort_values(["code", "year", "sex", "age"], ignore_index=True)
+    long["age"] = long["age"].astype("int64")
+    age5 = long.assign(age_start=(long["age"] // 5) * 5)
+    age5 = (
+        age5.groupby(["code", "year", "sex", "age_start"], as_index=False)["population"]
+        .sum()
+        .astype({"year": "int64", "age_start": "int64", "population": "int64"})
+    )
+    return {"population_single_age": long, "population_age5": age5}
+
+
+def tidy_tables(table: BulkTable) -> dict[str, pd.DataFrame]:
+    """The tidy tables a download is stored as: FOLK1A's two population tables, or for the
+    other tables the checked answer itself (one lower-case column per variable, ``value``)."""
+    if table.spec.table == "FOLK1A":
+        return folk1a_tables(table)
+    return {table.spec.file: table.frame}
+
+
+# ---------------------------------------------------------------------------------------------
+# the network client
+
+
+def _default_sleep(seconds: float) -> None:
+    time.sleep(seconds)
+
+
+@dataclass
+class StatBankClient:
+    """An httpx client for the StatBank API with timeouts, retries and progress.
+
+    ``transport`` replaces the network (``httpx.MockTransport`` in the tests); ``sleep`` the
+    wait between retries.
+    """
+
+    base_url: str = BASE_URL
+    timeout: float = 60.0
+    retries: int = 4
+    backoff: float = 1.0
+    sleep: Callable[[float], None] = _default_sleep
+    transport: httpx.BaseTransport | None = None
+    progress: ProgressCallback | None = None
+    waits: list[float] = field(default_factory=list)
+
+    def _client(self) -> httpx.Client:
+        return httpx.Client(
+            base_url=self.base_url,
+            timeout=httpx.Timeout(self.timeout, connect=min(self.timeout, 15.0)),
+            transport=self.transport,
+            headers={"User-Agent": "byibalance (EUPL-1.2; https://github.com/byibalance)"},
+        )
+
+    def table_info(self, table: str, lang: str = "en") -> dict[str, Any]:
+        """The ``/tableinfo`` answer of ``table`` as a dict (variables, their values, unit)."""
+        body = {"table": table, "format": "JSON", "lang": lang}
+        text = self._post("/tableinfo", body, f"{table} table info")
+        try:
+            import json
+
+            loaded = json.loads(text)
+        except ValueError as err:
+            raise SourceError(
+                f"the /tableinfo answer for {table} is not JSON ({err})",
+                "Try again later; the data in use is unchanged",
+                ErrorLocation(field="tableinfo"),
+            ) from err
+        if not isinstance(loaded, dict):
+            raise SourceError(
+                f"the /tableinfo answer for {table} is not an object",
+                "Try again later; the data in use is unchanged",
+                ErrorLocation(field="tableinfo"),
+            )
+        return loaded
+
+    def data(self, query: dict[str, Any], label: str) -> str:
+        """The raw text of a ``/data`` answer (BULK, streamed with progress)."""
+        return self._post("/data", query, label)
+
+    def _post(self, path: str, body: dict[str, Any], label: str) -> str:
+        attempts = self.retries + 1
+        last: str = ""
+        for attempt in range(attempts):
+            try:
+                with self._client() as client, client.stream("POST", path, json=body) as answer:
+                    status = answer.status_code
+                    if status == 429 or status >= 500:
+                        answer.read()
+                        last = f"the API answered HTTP {status}"
+                        wait = _retry_after(answer) or self.backoff * 2**attempt
+                    elif status >= 400:
+                        answer.read()
+                        raise SourceError(
+                            f"StatBank refused the request for {label}: HTTP {status} "
+                            f"{_api_message(answer)}",
+                            "Check the table and codes asked for; the data in use is unchanged",
+                            ErrorLocation(field=path.strip("/")),
+                        )
+                    else:
+                        return self._read(answer, label)
+            except httpx.ConnectError as err:
+                last = f"cannot connect to {self.base_url} ({err}): is the network away?"
+                wait = self.backoff * 2**attempt
+            except httpx.TimeoutException as err:
+                last = f"no answer from {self.base_url} within {self.timeout:g} s ({err!r})"
+                wait = self.backoff * 2**attempt
+            except (httpx.TransportError, httpx.DecodingError) as err:
+                last = f"the connection broke during {label} ({err!r})"
+                wait = self.backoff * 2**attempt
+            if attempt + 1 < attempts:
+                self.waits.append(wait)
+                self.sleep(wait)
+        raise SourceError(
+            f"downloading {label} failed after {attempts} tries: {last}",
+            "Check the internet connection (or proxy) and run byibalance data update again; "
+            "nothing was written and the data in use is unchanged",
+            ErrorLocation(field=path.strip("/")),
+        )
+
+    def _read(self, answer: httpx.Response, label: str) -> str:
+        total_header = answer.headers.get("content-length")
+        total = int(total_header) if total_header and total_header.isdigit() else None
+        chunks: list[bytes] = []
+        received = 0
+        for chunk in answer.iter_bytes():
+            chunks.append(chunk)
+            received += len(chunk)
+            if self.progress is not None:
+                self.progress(label, received, total)
+        raw = b"".join(chunks)
+        if total is not None and received < total:
+            raise httpx.RemoteProtocolError(f"received {received} of {total} bytes")
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise SourceError(
+                f"the answer for {label} is not UTF-8 text ({err})",
+                "Try again later; the data in use is unchanged",
+                ErrorLocation(field="data"),
+            ) from err
+
+
+def _retry_after(answer: httpx.Response) -> float | None:
+    value = answer.headers.get("retry-after", "")
+    return float(value) if value.isdigit() else None
+
+
+def _api_message(answer: httpx.Response) -> str:
+    try:
+        payload = answer.json()
+    except ValueError:
+        return answer.text[:200].strip()
+    if isinstance(payload, dict) and "message" in payload:
+        return str(payload["message"])
+    return str(payload)[:200]
+
+
+# ---------------------------------------------------------------------------------------------
+# a whole download
+
+
+@dataclass(frozen=True)
+class Download:
+    """One table downloaded and checked: its queries, raw answers and tidy tables."""
+
+    table: str
+    title: str
+    codes: tuple[str, ...]
+    queries: tuple[dict[str, Any], ...]
+    raw: tuple[str, ...]
+    tables: dict[str, pd.DataFrame]
+    periods: tuple[str, ...]
+    retrieved: str
+    verified: bool
+
+
+def _batches(codes: Sequence[str], size: int) -> Iterable[list[str]]:
+    for start in range(0, len(codes), size):
+        yield list(codes[start : start + size])
+
+
+def download_table(
+    client: StatBankClient,
+    table: str,
+    codes: Sequence[str],
+    batch_size: int = 10,
+    now: Callable[[], dt.datetime] | None = None,
+) -> Download:
+    """Download ``table`` for the municipality ``codes``: check its layout with ``/tableinfo``,
+    fetch the data in batches of ``batch_size`` areas, check each answer, convert.
+
+    National tables (no area variable) are fetched once, whatever the codes.
+    """
+    spec = spec_for(table)
+    info = client.table_info(spec.table)
+    check_layout(info, spec)
+    time_id = next((v for v in spec.variables if _fold(v) == "tid"), None)
+    all_periods = time_id is not None and spec.selection.get(time_id) == ("*",)
+    periods = time_values(info) if all_periods else None
+    batches = list(_batches(list(codes), batch_size)) if spec.area else [[]]
+    queries: list[dict[str, Any]] = []
+    raws: list[str] = []
+    frames: list[pd.DataFrame] = []
+    for i, batch in enumerate(batches, start=1):
+        query = spec.query(batch)
+        label = f"{spec.table} ({i}/{len(batches)})" if len(batches) > 1 else spec.table
+        text = client.data(query, label)
+        parsed = parse_bulk(text, spec, batch if spec.area else None, periods)
+        queries.append(query)
+        raws.append(text)
+        frames.append(parsed.frame)
+    combined = BulkTable(spec, pd.concat(frames, ignore_index=True))
+    tables = tidy_tables(combined)
+    clock = now or (lambda: dt.datetime.now(dt.UTC))
+    return Download(
+        table=spec.table,
+        title=spec.title,
+        codes=tuple(codes) if spec.area else (),
+        queries=tuple(queries),
+        raw=tuple(raws),
+        tables=tables,
+        periods=tuple(combined.periods),
+        retrieved=clock().isoformat(timespec="seconds"),
+        verified=spec.verified,
+    )

@@ -1,0 +1,145 @@
+"""Build the constructed StatBank recordings from the embedded data (run from the repo root).
+
+    python tests/sources/make_recordings.py
+
+The answers follow the API's documented BULK format (``;`` CSV, a header of the variable ids and
+INDHOLD, ``valuePresentation=Code``) but their values come from the embedded FOLK1B 5-year
+groups on 1 January, spread to single ages by the national shape: they were NOT captured from
+the live API. Refresh real recordings with ``scripts/record_statbank.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from replay import RECORDINGS, integer_graduation
+
+from byibalance import data
+from byibalance.population.inputs import shape_for
+from byibalance.sources.statbank import MAX_AGE, spec_for
+
+CODES = ("165", "101")
+NAMES = {"165": "Albertslund", "101": "Copenhagen", "000": "All Denmark"}
+
+
+def folk1a_body(code: str) -> str:
+    pop = data.population_age5()
+    lines = ["OMRÅDE;KØN;ALDER;CIVILSTAND;TID;INDHOLD"]
+    for year in sorted(pop["year"].unique()):
+        for sex_code, sex in (("1", "m"), ("2", "f")):
+            rows = pop[(pop["code"] == code) & (pop["year"] == year) & (pop["sex"] == sex)]
+            p5 = rows.sort_values("age_start")["population"].to_numpy(dtype=np.float64)
+            shape = shape_for(int(year), int(year))[0 if sex == "m" else 1]
+            single = integer_graduation(p5, shape)
+            ages = np.concatenate([single, np.zeros(MAX_AGE - 100, dtype=np.int64)])
+            period = f"{year}K1"
+            lines.append(f"{code};{sex_code};IALT;TOT;{period};{int(ages.sum())}")
+            lines.extend(f"{code};{sex_code};{a};TOT;{period};{int(v)}" for a, v in enumerate(ages))
+    return "\n".join(lines) + "\n"
+
+
+def folk1a_tableinfo(codes: tuple[str, ...]) -> dict[str, object]:
+    pop = data.population_age5()
+    years = sorted(pop["year"].unique())
+    return {
+        "id": "FOLK1A",
+        "text": "Population at the first day of the quarter",
+        "unit": "number",
+        "note": "CONSTRUCTED from the embedded data; value lists cut to what the tests ask for",
+        "variables": [
+            {
+                "id": "OMRÅDE",
+                "text": "region",
+                "elimination": True,
+                "time": False,
+                "values": [{"id": c, "text": NAMES[c]} for c in ("000", *codes)],
+            },
+            {
+                "id": "KØN",
+                "text": "sex",
+                "elimination": True,
+                "time": False,
+                "values": [
+                    {"id": "TOT", "text": "Total"},
+                    {"id": "1", "text": "Men"},
+                    {"id": "2", "text": "Women"},
+                ],
+            },
+            {
+                "id": "ALDER",
+                "text": "age",
+                "elimination": True,
+                "time": False,
+                "values": [{"id": "IALT", "text": "Age, total"}]
+                + [{"id": str(a), "text": f"{a} years"} for a in range(MAX_AGE + 1)],
+            },
+            {
+                "id": "CIVILSTAND",
+                "text": "marital status",
+                "elimination": True,
+                "time": False,
+                "values": [{"id": "TOT", "text": "Total"}],
+            },
+            {
+                "id": "Tid",
+                "text": "time",
+                "elimination": False,
+                "time": True,
+                "values": [{"id": f"{y}K1", "text": f"{y}Q1"} for y in years],
+            },
+        ],
+    }
+
+
+def main() -> None:
+    folder = RECORDINGS / "folk1a_165_101_constructed"
+    folder.mkdir(parents=True, exist_ok=True)
+    spec = spec_for("FOLK1A")
+    exchanges = []
+    info = folder / "001_tableinfo_FOLK1A.json"
+    info.write_text(
+        json.dumps(folk1a_tableinfo(CODES), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
+    exchanges.append(
+        {
+            "method": "POST",
+            "path": "/v1/tableinfo",
+            "request": {"table": "FOLK1A", "format": "JSON", "lang": "en"},
+            "status": 200,
+            "response_file": info.name,
+            "headers": {"content-type": "application/json; charset=utf-8"},
+        }
+    )
+    for i, code in enumerate(CODES, start=2):
+        body = folder / f"{i:03d}_data_FOLK1A_{code}.csv"
+        body.write_text(folk1a_body(code), encoding="utf-8", newline="")
+        exchanges.append(
+            {
+                "method": "POST",
+                "path": "/v1/data",
+                "request": spec.query([code]),
+                "status": 200,
+                "response_file": body.name,
+                "headers": {"content-type": "text/csv; charset=UTF-8"},
+            }
+        )
+    session = {
+        "constructed": True,
+        "note": "constructed from the embedded data in the API's documented format, not "
+        "captured from the live API; refresh with scripts/record_statbank.py",
+        "exchanges": exchanges,
+    }
+    (folder / "session.yaml").write_text(
+        yaml.safe_dump(session, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+
+
+if __name__ == "__main__":
+    main()
