@@ -98,3 +98,27 @@ def test_structural_balance_breach_and_warning():
     check = heavy[("structural_balance", 2033)]
     assert check.status == "warning"
     assert "2030-2033" in check.reason
+
+
+def test_headroom_rows_match_the_rules_limits():
+    from byibalance.finance import headroom_rows
+
+    services = compute(PROJECTION, PARAMS)
+    budget = compute_budget(PROJECTION, services, PARAMS)
+    rows = headroom_rows(budget)
+    checks = {(c.rule, c.year): c for c in check_rules(budget, PARAMS)}
+    for row in rows:
+        year = int(row["year"])
+        service = checks[("service_ceiling", year)]
+        assert row["service"] == pytest.approx((service.limit - service.value) / 1e6)
+        capital = checks[("capital_level", year)]
+        assert row["capital"] == pytest.approx((capital.limit - capital.value) / 1e6)
+        target = checks[("liquidity_target", year)]
+        assert row["liquidity"] == pytest.approx((target.value - target.limit) / 1e6)
+    # spending exactly the service room keeps the rule; a little more breaks it
+    room = rows[2]["service"] * 1e6
+    year = int(rows[2]["year"])
+    assert _checks(adjustments=BudgetAdjustments(operating={year: room - 1}))[
+        ("service_ceiling", year)].status == "ok"
+    assert _checks(adjustments=BudgetAdjustments(operating={year: room + 1}))[
+        ("service_ceiling", year)].status == "breach"

@@ -14,6 +14,7 @@ from byibalance.finance.equalisation import (
     tax_sanction,
 )
 from byibalance.finance.explain import Explanation, explain
+from byibalance.finance.headroom import headroom_rows
 from byibalance.finance.inputs import budget_parameters
 from byibalance.finance.marginal import MarginalValue, marginal_resident_value
 from byibalance.finance.rules import RULES, RuleCheck, check_rules
@@ -48,6 +49,7 @@ __all__ = [
     "explain",
     "finance_overrides",
     "grant_19",
+    "headroom_rows",
     "marginal_resident_value",
     "tax_sanction",
 ]
