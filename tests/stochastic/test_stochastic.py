@@ -74,7 +74,7 @@ def test_median_is_near_the_deterministic_projection(inputs: StochasticInputs) -
         expected = deterministic[code].totals()
         # stated tolerance: 1 % of the population at every year
         np.testing.assert_allclose(f.values[i, 1], expected, rtol=0.01)
-        assert np.all(f.values[i, 0, -1] < expected[-1]) and np.all(f.values[i, 2, -1] > expected[-1])
+        assert f.values[i, 0, -1] < expected[-1] < f.values[i, 2, -1]
 
 
 def test_housing_delays_only_postpone_residents(inputs: StochasticInputs) -> None:
