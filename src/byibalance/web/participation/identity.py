@@ -60,7 +60,7 @@ class FakeIdentityProvider:
     secret: str
     name: str = "test-mitid"
     issuer: str = "urn:byibalance:test-idp"
-    login_path: str = "/deltag/test-idp"
+    login_path: str = "/deltag/test-idp/login"
 
     def authorization_url(self, *, state: str, nonce: str, redirect_uri: str) -> str:
         """The test login page, carrying state, nonce and the redirect URI."""

@@ -298,7 +298,7 @@ def idp_callback(pid: int, request: Request, db: Session = Depends(get_db)) -> R
     return RedirectResponse(f"/deltag/{pid}/stemmeseddel", status_code=303)
 
 
-@router.get("/deltag/test-idp", response_class=HTMLResponse)
+@router.get("/deltag/test-idp/login", response_class=HTMLResponse)
 def test_idp_page(request: Request, state: str = "", nonce: str = "",
                   redirect_uri: str = "") -> Response:
     """The test double's login page (only when the test identity provider is on)."""
@@ -311,7 +311,7 @@ def test_idp_page(request: Request, state: str = "", nonce: str = "",
                   "municipality": settings(request).municipality}, None)
 
 
-@router.post("/deltag/test-idp")
+@router.post("/deltag/test-idp/login")
 async def test_idp_login(request: Request) -> Response:
     """The test double hands back a signed code, as a real provider would."""
     form = await checked_form(request)
