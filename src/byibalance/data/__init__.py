@@ -259,12 +259,31 @@ def merge_population_age5(embedded: pd.DataFrame, fresh: pd.DataFrame) -> pd.Dat
             "age detail (run: byibalance data update --municipality all)",
             partial,
         )
-    fresh = fresh[fresh["year"].isin(known_years | set(complete))]
-    keys = pd.MultiIndex.from_frame(fresh[["code", "year"]]).unique()
-    own = pd.MultiIndex.from_frame(embedded[["code", "year"]])
-    kept = embedded[~own.isin(keys)]
-    out = pd.concat([kept, fresh], ignore_index=True)
-    return out.sort_values(["code", "year", "sex", "age_start"], ignore_index=True)
+    keys = ["code", "year", "sex", "age_start"]
+    out = embedded.copy()
+    replaced = pd.MultiIndex.from_frame(out[["code", "year"]]).isin(
+        pd.MultiIndex.from_frame(fresh[["code", "year"]])
+    )
+    if replaced.any():
+        values = fresh.set_index(keys)["population"].reindex(
+            pd.MultiIndex.from_frame(out.loc[replaced, keys])
+        )
+        if values.isna().any():
+            code, year, sex, age = values.index[values.isna().to_numpy().argmax()]
+            raise DataError(
+                f"the snapshot lacks {code} {year} sex {sex} age group {age}",
+                "Run byibalance data update again, or: byibalance data use embedded",
+                ErrorLocation(field="population_age5.csv", year=int(year)),
+            )
+        out.loc[replaced, "population"] = values.to_numpy(dtype="int64")
+    added = fresh[fresh["year"].isin(complete)].copy()
+    if added.empty:
+        return out
+    order = {"m": 0, "f": 1}
+    added = added.assign(_sex=added["sex"].map(order)).sort_values(
+        ["code", "year", "_sex", "age_start"]
+    )
+    return pd.concat([out, added.drop(columns="_sex")], ignore_index=True)
 
 
 @cache
