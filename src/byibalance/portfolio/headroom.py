@@ -60,6 +60,7 @@ class Headroom:
     status: Status
     source: str
     limits: Mapping[Rule, tuple[float, ...]] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.years:
@@ -99,6 +100,7 @@ class Headroom:
             status=Status.ASSUMPTION if per_year else self.status,
             source=f"{self.source}; plus {per_year:g} mio. DKK a year" if per_year else self.source,
             limits=self.limits,
+            notes=self.notes,
         )
 
 
