@@ -25,6 +25,8 @@ def test_budget_json_has_years_and_rules():
     assert first["revenue"]["income_tax"] > 0
     assert {"rule", "year", "status", "reason"} == set(doc["rules"][0])
     assert {r["status"] for r in doc["rules"]} <= {"ok", "warning", "breach"}
+    marginal = {row["age"]: row for row in doc["marginal_resident"]}
+    assert marginal[40]["income_tax"] > marginal[70]["income_tax"] > marginal[5]["income_tax"]
     statuses = {p["status"] for p in doc["parameters"]}
     assert "estimate" in statuses and "published" in statuses
 
@@ -46,7 +48,8 @@ def test_services_csv_and_xlsx(tmp_path):
     assert header[:5] == ["year", "area", "persons", "users", "expenditure"]
     out = tmp_path / "budget.xlsx"
     assert runner.invoke(app, ["budget", "--format", "xlsx", "--output", str(out)]).exit_code == 0
-    assert openpyxl.load_workbook(out).sheetnames == ["budget", "rules", "services", "parameters"]
+    assert openpyxl.load_workbook(out).sheetnames == [
+        "budget", "rules", "services", "marginal_resident", "parameters"]
 
 
 @pytest.mark.parametrize(("text", "message"), [

@@ -20,6 +20,7 @@ from byibalance.finance import (
     compute_budget,
     explain,
     finance_overrides,
+    marginal_resident_value,
 )
 from byibalance.finance.inputs import budget_parameters
 from byibalance.population import project
@@ -41,6 +42,7 @@ class Run:
     services: ServicesResult
     budget: Budget
     rules: list[RuleCheck]
+    marginal: pd.DataFrame
 
 
 def run(municipality: str, scenario_file: Path | None) -> Run:
@@ -57,7 +59,21 @@ def run(municipality: str, scenario_file: Path | None) -> Run:
     projection = project(municipality, scenario=scenario)
     services = compute(projection, params, s_ov)
     budget = compute_budget(projection, services, params, f_ov)
-    return Run(services, budget, check_rules(budget, params))
+    return Run(services, budget, check_rules(budget, params),
+               marginal_frame(projection, services, params, budget.budget_year, f_ov))
+
+
+def marginal_frame(projection: Any, services: ServicesResult, params: Any, year: int,
+                   overrides: Any) -> pd.DataFrame:
+    """Per age: what one more resident brings after equalisation, costs, and the net (DKK)."""
+    plain = marginal_resident_value(projection, services, params, year, overrides)
+    social = marginal_resident_value(projection, services, params, year, overrides,
+                                     in_socio_criteria=True)
+    return pd.DataFrame({
+        "year": year, "age": range(len(plain.revenue)), "income_tax": plain.income_tax,
+        "revenue_after_equalisation": plain.revenue, "service_cost": plain.cost,
+        "net": plain.net, "revenue_if_in_socio_criteria": social.revenue,
+    })
 
 
 def services_frame(result: ServicesResult) -> pd.DataFrame:
@@ -199,6 +215,7 @@ def budget(
                "years": budget_years(b),
                "rules": [{"rule": r.rule, "year": r.year, "status": r.status,
                           "reason": r.reason} for r in result.rules],
+               "marginal_resident": result.marginal.to_dict(orient="records"),
                "parameters": _parameters_frame(b).to_dict(orient="records")}
         _write(json.dumps(doc, ensure_ascii=False) + "\n", output)
     elif format is Format.csv:
@@ -206,6 +223,7 @@ def budget(
     elif format is Format.xlsx:
         _xlsx({"budget": _flat(b), "rules": _rules_frame(result.rules),
                "services": services_frame(result.services),
+               "marginal_resident": result.marginal,
                "parameters": _parameters_frame(b)}, output)
     else:
         lines = [f"{'year':>4} {'revenue':>9} {'operating':>9} {'balance':>8} {'capital':>8} "
