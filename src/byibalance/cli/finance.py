@@ -42,7 +42,14 @@ class Run:
     services: ServicesResult
     budget: Budget
     rules: list[RuleCheck]
-    marginal: pd.DataFrame
+    projection: Any
+    params: Any
+    overrides: Any
+
+    def marginal(self) -> pd.DataFrame:
+        """The marginal-resident table of the budget year (computed on demand)."""
+        return marginal_frame(self.projection, self.services, self.params,
+                              self.budget.budget_year, self.overrides)
 
 
 def run(municipality: str, scenario_file: Path | None) -> Run:
@@ -59,8 +66,7 @@ def run(municipality: str, scenario_file: Path | None) -> Run:
     projection = project(municipality, scenario=scenario)
     services = compute(projection, params, s_ov)
     budget = compute_budget(projection, services, params, f_ov)
-    return Run(services, budget, check_rules(budget, params),
-               marginal_frame(projection, services, params, budget.budget_year, f_ov))
+    return Run(services, budget, check_rules(budget, params), projection, params, f_ov)
 
 
 def marginal_frame(projection: Any, services: ServicesResult, params: Any, year: int,
@@ -215,7 +221,7 @@ def budget(
                "years": budget_years(b),
                "rules": [{"rule": r.rule, "year": r.year, "status": r.status,
                           "reason": r.reason} for r in result.rules],
-               "marginal_resident": result.marginal.to_dict(orient="records"),
+               "marginal_resident": result.marginal().to_dict(orient="records"),
                "parameters": _parameters_frame(b).to_dict(orient="records")}
         _write(json.dumps(doc, ensure_ascii=False) + "\n", output)
     elif format is Format.csv:
@@ -223,7 +229,7 @@ def budget(
     elif format is Format.xlsx:
         _xlsx({"budget": _flat(b), "rules": _rules_frame(result.rules),
                "services": services_frame(result.services),
-               "marginal_resident": result.marginal,
+               "marginal_resident": result.marginal(),
                "parameters": _parameters_frame(b)}, output)
     else:
         lines = [f"{'year':>4} {'revenue':>9} {'operating':>9} {'balance':>8} {'capital':>8} "
