@@ -1,0 +1,91 @@
+"""``byibalance data update|list|use|info`` on a recorded session, in a temporary data home."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from byibalance.cli import data as data_cli
+from byibalance.cli import main
+from byibalance.sources import snapshots
+from byibalance.sources.statbank import StatBankClient
+
+from .replay import load_session, replay_transport
+
+SESSION = "folk1a_165_101_constructed"
+
+
+def run_cli(args, capsys):
+    code = 0
+    try:
+        main(args)
+    except SystemExit as exit_:
+        code = exit_.code or 0
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.fixture
+def recorded(monkeypatch):
+    """The CLI's client answers from the recording, without sleeping between retries."""
+
+    def make(progress, retries, timeout):
+        return StatBankClient(
+            transport=replay_transport(load_session(SESSION)),
+            progress=progress,
+            retries=retries,
+            sleep=lambda s: None,
+        )
+
+    monkeypatch.setattr(data_cli, "make_client", make)
+
+
+def test_update_list_use_info(home, recorded, capsys):
+    code, out, err = run_cli(["data", "update", "--municipality", "165"], capsys)
+    assert code == 0, err
+    assert "stored snapshot" in out and "FOLK1A: 1 areas, 2008K1..2020K1" in out
+    name = snapshots.list_snapshots(home)[0].name
+
+    code, out, _ = run_cli(["data", "list"], capsys)
+    assert code == 0 and name in out and "FOLK1A" in out and "2008K1..2020K1" in out
+    assert f"in use (newest): {name}" in out
+
+    code, out, _ = run_cli(["data", "info"], capsys)
+    assert code == 0 and "status published" in out and "population_age5.csv: 546 rows" in out
+
+    code, out, _ = run_cli(["data", "use", "embedded"], capsys)
+    assert (code, out.strip()) == (0, "in use: embedded")
+    code, out, _ = run_cli(["data", "list"], capsys)
+    assert "in use (pinned): embedded" in out
+    code, out, _ = run_cli(["data", "use", name], capsys)
+    assert (code, out.strip()) == (0, f"in use: {name}")
+
+
+def test_update_offline_is_one_line_and_writes_nothing(home, monkeypatch, capsys):
+    def make(progress, retries, timeout):
+        def handler(request):
+            raise httpx.ConnectError("[Errno -3] Temporary failure in name resolution")
+
+        return StatBankClient(
+            transport=httpx.MockTransport(handler), retries=retries, sleep=lambda s: None
+        )
+
+    monkeypatch.setattr(data_cli, "make_client", make)
+    code, _, err = run_cli(["data", "update", "--retries", "2"], capsys)
+    assert code == 7
+    assert err.count("\n") == 1 and "failed after 3 tries" in err and "network away" in err
+    assert not (home / "snapshots").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["data", "use", "2001-01-01T000000"], 2, "there is no snapshot '2001-01-01T000000'"),
+        (["data", "info", "nope"], 2, "there is no snapshot 'nope'"),
+        (["data", "update", "--tables", "FOLK9"], 7, "'FOLK9' is not one byibalance downloads"),
+        (["data", "update", "--municipality", "999"], 3, "'999' is not one of the 98"),
+    ],
+)
+def test_bad_arguments_get_one_line(home, recorded, capsys, args, code, message):
+    got, _, err = run_cli(args, capsys)
+    assert got == code and message in err and err.count("\n") == 1
