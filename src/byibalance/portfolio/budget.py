@@ -123,7 +123,11 @@ def verify(
     rules named in ``ignore`` (e.g. a lifted ``capital_level``) are not counted."""
     before = {(c.rule, c.year): c.status for c in baseline}
     rank = {"ok": 0, "warning": 1, "breach": 2}
-    worse = tuple(c for c in with_plan if rank[c.status] > rank[before.get((c.rule, c.year), "ok")])
+    worse = tuple(
+        c
+        for c in with_plan
+        if c.rule not in ignore and rank[c.status] > rank[before.get((c.rule, c.year), "ok")]
+    )
     return Verification(tuple(with_plan), worse)
 
 
