@@ -69,7 +69,7 @@ def test_estimate_never_replaces_a_published_value() -> None:
     assert "estimated value 95.0 for 'water_use' 2019 would replace the published value 92.0" in (
         message
     )
-    assert "an estimate never replaces a published figure" in message
+    assert "An estimate never replaces a published figure" in message
 
 
 def test_climate_target_needs_level_or_change() -> None:
@@ -102,3 +102,11 @@ def test_municipality_without_files_gets_missing_values() -> None:
     assert len(values) == 0
     assert notes and "shown as missing" in notes[0]
     assert len(registry.indicators) == len(load_registry().indicators)
+
+
+def test_docs_show_the_field_table() -> None:
+    """docs/sustainability.md carries the field table generated from FIELDS and UNITS."""
+    from byibalance.sustainability.registry import field_table_markdown
+
+    docs = Path(__file__).parents[2] / "docs" / "sustainability.md"
+    assert field_table_markdown() in docs.read_text(encoding="utf-8")

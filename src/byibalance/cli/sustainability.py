@@ -208,7 +208,7 @@ def climate_frames(account: ClimateAccount, wedges: Wedges | None) -> dict[str, 
             "notation": None if year.total.notation is None else year.total.notation.value,
             "status": year.total.status.value, "parts": year.total.formula or "",
             "population": None if year.population is None else year.population.value,
-            "tonnes_per_inhabitant": year.per_capita,
+            "tonnes_per_inhabitant": year.per_capita, "gpc_coverage": year.coverage,
         })  # fmt: skip
     path = pd.DataFrame([
         {"year": p.year, "tonnes": p.tonnes, "population": p.population,

@@ -135,7 +135,7 @@ def _check_names(indicator: Indicator) -> None:
             if measure not in PROJECTION_MEASURES:
                 raise IndicatorError(
                     f"unknown projection measure '{measure}' in indicator '{indicator.id}'",
-                    f"use one of: {', '.join(PROJECTION_MEASURES)}",
+                    f"Use one of: {', '.join(PROJECTION_MEASURES)}",
                     ErrorLocation(field=f"{indicator.id}.numerator"),
                 )
 

@@ -201,6 +201,15 @@ class YearAccount:
     population: Cell | None
 
     @property
+    def coverage(self) -> str:
+        """``BASIC+`` where all five sector totals are known, ``BASIC`` where I, II and III
+        are, else ``incomplete`` (GPC reporting levels, DOMAIN §6)."""
+        known = {row.sector for row in self.sectors if row.total is not None}
+        if known >= set(Sector):
+            return "BASIC+"
+        return "BASIC" if known >= {Sector.I, Sector.II, Sector.III} else "incomplete"
+
+    @property
     def per_capita(self) -> float | None:
         """Total tonnes / population of the year (``None`` where either is missing)."""
         if self.total.value is None or self.population is None or not self.population.value:

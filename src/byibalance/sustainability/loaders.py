@@ -13,6 +13,7 @@ as missing), and the indicators computed from the projection and the budget.
 
 from __future__ import annotations
 
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -37,7 +38,10 @@ LINE = "__line__"
 M = TypeVar("M", bound=BaseModel)
 
 
-class _LineLoader(yaml.SafeLoader):
+_Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_Base):  # type: ignore[valid-type,misc]
     """A safe loader that records the line (1-based) of every mapping under ``__line__``."""
 
 
@@ -56,19 +60,19 @@ def read_yaml(path: Path) -> dict[str, Any]:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
     except OSError as err:
         raise IndicatorError(
-            f"cannot read the file: {err.strerror}", "check the path",
+            f"cannot read the file: {err.strerror}", "Check the path",
             ErrorLocation(file=str(path)),
         ) from None  # fmt: skip
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         raise IndicatorError(
             f"not valid YAML: {getattr(err, 'problem', err)}",
-            "check the indentation and the quoting around this line",
+            "Check the indentation and the quoting around this line",
             ErrorLocation(file=str(path), line=None if mark is None else mark.line + 1),
         ) from None
     if not isinstance(raw, dict):
         raise IndicatorError(
-            "the file is not a YAML mapping", "start the file with 'description:'",
+            "the file is not a YAML mapping", "Start the file with 'description:'",
             ErrorLocation(file=str(path)),
         )  # fmt: skip
     return raw
@@ -110,7 +114,7 @@ def validate(model: type[M], raw: Any, path: Path, prefix: str, year_key: str | 
             message = f"'{loc[-1]}' is missing"
         raise IndicatorError(
             message,
-            "see docs/sustainability.md for the fields and their units",
+            "See docs/sustainability.md for the fields and their units",
             ErrorLocation(
                 file=str(path), line=_line(raw, loc), field=field,
                 year=year if isinstance(year, int) else None,
@@ -122,7 +126,7 @@ def _items(raw: dict[str, Any], key: str, path: Path) -> list[Any]:
     items = raw.get(key, [])
     if not isinstance(items, list):
         raise IndicatorError(
-            f"'{key}' must be a list", "write each item on a line starting with '- '",
+            f"'{key}' must be a list", "Write each item on a line starting with '- '",
             ErrorLocation(file=str(path), line=_line(raw, (key,)), field=key),
         )  # fmt: skip
     return items
@@ -151,7 +155,7 @@ def load_registry(path: Path | None = None) -> Registry:
     except ValidationError as err:
         raise IndicatorError(
             str(err.errors()[0]["msg"]).removeprefix("Value error, "),
-            "give every indicator its own id", ErrorLocation(file=str(path), field="indicators"),
+            "Give every indicator its own id", ErrorLocation(file=str(path), field="indicators"),
         ) from None  # fmt: skip
 
 
@@ -174,7 +178,7 @@ def load_values(registry: Registry, path: Path) -> tuple[Registry, ValueStore]:
         if name != LINE and name not in known:
             raise IndicatorError(
                 f"target for unknown indicator '{name}'",
-                f"use one of: {', '.join(sorted(known))}",
+                f"Use one of: {', '.join(sorted(known))}",
                 ErrorLocation(
                     file=str(path), line=_line(targets, (name,)), field=f"targets.{name}"
                 ),
@@ -188,7 +192,7 @@ def load_values(registry: Registry, path: Path) -> tuple[Registry, ValueStore]:
         if value.indicator not in known:
             raise IndicatorError(
                 f"value for unknown indicator '{value.indicator}'",
-                f"use one of: {', '.join(sorted(known))}", where,
+                f"Use one of: {', '.join(sorted(known))}", where,
             )  # fmt: skip
         store.add(value, where)
     return Registry(indicators=tuple(updated)), store
@@ -209,13 +213,21 @@ def observed_population(code: str) -> dict[int, Cell]:
     """Observed 1 January totals of one municipality, with their status and source."""
     from byibalance import data
 
+    return dict(_observed(data.municipality(code).code))
+
+
+@cache
+def _observed(code: str) -> tuple[tuple[int, Cell], ...]:
+    from byibalance import data
+
     frame = data.observed_totals()
-    frame = frame[frame["code"] == data.municipality(code).code]
-    out: dict[int, Cell] = {}
+    frame = frame[frame["code"] == code]
+    out: list[tuple[int, Cell]] = []
     for row in frame.itertuples(index=False):
         status = ValueStatus.secondary if row.status == "secondary" else ValueStatus.published
-        out[int(row.year)] = Cell(int(row.year), float(row.population), status, str(row.source))
-    return out
+        cell = Cell(int(row.year), float(row.population), status, str(row.source))
+        out.append((int(row.year), cell))
+    return tuple(out)
 
 
 def load_climate(code: str, path: Path | None = None) -> ClimateInventory:

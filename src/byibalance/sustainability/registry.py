@@ -72,7 +72,7 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("id", "text", True, "unique identifier, lower-case ASCII snake_case"),
     FieldSpec("name_da", "text", True, "name in Danish, as shown to the council"),
     FieldSpec("name_en", "text", True, "name in English"),
-    FieldSpec("dimension", "social|economic|climate|environment", True, "dimension of balance"),
+    FieldSpec("dimension", "social, economic, climate or environment", True, "dimension"),
     FieldSpec("definition", "text", True, "what is measured, and where the boundary is"),
     FieldSpec(
         "numerator", "series name", True,
@@ -81,8 +81,8 @@ FIELDS: tuple[FieldSpec, ...] = (
     ),
     FieldSpec("denominator", "series name", False, "series the numerator is divided by, if any"),
     FieldSpec("unit", "unit", True, "one of the units listed under Units"),
-    FieldSpec("direction", "higher|lower", True, "which way is better"),
-    FieldSpec("basis", "absolute|per_capita|vs_baseline", True, "what the value is measured on"),
+    FieldSpec("direction", "higher or lower", True, "which way is better"),
+    FieldSpec("basis", "absolute, per_capita or vs_baseline", True, "what it is measured on"),
     FieldSpec("source", "text", True, "where the definition and the values come from"),
     FieldSpec(
         "target", "mapping", False,
@@ -91,6 +91,17 @@ FIELDS: tuple[FieldSpec, ...] = (
     ),
 )  # fmt: skip
 """The registry's field table: validation (:class:`Indicator`) and the docs come from it."""
+
+
+def field_table_markdown() -> str:
+    """The registry's field table (:data:`FIELDS`) and units (:data:`UNITS`) as Markdown."""
+    lines = ["| field | type | required | description |", "|---|---|---|---|"]
+    for spec in FIELDS:
+        required = "yes" if spec.required else "no"
+        lines.append(f"| `{spec.name}` | {spec.type} | {required} | {spec.description} |")
+    lines += ["", "| unit | meaning |", "|---|---|"]
+    lines += [f"| `{unit}` | {meaning} |" for unit, meaning in UNITS.items()]
+    return "\n".join(lines) + "\n"
 
 
 class Target(BaseModel):

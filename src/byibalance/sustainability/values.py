@@ -94,14 +94,14 @@ class ValueStore:
                 raise IndicatorError(
                     f"'{value.indicator}' has two values for {value.year} with the same vintage "
                     f"{value.vintage.isoformat()}",
-                    "give the recalculated value a later vintage date; old values are kept",
+                    "Give the recalculated value a later vintage date; old values are kept",
                     where,
                 )
             if old.status.is_published and not value.status.is_published:
                 raise IndicatorError(
                     f"the {value.status.value} value {value.value} for '{value.indicator}' "
                     f"{value.year} would replace the {old.status.value} value {old.value}",
-                    "an estimate never replaces a published figure; drop it or store it "
+                    "An estimate never replaces a published figure; drop it or store it "
                     "under another indicator id",
                     where,
                 )
