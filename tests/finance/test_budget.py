@@ -3,6 +3,7 @@ with and without the housing programme, and the marginal value of a resident."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -248,3 +249,19 @@ def test_explain_shows_a_scenario_tax_rate_as_an_override():
                 if p.name == "revenue.income_tax_rate")
     assert early.value == pytest.approx(0.256) and late.value == pytest.approx(0.26)
     assert late.overridden and "scenario override" in late.source
+
+
+def test_decline_term_applies_when_the_population_fell_over_five_years():
+    shrinking = synthetic_projection(growth=-0.01)
+    budget = compute_budget(shrinking, compute(shrinking, PARAMS), PARAMS)
+    assert "not applied in 2027-2028" in budget.notes[0]
+    by_age = shrinking.population.sum(axis=1)
+    need_by_age = np.repeat([45000.0, 70000, 15000, 12000, 30000, 110000],
+                            [6, 11, 8, 40, 15, 21])
+    for year, factor in ((2028, 1.0), (2029, 1.0062), (2035, 1.0062)):
+        a = float(by_age[year - 2024] @ need_by_age)
+        assert budget.year(year).equalisation.age_need == pytest.approx(a * factor), year
+    growing = synthetic_projection(growth=0.01)
+    budget = compute_budget(growing, compute(growing, PARAMS), PARAMS)
+    a = float(growing.population.sum(axis=1)[2035 - 2024] @ need_by_age)
+    assert budget.year(2035).equalisation.age_need == pytest.approx(a)

@@ -218,6 +218,7 @@ def budget(
     if format is Format.json:
         doc = {"municipality": b.municipality, "base_year": b.base_year,
                "prices": "fixed base-year prices unless a price index is given",
+               "notes": list(b.notes),
                "years": budget_years(b),
                "rules": [{"rule": r.rule, "year": r.year, "status": r.status,
                           "reason": r.reason} for r in result.rules],
@@ -241,6 +242,7 @@ def budget(
         bad = [r for r in result.rules if r.status != "ok"]
         lines.append(f"rules: {len(result.rules) - len(bad)} ok, {len(bad)} not ok")
         lines += [f"  {r.year} {r.rule}: {r.status}: {r.reason}" for r in bad]
+        lines += [f"note: {note}" for note in b.notes]
         lines.append("estimates and assumptions: "
                      + ", ".join(u.name for u in b.parameters.values()
                                  if u.status in {"estimate", "assumption", "missing"}))

@@ -114,6 +114,7 @@ class Budget:
     parameters: dict[str, UsedParameter]
     persons: dict[str, dict[int, float]]
     sources: dict[str, LineSource] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
 
     def year(self, year: int) -> BudgetYear:
         """The :class:`BudgetYear` of ``year``; a clear error outside the horizon."""
@@ -203,7 +204,8 @@ class RevenueContext:
 
 
 def revenue_lines(
-    ctx: RevenueContext, by_age: FloatArray, socio_need: float | None = None
+    ctx: RevenueContext, by_age: FloatArray, socio_need: float | None = None,
+    declining: bool = False,
 ) -> tuple[dict[str, float], Equalisation]:
     """Revenue of one year from persons by age (both sexes), before sanction and adjustments.
 
@@ -217,7 +219,7 @@ def revenue_lines(
     eq = equalise(ctx.rates, ctx.national, MunicipalFigures(
         population=n, tax_base=tax_base, tax_rate=ctx.tax_rate,
         age_need=float(by_age @ ctx.need_by_age), socio_index=ctx.socio_index,
-        socio_weights=ctx.socio_weights, socio_need=socio_need,
+        socio_weights=ctx.socio_weights, socio_need=socio_need, declining=declining,
     ))
     lines = {
         "income_tax": ctx.tax_rate * tax_base,
@@ -255,6 +257,8 @@ def revenue_context(
         cap_floor_rate=p.num(e + "cap_floor_rate", year), cap_share=p.num(e + "cap_share", year),
         need_rate=p.num(e + "need_rate", year), extra_need_rate=p.num(e + "extra_need_rate", year),
         age_share=p.num(e + "age_share", year), socio_share=p.num(e + "socio_share", year),
+        decline_share=p.num(e + "decline_share", year),
+        decline_threshold=p.num(e + "decline_threshold", year),
     )
     national = NationalFigures(
         tau=p.num(e + "tau", year),
@@ -349,10 +353,18 @@ def compute_budget(
     contexts: dict[int, RevenueContext] = {}
     lines_by_year: dict[int, tuple[dict[str, float], Equalisation]] = {}
     tax_base: dict[int, float] = {base: 0.0}
+    totals = by_age.sum(axis=1)
+    span = int(p.num("equalisation.decline_years", years[0]))
+    unknown: list[int] = []
     for y in years:
         rates[y] = tax_rate_in(p, y, ov)
         contexts[y] = revenue_context(p, code, y, rates[y], ov)
-        lines_by_year[y] = revenue_lines(contexts[y], by_age[pos[y]])
+        if y - span in pos:
+            declining = bool(totals[pos[y]] < totals[pos[y - span]])
+        else:
+            declining = False
+            unknown.append(y)
+        lines_by_year[y] = revenue_lines(contexts[y], by_age[pos[y]], declining=declining)
         tax_base[y] = float(by_age[pos[y]] @ contexts[y].tax_base_by_age)
     if ov.income_tax_rate is not None:
         rate_param = params["revenue.income_tax_rate"]
@@ -430,8 +442,16 @@ def compute_budget(
             used.setdefault(u.name, u)
     return Budget(
         municipality=code, base_year=base, budget_year=years[0], years=out, parameters=used,
-        persons=persons, sources=_sources(services),
+        persons=persons, sources=_sources(services), notes=_notes(unknown, span),
     )
+
+
+def _notes(unknown: list[int], span: int) -> tuple[str, ...]:
+    if not unknown:
+        return ()
+    years = f"{unknown[0]}" if len(unknown) == 1 else f"{unknown[0]}-{unknown[-1]}"
+    return (f"the decline term of the need equalisation is not applied in {years}: the "
+            f"population {span} years earlier is before the projection's first year",)
 
 
 def _with_average(item: BudgetYear, average: float) -> BudgetYear:

@@ -27,6 +27,8 @@ class EqualisationRates:
     extra_need_rate: float  # 0.02, the extra need grant above the average
     age_share: float  # 0.67 of Total is age-based need
     socio_share: float  # 0.33 of Total is socio-economic need
+    decline_share: float  # 0.0062: A raised for a declining municipality
+    decline_threshold: float  # 1.25: only below 125 % of b_avg
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class MunicipalFigures:
     socio_index: Mapping[str, float]  # criterion -> c_k/c_DK_k relative to N/N_DK (1 = average)
     socio_weights: Mapping[str, float]  # criterion -> w_k (sum 1)
     socio_need: float | None = None  # S given directly (criteria counts held fixed)
+    declining: bool = False  # population fell over the last 5 years
 
 
 @dataclass(frozen=True)
@@ -121,7 +124,8 @@ def equalise(
         general = 0.75*tau*(b_avg - b)*N
         low     = r_low*tau*max(0, 0.9*b_avg - b)*N        r_low capped by § 13
         high    = -0.18*tau*max(0, b - 1.25*b_avg)*N
-        v       = (A + S)/N,  v_avg = Total/N_DK
+        A'      = A * (1 + 0.0062) if declining over 5 years and b < 1.25*b_avg, else A
+        v       = (A' + S)/N,  v_avg = Total/N_DK
         need    = 0.93*(v - v_avg)*N
         extra   = 0.02*max(0, v - v_avg)*N,  financed per capita
     """
@@ -137,7 +141,10 @@ def equalise(
         national.total_need, rates.socio_share, n, national.population,
         municipal.socio_index, municipal.socio_weights,
     )
-    v = (municipal.age_need + s_need) / n
+    age_need = municipal.age_need
+    if municipal.declining and b < rates.decline_threshold * b_avg:
+        age_need *= 1.0 + rates.decline_share
+    v = (age_need + s_need) / n
     v_avg = national.total_need / national.population
     need = rates.need_rate * (v - v_avg) * n
     extra = rates.extra_need_rate * max(0.0, v - v_avg) * n
@@ -146,7 +153,7 @@ def equalise(
         general=general, low=low, high=high, need=need, extra_need=extra,
         extra_need_financing=financing, low_rate_used=r_low, tax_base_per_inhabitant=b,
         need_per_inhabitant=v, average_need_per_inhabitant=v_avg,
-        age_need=municipal.age_need, socio_need=s_need,
+        age_need=age_need, socio_need=s_need,
     )
 
 
