@@ -7,11 +7,13 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import create_engine, text
 
 from byibalance.web.accounts import add_user
 from byibalance.web.db import make_engine, make_sessionmaker, migrate
@@ -22,16 +24,43 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync"]
 
 
+BACKENDS: dict[str, str] = {}  # server address -> database backend, for artefact names
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    folder = tmp_path_factory.mktemp("e2e")
-    url = f"sqlite:///{folder / 'e2e.sqlite3'}"
+def _database(kind: str, folder: Path) -> Iterator[str]:
+    """An empty database: a SQLite file, or a fresh schema on the test PostgreSQL server."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / 'e2e.sqlite3'}"
+        return
+    base = os.environ.get("BYIBALANCE_TEST_POSTGRES_URL")
+    if not base:
+        pytest.skip("BYIBALANCE_TEST_POSTGRES_URL is not set")
+    schema = f"e2e_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session",
+                params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def server(request: pytest.FixtureRequest,
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``byibalance serve`` on a free port, as a user starts it; yields its address."""
+    folder = tmp_path_factory.mktemp(f"e2e-{request.param}")
+    databases = _database(request.param, folder)
+    url = next(databases)
     engine = make_engine(url)
     migrate(engine)
     with make_sessionmaker(engine)() as db:
@@ -42,12 +71,16 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = os.environ | {"BYIBALANCE_DATABASE_URL": url, "XDG_DATA_HOME": str(folder),
                         "BYIBALANCE_SECRET_KEY": "e" * 40}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "byibalance.web.app:create_app",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        env=env,
+        [sys.executable, "-c", "from byibalance.cli import main; main()",
+         "serve", "--port", str(port)],
+        env=env, stdout=subprocess.PIPE, text=True,
     )
     base = f"http://127.0.0.1:{port}"
+    BACKENDS[base] = request.param
     try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        assert first.strip() == f"byibalance: open {base}/ in your browser (Ctrl+C stops)"
         for _ in range(100):
             try:
                 if httpx.get(base + "/api/health", timeout=1).status_code == 200:
@@ -60,6 +93,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+        if proc.stdout is not None:
+            proc.stdout.close()
+        for _ in databases:
+            pass
 
 
 @pytest.fixture(scope="session")
@@ -85,6 +122,18 @@ def page(browser, server):  # type: ignore[no-untyped-def]
     context.close()
 
 
-def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+@pytest.fixture
+def backend(server: str) -> str:
+    """The database backend of the running server (for artefact names)."""
+    return BACKENDS[server]
+
+
+@pytest.fixture
+def shot(backend: str):  # type: ignore[no-untyped-def]
+    """Save a full-page screenshot under test-artifacts/<backend>-<name>.png."""
+
+    def take(page, name: str) -> None:  # type: ignore[no-untyped-def]
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{backend}-{name}.png"), full_page=True)
+
+    return take
