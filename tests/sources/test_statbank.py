@@ -12,11 +12,13 @@ from byibalance import data
 from byibalance.errors import SourceError
 from byibalance.sources.statbank import (
     StatBankClient,
+    TableSpec,
     check_layout,
     download_table,
     folk1a_tables,
     parse_bulk,
     spec_for,
+    tidy_tables,
 )
 
 from .replay import integer_graduation, load_session, replay_transport
@@ -242,3 +244,39 @@ def test_progress_is_reported_while_streaming(no_sleep):
     download_table(c, "FOLK1A", ["165", "101"], batch_size=1)
     assert {label for label, _ in seen} >= {"FOLK1A (1/2)", "FOLK1A (2/2)"}
     assert max(got for _, got in seen) > 70_000
+
+
+RATES = TableSpec(
+    "RATETEST",
+    "a rate table laid out like the PSKAT entry (test only)",
+    "ratetest",
+    ("OMRÅDE", "SKATPCT", "Tid"),
+    "OMRÅDE",
+    {"SKATPCT": ("*",), "Tid": ("*",)},
+    integer=False,
+)
+
+
+def embedded_rate_body() -> str:
+    """A BULK answer whose values are the embedded PSKAT 2025 rates of Albertslund."""
+    row = data.tax_rates().set_index("code").loc["165"]
+    return (
+        "OMRÅDE;SKATPCT;TID;INDHOLD\n"
+        f"165;KOMSKAT;2025;{row['income_tax_pct']}\n"
+        f"165;KIRKESKAT;2025;{row['church_tax_pct']}\n"
+    )
+
+
+def test_a_rate_table_keeps_decimals_and_its_codes_as_text():
+    tidy = tidy_tables(parse_bulk(embedded_rate_body(), RATES, ["165"]))["ratetest"]
+    assert list(tidy.columns) == ["område", "skatpct", "tid", "value"]
+    assert tidy["value"].tolist() == [
+        data.tax_rates().set_index("code").loc["165", "income_tax_pct"],
+        data.tax_rates().set_index("code").loc["165", "church_tax_pct"],
+    ]
+
+
+def test_a_count_table_refuses_decimals():
+    counts = TableSpec(**{**RATES.__dict__, "integer": True})
+    with pytest.raises(SourceError, match=r"line 2, field 'INDHOLD'.*not a non-negative integer"):
+        parse_bulk(embedded_rate_body(), counts, ["165"])
