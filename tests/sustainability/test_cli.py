@@ -83,3 +83,38 @@ def test_unknown_municipality_is_one_line_error(capsys: pytest.CaptureFixture[st
     code, _, err = run_cli(["climate", "--municipality", "9999"], capsys)
     assert code != 0 and "Traceback" not in err
     assert err.strip().count("\n") == 0
+
+
+def test_economic_indicators_equal_the_budget_output(capsys: pytest.CaptureFixture[str]) -> None:
+    """Every economic figure in the account is the finance model's own number."""
+    from byibalance.finance import compute_budget
+    from byibalance.finance.inputs import budget_parameters
+    from byibalance.population import project
+    from byibalance.services import compute
+
+    code, out, err = run_cli(["indicators", "--format", "json"], capsys)
+    assert code == 0, err
+    series = json.loads(out)["series"]
+    params = budget_parameters("165")
+    projection = project("165")
+    budget = compute_budget(projection, compute(projection, params), params)
+    for year in budget.years[:3]:
+
+        def value(indicator: str, y: int = year.year) -> float:
+            return next(
+                r["value"] for r in series if r["indicator"] == indicator and r["year"] == y
+            )
+
+        assert value("operating_balance_per_capita") == pytest.approx(
+            year.operating_balance / year.population, rel=1e-9
+        )
+        assert value("liquidity_average") == pytest.approx(year.liquidity_average, rel=1e-9)
+        assert value("debt_per_capita") == pytest.approx(year.debt_end / year.population, rel=1e-9)
+
+
+def test_tables_show_missing_not_zero(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(["climate", "--view", "influence"], capsys)
+    assert code == 0
+    assert "NE" in out and "no influence total" in out
+    code, out, _ = run_cli(["indicators", "--no-budget"], capsys)
+    assert code == 0 and "missing" in out  # waste per inhabitant, employment, ...

@@ -57,6 +57,7 @@ def test_influence_view_has_no_total_without_through_traffic(inventory: ClimateI
     assert any("no influence total" in n for n in account.notes)
     local = next(s for s in account.year(2017).sectors if s.sector is Sector.II)
     assert [p.tonnes for p in local.parts] == [3_700]
+    assert [t.target.id for t in account.targets] == ["local_road_2025"]
 
 
 def test_influence_total_is_territory_minus_through_traffic() -> None:
@@ -88,8 +89,11 @@ def test_path_to_net_zero_and_per_capita_with_projection(inventory: ClimateInven
 
 
 def test_target_levels(inventory: ClimateInventory) -> None:
-    account = climate_account(inventory)
-    levels = {t.target.id: t.level for t in account.targets}
+    rows = [
+        *climate_account(inventory).targets,
+        *climate_account(inventory, View.influence).targets,
+    ]
+    levels = {t.target.id: t.level for t in rows}
     assert levels["transport_2025"] == pytest.approx(67_069 * 0.9)
     assert levels["local_road_2025"] == pytest.approx(3_700 * 0.85)
     assert levels["net_zero_2050"] == 0

@@ -404,7 +404,9 @@ def climate_account(
             f"baseline: the {start.year} total held constant (frozen, assumption); per "
             "inhabitant it still falls as the population grows"
         )
-    targets = tuple(TargetRow(t, *target_level(t, inventory)) for t in inventory.targets)
+    targets = tuple(
+        TargetRow(t, *target_level(t, inventory)) for t in inventory.targets if t.view is view
+    )
     return ClimateAccount(
         inventory.municipality,
         view,
