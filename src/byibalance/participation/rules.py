@@ -16,6 +16,7 @@ from typing import Literal
 import numpy as np
 
 from byibalance.errors import ErrorLocation, ParticipationError
+from byibalance.participation.mes_engine import MesEngine
 from byibalance.participation.model import Election, Profile
 from byibalance.participation.outcome import LosingProject, Outcome, Round, statistics
 from byibalance.participation.support import Classes, Support
@@ -23,10 +24,6 @@ from byibalance.participation.support import Classes, Support
 Utility = Literal["cost", "approval"]
 Completion = Literal["none", "add1", "add1-exhaustive", "greedy"]
 TieBreaking = Literal["id", "votes"]
-
-#: Relative tolerance within which a floating-point comparison is redone exactly. Float sums of
-#: m non-negative terms carry a relative error below m * 2**-53; 1e-9 covers m up to ~10**7 voters.
-_TOL = 1e-9
 
 
 @dataclass(frozen=True)
@@ -182,129 +179,6 @@ def _losers(
     return out
 
 
-class _MesRun:
-    """One MES count at a given per-voter budget (see :func:`method_of_equal_shares`)."""
-
-    def __init__(
-        self,
-        election: Election,
-        support: Support,
-        options: RuleOptions,
-        exclude: frozenset[int] = frozenset(),
-    ) -> None:
-        self.election = election
-        self.support = support
-        self.options = options
-        self.costs = [p.cost for p in election.projects]
-        self.fcosts = np.array([float(c) for c in self.costs])
-        self.util = self.fcosts if options.utility == "cost" else np.ones(len(self.costs))
-        self.tie = _tie_key(election, support.counts, options.tie_breaking)
-        self.exclude = exclude
-
-    def exact_q(self, classes: Classes, p: int) -> Fraction | None:
-        """Least q with sum_{i in N_p} min(b_i, q) = c_p, or None if N_p cannot pay c_p."""
-        row = classes.hist[p]
-        remaining = self.costs[p]
-        rich = int(self.support.counts[p])
-        for value, c in classes.sorted_values:
-            h = int(row[c])
-            if not h:
-                continue
-            if value * rich >= remaining:
-                return remaining / rich
-            remaining -= value * h
-            rich -= h
-        return None
-
-    def run(
-        self, voter_budget: Fraction, explain: bool = False
-    ) -> tuple[list[int], list[Round], dict[int, float], dict[int, Fraction]]:
-        """Count at ``voter_budget``: bought projects, rounds, effective support, shortfall."""
-        classes = Classes(self.support, voter_budget)
-        n_proj = len(self.costs)
-        live = np.array(
-            [self.support.counts[p] > 0 and p not in self.exclude for p in range(n_proj)]
-        )
-        chosen: list[int] = []
-        rounds: list[Round] = []
-        eff: dict[int, float] = {}
-        while live.any():
-            ids = np.flatnonzero(live)
-            order = [c for _, c in classes.sorted_values]
-            fv = np.array(classes.floats)[order]
-            hs = classes.hist[ids][:, order].astype(np.float64)
-            avail = hs @ fv
-            cost = self.fcosts[ids]
-            sure_out = avail < cost * (1 - _TOL)
-            border = ~sure_out & (avail <= cost * (1 + _TOL))
-            for k in np.flatnonzero(border):
-                if classes.exact_total(int(ids[k])) < self.costs[ids[k]]:
-                    sure_out[k] = True
-            live[ids[sure_out]] = False
-            keep = ~sure_out
-            ids, hs, cost = ids[keep], hs[keep], cost[keep]
-            if not len(ids):
-                break
-            paid = np.cumsum(hs * fv, axis=1) - hs * fv
-            rich = hs.sum(axis=1, keepdims=True) - (np.cumsum(hs, axis=1) - hs)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                q = (cost[:, None] - paid) / rich
-            ok = (q <= fv * (1 + _TOL)) & (rich > 0)
-            first = ok.argmax(axis=1)
-            qf = q[np.arange(len(ids)), first]
-            rho = qf / self.util[ids]
-            best = rho.min()
-            cands = ids[rho <= best * (1 + 4 * _TOL)]
-            exact: list[tuple[Fraction, tuple[object, ...], int, Fraction]] = []
-            for cand in cands.tolist():
-                pq = self.exact_q(classes, cand)
-                if pq is None:
-                    continue
-                u = self.costs[cand] if self.options.utility == "cost" else Fraction(1)
-                exact.append((pq / u, self.tie(cand), cand, pq))
-            exact.sort(key=lambda t: (t[0], t[1]))
-            _, _, win, qstar = exact[0]
-            if explain:
-                for j, pid in enumerate(ids.tolist()):
-                    if pid != win:
-                        eff[pid] = max(eff.get(pid, 0.0), float(best / rho[j]))
-            mapping: dict[int, int] = {}
-            payers = paid_all = 0
-            row = classes.hist[win]
-            for value, c in list(classes.sorted_values):
-                h = int(row[c])
-                if not h:
-                    continue
-                if value > 0:
-                    payers += h
-                    if value <= qstar:
-                        paid_all += h
-                mapping[c] = classes.intern(max(value - qstar, Fraction(0)))
-            if explain:
-                u = self.costs[win] if self.options.utility == "cost" else Fraction(1)
-                rounds.append(
-                    Round(
-                        len(rounds) + 1,
-                        self.election.projects[win].id,
-                        self.costs[win],
-                        int(self.support.counts[win]),
-                        qstar,
-                        payers,
-                        paid_all,
-                        self.costs[win] / qstar if u == self.costs[win] else None,
-                    )
-                )
-            classes.move_supporters(win, mapping)
-            chosen.append(win)
-            live[win] = False
-        short = {}
-        if explain:
-            for p in range(n_proj):
-                if p not in chosen and self.support.counts[p] > 0:
-                    short[p] = max(self.costs[p] - classes.exact_total(p), Fraction(0))
-        return chosen, rounds, eff, short
-
-
 def _total(costs: Sequence[Fraction], chosen: Sequence[int]) -> Fraction:
     return sum((costs[p] for p in chosen), Fraction(0))
 
@@ -319,22 +193,23 @@ def method_of_equal_shares(
     project with the least q_p / u(p) is bought (u = c_p for cost, 1 for approval utilities;
     ties by ``tie_breaking``) and each supporter pays min(b_i, q_p). Stop when none is affordable.
 
-    Exactness: q_p and the sums are first computed in float64 over the voters' budget classes;
-    every float has relative error below 1e-12 (sums of <= 10**6 non-negative terms), so any
-    project whose exact ratio ties or beats the float winner lies within 4e-9 of it: those are all
-    recomputed with fractions and the exact minimum wins, and an affordability test within 1e-9 of
-    the cost is redone exactly. The result is therefore the exact rule's result.
+    Exactness: the winner of each round is found in floating point with an error bound and
+    every project that could tie or beat it is recomputed with fractions; voters' money is kept
+    as exact fractions (see :mod:`byibalance.participation.mes_engine` for the argument). The
+    result is therefore the exact rule's result.
     """
     n = profile.num_voters
     if n == 0 or election.budget == 0:
         return _outcome("mes", election, profile, [], [], [])
     support = Support(election, profile)
-    engine = _MesRun(election, support, options)
+    tie = _tie_key(election, support.counts, options.tie_breaking)
+    engine = MesEngine(election, support, options.utility, tie)
     start = election.budget / n
     budget_used = start
     if options.completion in ("add1", "add1-exhaustive"):
         budget_used = _add1(election, engine, start, options)
-    chosen, rounds, eff, short = engine.run(budget_used, explain=True)
+    res = engine.run(budget_used, explain=True)
+    chosen, rounds, eff, short = res.chosen, res.rounds, res.effective_support, res.shortfall
     reasons: dict[int, tuple[str, Fraction | None]] = {}
     for p in range(len(election.projects)):
         if p not in chosen:
@@ -351,10 +226,10 @@ def method_of_equal_shares(
     return _outcome("mes", election, profile, chosen, rounds, losers, budget_used)
 
 
-def _add1(election: Election, engine: _MesRun, start: Fraction, options: RuleOptions) -> Fraction:
+def _add1(election: Election, engine: MesEngine, start: Fraction, options: RuleOptions) -> Fraction:
     """The per-voter budget Add1 settles on (``add1``: last feasible; ``add1-exhaustive``: first
     exhaustive or last feasible before an overspend)."""
-    costs = engine.costs
+    costs = [p.cost for p in election.projects]
     supported = int((engine.support.counts > 0).sum())
     max_cost = max(costs, default=Fraction(0))
     step = options.add1_step
@@ -367,7 +242,7 @@ def _add1(election: Election, engine: _MesRun, start: Fraction, options: RuleOpt
     previous = start
     current = start
     while True:
-        chosen = engine.run(current)[0]
+        chosen = engine.run(current).chosen
         total = _total(costs, chosen)
         if total > election.budget:
             return previous

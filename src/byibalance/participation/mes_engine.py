@@ -1,0 +1,238 @@
+"""The Method of Equal Shares, fast and exact.
+
+Each voter's money is kept exactly, as a class id into a table of fractions (voters with equal
+money share a class), and as the correctly rounded float of that fraction. A round finds the
+winner in floating point, lazily, and confirms it exactly:
+
+- ρ_p = q_p / u_p never decreases during a count (money only decreases, so q_p only grows). A
+  heap holds, per project, a lower bound of its exact ρ; only projects whose bound could beat
+  the best fresh value are recomputed (as pabutools and equalshares.net do).
+- A fresh float ρ_p comes with a relative error bound ``tol_p``: the supporters' money sums to
+  ``avail`` with error below (k+2)·u·avail (k supporters, u = 2^-53, each money correctly
+  rounded); g(q) = Σ min(m_i, q) is then off by at most that much, and its slope near q is at
+  least the number of supporters whose money is clearly above q, so q is off by at most
+  error / slope. Every project whose exact ρ could tie or beat the best is recomputed exactly,
+  with fractions over its supporters' money classes, and the exact minimum (then the tie-break)
+  wins. Affordability is decided in float only outside its error bound, else exactly.
+
+So every decision equals the exact rule's decision, and every voter's money stays exact.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from byibalance.participation.model import Election
+from byibalance.participation.outcome import Round
+from byibalance.participation.support import Support
+
+_U = 2.0**-53
+
+try:  # GMP rationals are ~10x faster than fractions.Fraction; same exact values
+    from gmpy2 import mpq as _Q
+except ImportError:  # pragma: no cover - gmpy2 comes with the test extra
+    _Q = Fraction
+
+
+def _q(x: Fraction) -> Any:
+    return _Q(x.numerator, x.denominator)
+
+
+def _fraction(x: Any) -> Fraction:
+    return Fraction(int(x.numerator), int(x.denominator))
+
+
+@dataclass
+class MesResult:
+    """Bought projects in order; with ``explain``, rounds, effective support and shortfalls."""
+
+    chosen: list[int]
+    rounds: list[Round] = field(default_factory=list)
+    effective_support: dict[int, float] = field(default_factory=dict)
+    shortfall: dict[int, Fraction] = field(default_factory=dict)
+
+
+class MesEngine:
+    """MES counts over one election; ``run(b0)`` counts with b0 per voter (Add1 reruns it)."""
+
+    def __init__(
+        self,
+        election: Election,
+        support: Support,
+        utility: str,
+        tie_key: Callable[[int], tuple[object, ...]],
+    ) -> None:
+        self.election = election
+        self.support = support
+        self.costs = [_q(p.cost) for p in election.projects]
+        self.fcosts = [float(c) for c in self.costs]
+        self.cost_utility = utility == "cost"
+        self.tie_key = tie_key
+        self._fvals: list[float] = []
+
+    def _utility(self, p: int) -> Any:
+        return self.costs[p] if self.cost_utility else _Q(1)
+
+    def run(self, budget_per_voter: Fraction, explain: bool = False) -> MesResult:
+        """Count with ``b0`` per voter (see the module docstring for the exactness argument)."""
+        b0 = _q(budget_per_voter)
+        sup_of = self.support.supporters
+        n = self.support.num_voters
+        values: list[Any] = [_Q(0), b0]  # class 0: no money left
+        fvals: list[float] = [0.0, float(b0)]
+        cls = np.ones(n, np.int64)
+        money = np.full(n, float(b0))
+        self._fvals = fvals
+        heap: list[tuple[float, int]] = []
+        for p, cnt in enumerate(self.support.counts.tolist()):
+            if cnt and cnt * b0 >= self.costs[p]:
+                rho = self.costs[p] / cnt / self._utility(p)
+                heap.append((float(rho) * (1 - 4 * _U), p))
+        heapq.heapify(heap)
+        result = MesResult([])
+        while heap:
+            refreshed: list[tuple[float, float, int]] = []  # (lower, upper, p) of exact ρ
+            best_upper = float("inf")
+            while heap and heap[0][0] <= best_upper:
+                _, p = heapq.heappop(heap)
+                fresh = self._float_rho(p, money[sup_of(p)], cls, values)
+                if fresh is None:
+                    continue
+                refreshed.append((fresh[0], fresh[1], p))
+                best_upper = min(best_upper, fresh[1])
+            if not refreshed:
+                break
+            exact: list[tuple[Any, tuple[object, ...], int, Any]] = []
+            for lower, _, p in refreshed:
+                if lower <= best_upper:
+                    q = self._exact_q(p, cls, values)
+                    if q is not None:
+                        exact.append((q / self._utility(p), self.tie_key(p), p, q))
+            if not exact:
+                for lower, _, p in refreshed:
+                    if lower > best_upper:
+                        heapq.heappush(heap, (lower, p))
+                continue
+            exact.sort(key=lambda t: (t[0], t[1]))
+            rho_w, _, w, q = exact[0]
+            for lower, _, p in refreshed:
+                if p != w:
+                    heapq.heappush(heap, (lower, p))
+            sup = sup_of(w)
+            uniq, inverse = np.unique(cls[sup], return_inverse=True)
+            new_ids = np.empty(len(uniq), np.int64)
+            payers = paid_all = 0
+            counts = np.bincount(inverse, minlength=len(uniq)).tolist()
+            fq = float(q)
+            for k, c in enumerate(uniq.tolist()):
+                v, fv = values[c], fvals[c]
+                if fv > 0 or v > 0:
+                    payers += counts[k]
+                poor = fv < fq or (fv == fq and v <= q)
+                if poor:
+                    paid_all += counts[k] if (fv > 0 or v > 0) else 0
+                    new_ids[k] = 0
+                    continue
+                values.append(v - q)
+                fvals.append(float(values[-1]))
+                new_ids[k] = len(values) - 1
+            new_cls = new_ids[inverse]
+            cls[sup] = new_cls
+            money[sup] = np.asarray(fvals)[new_cls]
+            result.chosen.append(w)
+            if explain:
+                cost, q = _fraction(self.costs[w]), _fraction(q)
+                result.rounds.append(
+                    Round(
+                        len(result.rounds) + 1,
+                        self.election.projects[w].id,
+                        cost,
+                        len(sup),
+                        q,
+                        payers,
+                        paid_all,
+                        cost / q if self.cost_utility else None,
+                    )
+                )
+                self._explain_round(float(rho_w), w, heap, money, cls, values, result)
+        if explain:
+            chosen = set(result.chosen)
+            for p in range(len(self.costs)):
+                if p not in chosen and self.support.counts[p] > 0:
+                    have = self._exact_avail(p, cls, values)
+                    result.shortfall[p] = _fraction(max(self.costs[p] - have, _Q(0)))
+        return result
+
+    def _explain_round(
+        self,
+        rho_w: float,
+        w: int,
+        heap: list[tuple[float, int]],
+        money: np.ndarray,
+        cls: np.ndarray,
+        values: list[Any],
+        result: MesResult,
+    ) -> None:
+        """Effective support: best over rounds of ρ_winner / ρ_p, for projects in play."""
+        for _, p in heap:
+            fresh = self._float_rho(p, money[self.support.supporters(p)], cls, values)
+            if fresh is not None and p != w:
+                ratio = rho_w / ((fresh[0] + fresh[1]) / 2)
+                result.effective_support[p] = max(result.effective_support.get(p, 0.0), ratio)
+
+    def _float_rho(
+        self, p: int, m: np.ndarray, cls: np.ndarray, values: list[Any]
+    ) -> tuple[float, float] | None:
+        """(lower, upper) bounds of exact ρ_p, or None if p is exactly unaffordable."""
+        k = len(m)
+        c = self.fcosts[p]
+        avail = float(m.sum())
+        err = (k + 2) * _U * avail
+        if avail + err < c:
+            return None
+        if avail - err < c and self._exact_avail(p, cls, values) < self.costs[p]:
+            return None
+        ms = np.sort(m)
+        paid = np.concatenate(([0.0], np.cumsum(ms)[:-1]))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            qs = (c - paid) / (k - np.arange(k))
+        ok = qs <= ms * (1 + 4 * _U)
+        j = int(ok.argmax()) if ok.any() else k - 1
+        q = max(float(qs[j]), 0.0)
+        clear = k - int(np.searchsorted(ms, q * (1 + 1e-9) + err, side="right"))
+        slope = max(clear, 1)
+        dq = (err + 4 * _U * c) / slope + 4 * _U * q
+        u = c if self.cost_utility else 1.0
+        return (max(q - dq, 0.0) / u * (1 - 4 * _U), (q + dq) / u * (1 + 4 * _U))
+
+    def _groups(self, p: int, cls: np.ndarray, values: list[Any]) -> list[tuple[Any, int]]:
+        uniq, counts = np.unique(cls[self.support.supporters(p)], return_counts=True)
+        # Correct rounding is monotone, so (float, fraction) order is the exact order and the
+        # fractions are compared only between equal floats.
+        fv = self._fvals
+        return [
+            (v, h)
+            for _, v, h in sorted(
+                (fv[c], values[c], h) for c, h in zip(uniq.tolist(), counts.tolist(), strict=True)
+            )
+        ]
+
+    def _exact_avail(self, p: int, cls: np.ndarray, values: list[Any]) -> Any:
+        return sum((v * h for v, h in self._groups(p, cls, values)), _Q(0))
+
+    def _exact_q(self, p: int, cls: np.ndarray, values: list[Any]) -> Any:
+        """Least q with Σ_{i in N_p} min(b_i, q) = c_p, exactly; None if N_p cannot pay c_p."""
+        remaining = self.costs[p]
+        rich = int(self.support.counts[p])
+        for value, h in self._groups(p, cls, values):
+            if value * rich >= remaining:
+                return remaining / rich
+            remaining -= value * h
+            rich -= h
+        return None
