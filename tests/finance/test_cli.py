@@ -20,6 +20,8 @@ def test_budget_json_has_years_and_rules():
     doc = json.loads(result.output)
     first = doc["years"][0]
     assert first["year"] == 2027
+    assert [y["period"] for y in doc["years"][:5]] == [
+        "budget_year", "forecast", "forecast", "forecast", "long_horizon"]
     assert {"revenue", "expenditure", "operating_balance", "capital_expenditure", "financing",
             "liquidity"} <= set(first)
     assert first["revenue"]["income_tax"] > 0

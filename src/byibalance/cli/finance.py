@@ -106,7 +106,8 @@ def budget_years(budget: Budget) -> list[dict[str, Any]]:
     out = []
     for y in budget.years:
         out.append({
-            "year": y.year, "population": y.population, "tax_rate": y.tax_rate,
+            "year": y.year, "period": budget.period(y.year), "population": y.population,
+            "tax_rate": y.tax_rate,
             "revenue": y.revenue, "revenue_total": y.revenue_total,
             "expenditure": y.expenditure, "operating_expenditure": y.operating_expenditure,
             "interest": y.interest, "operating_balance": y.operating_balance,
@@ -124,7 +125,8 @@ def budget_years(budget: Budget) -> list[dict[str, Any]]:
 def _flat(budget: Budget) -> pd.DataFrame:
     rows = []
     for y in budget.years:
-        row: dict[str, Any] = {"year": y.year, "population": y.population}
+        row: dict[str, Any] = {"year": y.year, "period": budget.period(y.year),
+                               "population": y.population}
         row.update({f"revenue.{k}": v for k, v in y.revenue.items()})
         row.update({f"expenditure.{k}": v for k, v in y.expenditure.items()})
         row.update({

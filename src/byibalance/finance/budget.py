@@ -115,6 +115,15 @@ class Budget:
     persons: dict[str, dict[int, float]]
     sources: dict[str, LineSource] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    forecast_years: int = 3
+
+    def period(self, year: int) -> str:
+        """``budget_year``, ``forecast`` (the overslagsår) or ``long_horizon``."""
+        if year == self.budget_year:
+            return "budget_year"
+        if self.budget_year < year <= self.budget_year + self.forecast_years:
+            return "forecast"
+        return "long_horizon"
 
     def year(self, year: int) -> BudgetYear:
         """The :class:`BudgetYear` of ``year``; a clear error outside the horizon."""
@@ -443,6 +452,7 @@ def compute_budget(
     return Budget(
         municipality=code, base_year=base, budget_year=years[0], years=out, parameters=used,
         persons=persons, sources=_sources(services), notes=_notes(unknown, span),
+        forecast_years=int(p.num("budget.forecast_years", years[0])),
     )
 
 
