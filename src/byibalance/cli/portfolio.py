@@ -303,8 +303,8 @@ def ambitions(
             return budget_check(starts, catalogue)
 
     problem = Problem(
-        catalogue, room, w, dict(overrides.support), frozenset(overrides.pin_in),
-        frozenset(overrides.pin_out),
+        catalogue, room, w, dict(overrides.support), frozenset(overrides.pinned_in),
+        frozenset(overrides.pinned_out),
     )  # fmt: skip
     verification = None
     if check is not None:

@@ -98,7 +98,7 @@ class Problem:
                     "give support as a share between 0 and 1",
                     ErrorLocation(field=f"support.{key}"),
                 )
-        for kind, ids in (("pin_in", self.pinned_in), ("pin_out", self.pinned_out)):
+        for kind, ids in (("pinned_in", self.pinned_in), ("pinned_out", self.pinned_out)):
             for key in ids:
                 if key not in self.catalogue:
                     raise PortfolioError(
@@ -111,7 +111,7 @@ class Problem:
             raise PortfolioError(
                 f"ambition '{sorted(both)[0]}' is pinned both in and out",
                 "pin it one way only",
-                ErrorLocation(field="ambitions.pin_in"),
+                ErrorLocation(field="ambitions.pinned_in"),
             )
 
     def starts(self, ambition: Ambition) -> range:
@@ -447,21 +447,21 @@ def _structural_check(problem: Problem) -> None:
                 f"{a.earliest_start}-{a.latest_start}, the budget years "
                 f"{problem.headroom.years[0]}-{problem.headroom.years[-1]}",
                 "widen its start window or unpin it",
-                ErrorLocation(field="ambitions.pin_in", year=a.earliest_start),
+                ErrorLocation(field="ambitions.pinned_in", year=a.earliest_start),
             )
         for other in a.excludes:
             if other in problem.pinned_in:
                 raise PortfolioError(
                     f"pinned ambitions '{key}' and '{other}' exclude each other (either-or rule)",
                     "pin only one of them",
-                    ErrorLocation(field="ambitions.pin_in"),
+                    ErrorLocation(field="ambitions.pinned_in"),
                 )
         for need in a.requires:
             if need in problem.pinned_out:
                 raise PortfolioError(
                     f"pinned ambition '{key}' requires '{need}', which is pinned out",
                     f"pin '{need}' in or unpin '{key}'",
-                    ErrorLocation(field="ambitions.pin_out"),
+                    ErrorLocation(field="ambitions.pinned_out"),
                 )
 
 
@@ -513,7 +513,7 @@ def _infeasible(problem: Problem) -> PortfolioError:
             "the pinned ambitions cannot all be placed in their start windows "
             "with their dependencies completed first",
             "widen the windows of the pinned ambitions or unpin one",
-            ErrorLocation(field="ambitions.pin_in"),
+            ErrorLocation(field="ambitions.pinned_in"),
         )
     first = min(found, key=lambda v: (v.year or 0, -v.amount))
     more = f" (and {len(found) - 1} more year/rule shortfalls)" if len(found) > 1 else ""
@@ -522,7 +522,7 @@ def _infeasible(problem: Problem) -> PortfolioError:
         f"the pinned ambitions ({pins}) break the {first.rule.value} rule in {first.year} by "
         f"{first.amount:,.1f} mio. DKK{more}",
         "unpin an ambition, move its start window, or add money in that year",
-        ErrorLocation(field=f"ambitions.pin_in ({first.rule.value})", year=first.year),
+        ErrorLocation(field=f"ambitions.pinned_in ({first.rule.value})", year=first.year),
     )
 
 

@@ -3,8 +3,8 @@
 Example::
 
     ambitions:
-      pin_in: [vridsloese_skole]
-      pin_out: [letbane_stationsplads]
+      pinned_in: [vridsloese_skole]
+      pinned_out: [letbane_byudvikling]
       weights: {social: 2, economic: 1, climate: 1, environment: 1}
       support: {cykelsuperstier: 0.8}
       extra:
@@ -41,8 +41,8 @@ class AmbitionsOverrides(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    pin_in: tuple[str, ...] = ()
-    pin_out: tuple[str, ...] = ()
+    pinned_in: tuple[str, ...] = ()
+    pinned_out: tuple[str, ...] = ()
     weights: WeightOverrides | None = None
     support: dict[str, float] = Field(default_factory=dict)
     extra: tuple[Ambition, ...] = ()

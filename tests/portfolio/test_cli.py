@@ -1,0 +1,131 @@
+"""``byibalance ambitions``: JSON contract, scenario pins, one-line errors (catalogue headroom,
+so no budget is computed and the tests stay fast)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from byibalance.cli import main
+
+CATALOGUE = """
+description: test catalogue
+headroom:
+  status: assumption
+  source: test room
+  years:
+    - {year: 2027, capital: 15, liquidity: 20, service: 1}
+    - {year: 2028, capital: 15, liquidity: 30, service: 1}
+    - {year: 2029, capital: 15, liquidity: 35, service: 1}
+ambitions:
+  - {id: skole, name: Skole, capital_per_year: 10, earliest_start: 2027, latest_start: 2028,
+     duration: 2, social: 8, status: assumption, source: test}
+  - {id: hal, name: Hal, capital_per_year: 6, earliest_start: 2027, latest_start: 2029,
+     duration: 1, social: 3, requires: [skole], status: assumption, source: test}
+  - {id: varmepumpe, name: Varmepumpe, capital_per_year: 8, earliest_start: 2027,
+     latest_start: 2029, duration: 1, climate: 500, excludes: [biomasse],
+     status: assumption, source: test}
+  - {id: biomasse, name: Biomasse, capital_per_year: 4, earliest_start: 2027,
+     latest_start: 2029, duration: 1, climate: 300, status: assumption, source: test}
+  - {id: cykelsti, name: Cykelsti, capital_per_year: 3, earliest_start: 2027,
+     latest_start: 2029, duration: 1, climate: 50, social: 2, status: assumption, source: test}
+"""
+
+
+@pytest.fixture
+def fast(tmp_path: Path) -> list[str]:
+    path = tmp_path / "catalogue.yaml"
+    path.write_text(CATALOGUE, encoding="utf-8")
+    return ["ambitions", "--catalogue", str(path), "--headroom", "catalogue"]
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    try:
+        main(args)
+        code = 0
+    except SystemExit as exit_:
+        code = int(exit_.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_json_contract(fast: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run([*fast, "--format", "json"], capsys)
+    assert code == 0, err
+    data = json.loads(out)
+    assert {"selected", "rejected", "objective", "years", "binding"} <= set(data)
+    assert data["proven_optimal"] is True
+    first = data["selected"][0]
+    assert {"id", "start", "cost"} <= set(first)
+    assert all({"id", "reason"} <= set(r) for r in data["rejected"])
+    assert {"capital_spending", "capital_room", "liquidity_use", "liquidity_room"} <= set(
+        data["years"][0]
+    )
+    for year in data["years"]:
+        assert year["capital_spending"] <= year["capital_room"] + 1e-6
+        assert year["liquidity_use"] <= year["liquidity_room"] + 1e-6
+    assert data["municipality_headroom"]["status"] == "assumption"
+
+
+def test_scenario_pins_and_weights(
+    tmp_path: Path, fast: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(
+        "name: pins\nambitions:\n  pinned_in: [biomasse]\n"
+        "  pinned_out: [cykelsti]\n  weights: {climate: 3}\n",
+        encoding="utf-8",
+    )
+    code, out, err = run([*fast, "--scenario", str(scenario), "--format", "json"], capsys)
+    assert code == 0, err
+    data = json.loads(out)
+    ids = {s["id"] for s in data["selected"]}
+    assert "biomasse" in ids and "cykelsti" not in ids and "varmepumpe" not in ids
+    assert data["weights"]["climate"] == 3.0
+    reasons = {r["id"]: r["reason"] for r in data["rejected"]}
+    assert reasons["cykelsti"] == "pinned out by the scenario"
+    assert "'biomasse' or 'varmepumpe', not both" in reasons["varmepumpe"]
+
+
+def test_impossible_pins_give_one_line(
+    tmp_path: Path, fast: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(
+        "ambitions:\n  pinned_in: [skole, hal, varmepumpe, cykelsti]\n", encoding="utf-8"
+    )
+    code, _, err = run([*fast, "--scenario", str(scenario)], capsys)
+    assert code == 5
+    line = err.strip()
+    assert "\n" not in line and "Traceback" not in line
+    assert (
+        "the pinned ambitions (cykelsti, hal, skole, varmepumpe) break the liquidity rule "
+        "in 2029 by 2.0 mio. DKK" in line
+    )
+
+
+def test_bad_weights_and_unknown_scenario_key(
+    tmp_path: Path, fast: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run([*fast, "--weights", "social=1,beauty=2"], capsys)
+    assert code == 5 and "unknown weight 'beauty'" in err
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("ambitions:\n  pin_everything: true\n", encoding="utf-8")
+    code, _, err = run([*fast, "--scenario", str(scenario)], capsys)
+    assert code == 2 and "ambitions.pin_everything" in err
+
+
+def test_table_and_xlsx(
+    tmp_path: Path, fast: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run([*fast, "--rank", "0,10", "--pareto", "climate,social"], capsys)
+    assert code == 0, err
+    assert "Chosen ambitions" in out and "illustrative estimate" in out
+    book = tmp_path / "a.xlsx"
+    code, _, err = run([*fast, "--format", "xlsx", "--output", str(book)], capsys)
+    assert code == 0, err
+    from openpyxl import load_workbook
+
+    assert load_workbook(book).sheetnames == ["selected", "rejected", "years", "binding"]
