@@ -14,7 +14,6 @@ when it gives one. The sleep function is injected so that tests never sleep.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import re
@@ -234,15 +233,13 @@ def parse_bulk(
     ``SourceError`` naming the line and field.
     """
     text = text.lstrip("\ufeff")
-    reader = csv.reader(io.StringIO(text), delimiter=";")
-    try:
-        header = next(reader)
-    except StopIteration:
+    if not text.strip():
         raise SourceError(
             f"the {spec.table} answer is empty",
             "Try again later; the data in use is unchanged",
             ErrorLocation(line=1),
-        ) from None
+        )
+    header = text.split("\n", 1)[0].rstrip("\r").split(";")
     expected = [*spec.variables, VALUE_COLUMN]
     if [_fold(h) for h in header] != [_fold(e) for e in expected]:
         raise SourceError(
@@ -257,36 +254,57 @@ def parse_bulk(
             "Run byibalance data update again; the data in use is unchanged",
             ErrorLocation(field=VALUE_COLUMN),
         )
-    rows: list[list[str]] = []
     width = len(expected)
-    for number, row in enumerate(reader, start=2):
-        if not row:
-            continue
-        if len(row) != width:
-            raise SourceError(
-                f"the {spec.table} answer has {len(row)} fields, not {width}",
-                "The download is damaged: run byibalance data update again; "
-                "the data in use is unchanged",
-                ErrorLocation(line=number),
-            )
-        value = row[-1].strip()
-        if not _NUMBER.match(value) or (spec.integer and "." in value):
-            kind = "a non-negative integer" if spec.integer else "a non-negative number"
-            raise SourceError(
-                f"the {spec.table} value {value!r} is not {kind}",
-                "The table may hold suppressed or changed values; report it or choose "
-                "other tables; the data in use is unchanged",
-                ErrorLocation(line=number, field=VALUE_COLUMN),
-            )
-        rows.append(row)
     columns = [_column_name(v) for v in spec.variables]
-    frame = pd.DataFrame([r[:-1] for r in rows], columns=columns, dtype=str)
-    values = [r[-1].strip() for r in rows]
-    frame["value"] = pd.Series(values, dtype=str).astype("int64" if spec.integer else "float64")
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=";",
+            header=0,
+            names=[*columns, "value"],
+            dtype=object,
+            keep_default_na=False,
+            na_values=[],
+            skip_blank_lines=False,
+        )
+    except pd.errors.ParserError as err:
+        found = re.search(r"line (\d+), saw (\d+)", str(err))
+        line, saw = (int(found[1]), int(found[2])) if found else (None, None)
+        raise SourceError(
+            f"the {spec.table} answer has {saw} fields, not {width}",
+            "The download is damaged: run byibalance data update again; "
+            "the data in use is unchanged",
+            ErrorLocation(line=line),
+        ) from err
+    blank = frame.isna().any(axis=1).to_numpy()
+    if len(frame) and blank[-1] and (frame.iloc[-1].isna() | (frame.iloc[-1] == "")).all():
+        frame, blank = frame.iloc[:-1], blank[:-1]
+    if blank.any():
+        number = int(blank.argmax()) + 2
+        raise SourceError(
+            f"the {spec.table} answer has fewer than {width} fields",
+            "The download is damaged: run byibalance data update again; "
+            "the data in use is unchanged",
+            ErrorLocation(line=number),
+        )
+    values = frame["value"].astype(str).str.strip()
+    pattern = r"\d+" if spec.integer else r"\d+(\.\d+)?"
+    good = values.str.fullmatch(pattern).to_numpy(dtype=bool)
+    if not good.all():
+        number = int((~good).argmax())
+        kind = "a non-negative integer" if spec.integer else "a non-negative number"
+        raise SourceError(
+            f"the {spec.table} value {values.iloc[number]!r} is not {kind}",
+            "The table may hold suppressed or changed values; report it or choose "
+            "other tables; the data in use is unchanged",
+            ErrorLocation(line=number + 2, field=VALUE_COLUMN),
+        )
+    frame = frame.astype(dict.fromkeys(columns, str))
+    frame["value"] = values.astype("int64" if spec.integer else "float64").to_numpy()
     if spec.area is not None and codes is not None:
         _check_codes(frame[_column_name(spec.area)], codes, spec)
     if periods:
-        missing = sorted(set(periods) - set(frame["tid"]))
+        missing = sorted(set(periods) - {str(p) for p in frame["tid"].unique()})
         if missing:
             raise SourceError(
                 f"the {spec.table} answer lacks the periods {missing[:4]} that /tableinfo lists "
@@ -299,14 +317,15 @@ def parse_bulk(
 
 def _check_codes(found: pd.Series, codes: Sequence[str], spec: TableSpec) -> None:
     wanted = set(codes)
-    extra = sorted(set(found) - wanted)
+    have = {str(c) for c in found.unique()}
+    extra = sorted(have - wanted)
     if extra:
         raise SourceError(
             f"the {spec.table} answer holds areas {extra[:5]} that were not asked for",
             "Report it; the data in use is unchanged",
             ErrorLocation(field=spec.area),
         )
-    missing = sorted(wanted - set(found))
+    missing = sorted(wanted - have)
     if missing:
         raise SourceError(
             f"the {spec.table} answer lacks the municipalities {missing[:5]}",
@@ -330,22 +349,23 @@ def folk1a_tables(table: BulkTable) -> dict[str, pd.DataFrame]:
     ``age_start`` 0, 5, ..., 100 with 100 = 100+), the same columns as the embedded loader's.
     """
     frame = table.frame
-    if not set(frame["køn"]) <= {"1", "2"}:
-        bad = sorted(set(frame["køn"]) - {"1", "2"})
+    levels = {column: {str(v) for v in frame[column].unique()} for column in frame.columns[:-1]}
+    if not levels["køn"] <= {"1", "2"}:
+        bad = sorted(levels["køn"] - {"1", "2"})
         raise SourceError(
             f"FOLK1A sex codes {bad} are not 1 (men) or 2 (women)",
             "Report it; the data in use is unchanged",
             ErrorLocation(field="KØN"),
         )
-    if set(frame["civilstand"]) != {"TOT"}:
+    if levels["civilstand"] != {"TOT"}:
         raise SourceError(
             "FOLK1A answer is split by marital status",
             "Ask for CIVILSTAND=TOT; the data in use is unchanged",
             ErrorLocation(field="CIVILSTAND"),
         )
-    quarters = frame["tid"].str.extract(_QUARTER)
-    if quarters.isna().any().any():
-        bad_period = frame.loc[quarters[0].isna(), "tid"].iloc[0]
+    odd = sorted(p for p in levels["tid"] if not _QUARTER.match(p))
+    if odd:
+        bad_period = odd[0]
         raise SourceError(
             f"FOLK1A period {bad_period!r} is not a quarter like 2024K1",
             "Report it; the data in use is unchanged",
@@ -353,7 +373,7 @@ def folk1a_tables(table: BulkTable) -> dict[str, pd.DataFrame]:
         )
     ages = [str(a) for a in range(MAX_AGE + 1)]
     known = {*ages, "IALT"}
-    strange = sorted(set(frame["alder"]) - known)
+    strange = sorted(levels["alder"] - known)
     if strange:
         raise SourceError(
             f"FOLK1A age codes {strange[:5]} are not IALT or 0..{MAX_AGE}",
@@ -361,9 +381,18 @@ def folk1a_tables(table: BulkTable) -> dict[str, pd.DataFrame]:
             ErrorLocation(field="ALDER"),
         )
     keys = ["område", "køn", "tid"]
-    wide = frame.pivot_table(index=keys, columns="alder", values="value", aggfunc="sum")
+    duplicated = frame.duplicated([*keys, "alder"]).to_numpy()
+    if duplicated.any():
+        dup = frame.iloc[int(duplicated.argmax())]
+        raise SourceError(
+            f"FOLK1A has two values for area {dup['område']}, sex {dup['køn']}, {dup['tid']}, "
+            f"age {dup['alder']}",
+            "Report it; the data in use is unchanged",
+            ErrorLocation(field="ALDER"),
+        )
+    wide = frame.set_index([*keys, "alder"])["value"].unstack("alder")
     full = pd.MultiIndex.from_product(
-        [sorted(set(frame["område"])), ["1", "2"], sorted(set(frame["tid"]))], names=keys
+        [sorted(levels["område"]), ["1", "2"], sorted(levels["tid"])], names=keys
     )
     absent = full.difference(wide.index)
     if len(absent):
@@ -372,14 +401,6 @@ def folk1a_tables(table: BulkTable) -> dict[str, pd.DataFrame]:
             f"FOLK1A lacks sex {sex} for area {area}, {period} (the download is partial)",
             "Run byibalance data update again; the data in use is unchanged",
             ErrorLocation(field="KØN", year=int(period[:4])),
-        )
-    counts = frame.groupby([*keys, "alder"]).size()
-    if (counts > 1).any():
-        dup = counts[counts > 1].index[0]
-        raise SourceError(
-            f"FOLK1A has two values for area {dup[0]}, sex {dup[1]}, {dup[2]}, age {dup[3]}",
-            "Report it; the data in use is unchanged",
-            ErrorLocation(field="ALDER"),
         )
     for age in [*ages, "IALT"]:
         if age not in wide.columns or wide[age].isna().any():
@@ -390,6 +411,7 @@ def folk1a_tables(table: BulkTable) -> dict[str, pd.DataFrame]:
                 "the data in use is unchanged",
                 ErrorLocation(field="ALDER", year=int(where[2][:4])),
             )
+    wide = wide.astype("int64")
     total = wide[ages].sum(axis=1)
     off = total != wide["IALT"]
     if off.any():
