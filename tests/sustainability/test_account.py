@@ -211,3 +211,31 @@ def test_balance_view_has_four_dimensions_and_no_score(albertslund: Inputs) -> N
     view = compute_indicators(registry, values, observed_population=observed).by_dimension()
     assert [d.value for d in view] == ["social", "economic", "climate", "environment"]
     assert all(view.values())
+
+
+STATUSES = st.sampled_from(["published", "secondary", "estimated", "provisional", "derived"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(STATUSES, st.integers(0, 20), st.floats(0, 1e6)), max_size=12))
+def test_store_never_loses_a_published_value(adds: list[tuple[str, int, float]]) -> None:
+    """Whatever is added, every accepted value stays in the history, the current value is the
+    latest vintage, and no estimate is current where a published value exists."""
+    store = ValueStore()
+    accepted: list[IndicatorValue] = []
+    for status, day, value in adds:
+        vintage = dt.date(2026, 1, 1) + dt.timedelta(days=day)
+        item = IndicatorValue(
+            indicator="x", year=2020, value=value, status=status, vintage=vintage, source="t"
+        )
+        try:
+            store.add(item)
+        except IndicatorError:
+            continue
+        accepted.append(item)
+    history = store.history("x", 2020)
+    assert sorted(history, key=lambda v: v.vintage) == history
+    assert {id(v) for v in history} == {id(v) for v in accepted}
+    current = store.current("x", 2020)
+    if any(v.status.is_published for v in accepted):
+        assert current is not None and current.status.is_published

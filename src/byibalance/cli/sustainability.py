@@ -298,6 +298,8 @@ def _print_climate(account: ClimateAccount, wedges: Wedges | None, notes: list[s
     frames = climate_frames(account, wedges)
     table = Table(title=f"{account.municipality}: climate account, view {account.view.value}",
                   title_justify="left")  # fmt: skip
+    if not account.years:
+        console.print(f"{account.municipality}: no climate inventory; every sector is missing (NE)")
     table.add_column("sector")
     for item in account.years:
         table.add_column(str(item.year), justify="right")
@@ -307,7 +309,8 @@ def _print_climate(account: ClimateAccount, wedges: Wedges | None, notes: list[s
     table.add_row("Total (t)", *[_total_cell(item) for item in account.years])
     table.add_row("Per inhabitant (t)", *[
         "" if y.per_capita is None else f"{y.per_capita:.2f}" for y in account.years])  # fmt: skip
-    console.print(table)
+    if account.years:
+        console.print(table)
     path = frames["path"]
     if not path.empty:
         shown = path[path["year"].isin([path["year"].min(), 2025, 2030, 2035, 2040, 2050])]

@@ -109,9 +109,13 @@ class ValueStore:
         existing.sort(key=lambda v: v.vintage)
 
     def current(self, indicator: str, year: int) -> IndicatorValue | None:
-        """The latest vintage for ``indicator`` in ``year``, or ``None`` if none is stored."""
+        """The value shown for ``indicator`` in ``year``: the latest vintage of the published
+        figures if any exists, else the latest vintage; ``None`` if nothing is stored."""
         values = self._values.get((indicator, year))
-        return values[-1] if values else None
+        if not values:
+            return None
+        published = [v for v in values if v.status.is_published]
+        return (published or values)[-1]
 
     def history(self, indicator: str, year: int) -> list[IndicatorValue]:
         """Every vintage for ``indicator`` in ``year``, oldest first."""
