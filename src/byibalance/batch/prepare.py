@@ -25,7 +25,12 @@ from byibalance.population.inputs import (
 )
 from byibalance.population.lifetable import survival_ratios
 from byibalance.population.result import FloatArray
-from byibalance.population.stochastic import Labelled, SpreadSpec, StochasticInputs
+from byibalance.population.stochastic import (
+    FIVE_YEAR_GROUPS,
+    Labelled,
+    SpreadSpec,
+    StochasticInputs,
+)
 from byibalance.provenance import Status
 
 DELAY_PROBABILITIES = (0.5, 0.3, 0.15, 0.05)
@@ -71,8 +76,28 @@ def estimate_mortality_sigma(deaths: FloatArray, exposure: FloatArray) -> float:
 def residual_rates(
     populations: FloatArray, death_rates: FloatArray, asfr: FloatArray, a0: float, srb: float
 ) -> FloatArray:
-    """Yearly net migration rates ``[M, Y-1]``: ``(P[t+1] - closed(P[t])) / P[t]`` in total,
-    where ``closed`` is one model year without migration (the residual method per year)."""
+    """Yearly net migration rates by 5-year group ``[M, Y-1, G]`` (both sexes, groups of
+    :data:`FIVE_YEAR_GROUPS`): ``sum_g (P[t+1] - closed(P[t])) / sum_g P[t]``, where ``closed``
+    is one model year without migration (the residual method per year); 0 where nobody lives."""
+    survival, birth = survival_ratios(death_rates, a0)
+    indicator = np.zeros((populations.shape[-1], len(FIVE_YEAR_GROUPS)))
+    for g, (lo, hi) in enumerate(FIVE_YEAR_GROUPS):
+        indicator[lo : hi + 1, g] = 1.0
+    out = []
+    for y in range(populations.shape[1] - 1):
+        end, _ = estimation.closed_step(populations[:, y], survival, birth, asfr, srb)
+        net = (populations[:, y + 1] - end).sum(axis=1) @ indicator
+        start = populations[:, y].sum(axis=1) @ indicator
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out.append(np.where(start > 0, net / start, 0.0))
+    return np.stack(out, axis=1)
+
+
+def total_rates(
+    populations: FloatArray, death_rates: FloatArray, asfr: FloatArray, a0: float, srb: float
+) -> FloatArray:
+    """Yearly total net migration rates ``[M, Y-1]``: ``(P[t+1] - closed(P[t])) / P[t]`` summed
+    over sex and age (the residual method per year)."""
     survival, birth = survival_ratios(death_rates, a0)
     out = []
     for y in range(populations.shape[1] - 1):
@@ -125,6 +150,8 @@ def prepare(
     single = graduate(p5, shapes[None], "national_shape")
     rates = residual_rates(single, mi.death_rates, mi.asfr, mi.a0, mi.srb)
     mig_sigma = rates.std(axis=1, ddof=1)
+    net_total = total_rates(single, mi.death_rates, mi.asfr, mi.a0, mi.srb)
+    mig_total_sigma = net_total.std(axis=1, ddof=1)
 
     n_years = end_year - base_year
     gains_all, losses_all, movable_all = [], [], []
@@ -159,6 +186,7 @@ def prepare(
         ),
         migration_source=f"own residual net migration {years[0]}-{years[-1]}",
         migration_sigma=mig_sigma,
+        migration_total_sigma=mig_total_sigma,
         delay_probabilities=DELAY_PROBABILITIES,
         delay_status=Status.ASSUMPTION,
         delay_source=DELAY_SOURCE,

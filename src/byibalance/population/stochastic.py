@@ -7,10 +7,12 @@ The deterministic engine (:mod:`.engine`) runs ``[M, 2, 101]`` arrays. Here the 
   around the local level, ``x_0 = 0``; ``phi_f``, ``sigma_f`` from the national TFR series);
 - mortality: ``m_t = m (1 - r)^(t+1) exp(z_t)``, ``z_t = s sigma_m e_t`` (yearly level shifts
   around the trend; ``sigma_m`` from the detrended provincial death-rate levels);
-- migration: extra net migration ``d_t N_0`` with ``d_t = s sigma_g[m] (u + e_t)``: a level
-  ``u`` held for the whole path plus a yearly ``e_t`` (``sigma_g[m]`` is the SD of the
-  municipality's own yearly residual net-migration rate); gains follow the in-migration
-  profile, losses raise the out-migration rate;
+- migration: extra net migration by 5-year age group ``g``, ``d_{t,g} P_0[a]`` at each age
+  ``a`` of ``g`` with ``d_{t,g} = s (tau[m] (u + e_t) + sigma[m, g] (u_g + e_{t,g}))``: a common
+  part (``tau[m]``, the SD over the years of the municipality's own total residual net-migration
+  rate) and an age-specific part (``sigma[m, g]``, the same for the rate of group ``g``), each a
+  level held for the whole path (``u``) plus yearly shifts (``e``); gains are added to
+  in-migration, losses to the out-migration rate;
 - housing timing: each project not begun before the first free (uncalibrated) year is delayed
   ``d`` whole years with probabilities ``delay_probabilities`` (an assumption).
 
@@ -76,7 +78,8 @@ class Labelled:
 class SpreadSpec:
     """The distributions of the draws (see the module docstring for the formulas).
 
-    ``migration_sigma[M]`` is per municipality; everything else is shared.
+    ``migration_sigma[M, G]`` is per municipality and 5-year age group (:data:`FIVE_YEAR_GROUPS`);
+    everything else is shared.
     """
 
     tfr_phi: Labelled
@@ -84,6 +87,7 @@ class SpreadSpec:
     mortality_sigma: Labelled
     migration_source: str
     migration_sigma: FloatArray
+    migration_total_sigma: FloatArray
     delay_probabilities: tuple[float, ...]
     delay_status: Status
     delay_source: str
@@ -107,10 +111,19 @@ class SpreadSpec:
                 raise PopulationError(
                     f"{name} must be zero or positive", fix="Check the spread estimation"
                 )
-        if self.migration_sigma.shape != (m,) or np.any(~(self.migration_sigma >= 0)):
+        if self.migration_total_sigma.shape != (m,) or np.any(
+            ~(self.migration_total_sigma >= 0)
+        ):
+            raise PopulationError(
+                f"migration_total_sigma has shape {self.migration_total_sigma.shape} or "
+                f"negative values, expected ({m},) and >= 0",
+                fix="Estimate one total migration spread per municipality",
+            )
+        expected = (m, len(FIVE_YEAR_GROUPS))
+        if self.migration_sigma.shape != expected or np.any(~(self.migration_sigma >= 0)):
             raise PopulationError(
                 f"migration_sigma has shape {self.migration_sigma.shape} or negative values, "
-                f"expected ({m},) and >= 0",
+                f"expected {expected} and >= 0",
                 fix="Estimate one migration spread per municipality",
             )
 
@@ -122,8 +135,10 @@ class SpreadSpec:
             f"{self.tfr_sigma.value:.4f} ({self.tfr_phi.status.value}: {self.tfr_phi.source})",
             f"mortality: yearly shifts of the log level, sigma {self.mortality_sigma.value:.4f} "
             f"({self.mortality_sigma.status.value}: {self.mortality_sigma.source})",
-            f"migration: path level plus yearly shifts of the net rate, SD per municipality "
-            f"(median {float(np.median(self.migration_sigma)):.4f}) (estimate: "
+            f"migration: path level plus yearly shifts of the net rate, common (median SD "
+            f"{float(np.median(self.migration_total_sigma)):.4f}) and by age group (median SD "
+            f"{float(np.median(self.migration_sigma)):.4f}) "
+            f"(estimate: "
             f"{self.migration_source})",
             f"housing delays: {probs} ({self.delay_status.value}: {self.delay_source})",
             f"spread scale {self.scale.value:.2f} ({self.scale.status.value}: {self.scale.source})",
@@ -169,7 +184,11 @@ class StochasticInputs:
             calibration_profile=mi.calibration_profile[idx],
         )
         spread = SpreadSpec(
-            **{**self.spread.__dict__, "migration_sigma": self.spread.migration_sigma[idx]}
+            **{
+                **self.spread.__dict__,
+                "migration_sigma": self.spread.migration_sigma[idx],
+                "migration_total_sigma": self.spread.migration_total_sigma[idx],
+            }
         )
         return StochasticInputs(
             model=model,
@@ -187,7 +206,7 @@ class StochasticInputs:
 class Draws:
     """The random inputs of ``P`` paths of ``M`` municipalities (rows ``m * P + p``).
 
-    ``tfr_log[N, T]``, ``mortality_log[N, T]``, ``migration_rate[N, T]``, ``delays[m]`` is
+    ``tfr_log[N, T]``, ``mortality_log[N, T]``, ``migration_rate[N, T, G]``, ``delays[m]`` is
     ``[P, J_m]`` whole years.
     """
 
@@ -243,9 +262,13 @@ def draw(inputs: StochasticInputs, seed: int, chunk: int, paths: int) -> Draws:
         rng = np.random.default_rng(seed_sequence(seed, code, chunk))
         tfr.append(_ar1(rng, paths, t, sp.tfr_phi.value, s * sp.tfr_sigma.value))
         mort.append(rng.standard_normal((paths, t)) * s * sp.mortality_sigma.value)
-        sigma = s * float(sp.migration_sigma[i])
-        level = rng.standard_normal((paths, 1))
-        mig.append(sigma * (level + rng.standard_normal((paths, t))))
+        sigma = s * sp.migration_sigma[i]  # [G]
+        n_groups = sigma.shape[0]
+        level = rng.standard_normal((paths, 1, n_groups))
+        own = sigma * (level + rng.standard_normal((paths, t, n_groups)))
+        tau = s * float(sp.migration_total_sigma[i])
+        common = tau * (rng.standard_normal((paths, 1, 1)) + rng.standard_normal((paths, t, 1)))
+        mig.append(own + common)
         j = len(inputs.delayable[i])
         delays.append(rng.choice(len(probs), size=(paths, j), p=probs).astype(np.int64))
     return Draws(np.concatenate(tfr), np.concatenate(mort), np.concatenate(mig), tuple(delays))
@@ -258,7 +281,7 @@ def zero_draws(inputs: StochasticInputs, paths: int) -> Draws:
     return Draws(
         zeros,
         zeros,
-        zeros,
+        np.zeros((n, t, len(FIVE_YEAR_GROUPS))),
         tuple(np.zeros((paths, len(d)), dtype=np.int64) for d in inputs.delayable),
     )
 
@@ -296,7 +319,7 @@ def simulate(
     """Run ``paths`` paths of every municipality with the engine's steps (rows ``m * P + p``).
 
     Per step ``k`` and row: ``f = f_m exp(x_k)``; ``S`` from ``m_m (1 - r)^(k+1) exp(z_k)``;
-    ``I = I_m + max(d_k, 0) N_m g_in``, ``o = min(o_m + max(-d_k, 0), 1)``; ``H = H_m[k] +
+    ``I = I_m + max(d_k[g(a)], 0) P_0[a]``, ``o = min(o_m + max(-d_k[g(a)], 0), 1)``; ``H = H_m[k] +
     dG_k g_new - dL_k g_exist``; then ``survive, migrate, add_housing, give_birth, calibrate``.
     """
     mi = inputs.model
@@ -311,7 +334,10 @@ def simulate(
         )
     keep = min(keep, paths)
     row_muni = np.repeat(np.arange(m), paths)
-    base_total = mi.base_population.sum(axis=(1, 2))[row_muni]  # [N]
+    exposure = mi.base_population[row_muni]  # [N, 2, 101]
+    group_of_age = np.zeros(N_AGE, dtype=np.int64)
+    for g, (lo, hi) in enumerate(FIVE_YEAR_GROUPS):
+        group_of_age[lo : hi + 1] = g
     in_profile = mi.calibration_profile[row_muni]
     new_profile = inputs.new_profile[row_muni]
     existing_profile = inputs.existing_profile[row_muni]
@@ -347,16 +373,15 @@ def simulate(
             rates * improvement ** (k + 1) * np.exp(draws.mortality_log[:, k])[:, None, None]
         )
         survival, birth = survival_ratios(step_rates, mi.a0)
-        d = draws.migration_rate[:, k]
-        gain = (np.maximum(d, 0.0) * base_total)[:, None, None]
+        d = draws.migration_rate[:, k][:, None, group_of_age]  # [N, 1, 101]
         year = YearInputs(
             survival=survival,
             ageing_ratio=ageing_ratio(survival),
             survival_at_birth=birth,
             asfr=asfr * np.exp(draws.tfr_log[:, k])[:, None],
             srb=mi.srb,
-            in_migration=in_base + gain * in_profile,
-            out_rate=np.minimum(out_base + np.maximum(-d, 0.0)[:, None, None], 1.0),
+            in_migration=in_base + np.maximum(d, 0.0) * exposure,
+            out_rate=np.minimum(out_base + np.maximum(-d, 0.0), 1.0),
             housing=housing[:, k]
             + extra_gain[:, k, None, None] * new_profile
             - extra_loss[:, k, None, None] * existing_profile,
