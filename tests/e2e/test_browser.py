@@ -92,3 +92,15 @@ def test_viewer_sees_no_new_scenario_button(page) -> None:  # type: ignore[no-un
     sign_in(page, "viewer")
     page.goto("/scenarios")
     assert page.get_by_role("link", name="Nyt scenarie ud fra basis").count() == 0
+
+
+def test_choosing_a_year_redraws_the_pyramid_in_place(page) -> None:  # type: ignore[no-untyped-def]
+    sign_in(page)
+    page.goto("/population")
+    page.wait_for_selector("#chart-pyramid .main-svg")
+    page.evaluate("window.notReloaded = true")
+    page.select_option("#year", "2035")
+    page.wait_for_selector("#h-pyr:has-text('2035')")
+    page.wait_for_selector("#chart-pyramid .main-svg")
+    assert page.evaluate("window.notReloaded") is True  # htmx swapped the section only
+    assert page.url.endswith("/population?year=2035")

@@ -160,6 +160,8 @@ DA = {
     "Shared with": "Delt med",
     "Delete this scenario": "Slet scenariet",
     "admin": "administrator",
+    "On 1 January {year}: {men} men and {women} women.":
+        "1. januar {year}: {men} mænd og {women} kvinder.",
     "Operating balance and average liquidity": "Driftsresultat og gennemsnitlig likviditet",
     "operating balance": "driftsresultat",
     "average liquidity": "gennemsnitlig likviditet",
