@@ -199,7 +199,8 @@ def _field_table() -> tuple[FieldSpec, ...]:
         annotation = info.annotation
         type_name = getattr(annotation, "__name__", str(annotation))
         required = info.is_required()
-        default = "" if required else repr(info.default)
+        value = getattr(info.default, "value", info.default)
+        default = "" if required else repr(value)
         rows.append(
             FieldSpec(
                 name=name,
