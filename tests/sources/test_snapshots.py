@@ -4,6 +4,7 @@ and projection using them."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import httpx
 import numpy as np
@@ -220,3 +221,38 @@ def test_network_away_during_update_writes_nothing(home):
     with pytest.raises(SourceError, match="is the network away"):
         download_table(client, "FOLK1A", ["165"])
     assert not (home / "snapshots").exists()
+
+
+def test_snapshot_totals_after_2020_replace_secondary_ones(home, monkeypatch):
+    """Synthetic test rows (not real figures): 1 person per 5-year group, sex, in 2024."""
+    fake = pd.DataFrame(
+        {
+            "code": "165",
+            "year": 2024,
+            "sex": ["m"] * 21 + ["f"] * 21,
+            "age_start": list(range(0, 101, 5)) * 2,
+            "population": 1,
+        }
+    )
+    before = data.observed_totals()
+    assert before[(before["code"] == "165") & (before["year"] == 2024)]["status"].tolist() == [
+        "secondary"
+    ]
+    monkeypatch.setattr(
+        data,
+        "_snapshot_table",
+        functools.cache(lambda file: fake if file == "population_age5.csv" else None),
+    )
+    data.observed_totals.cache_clear()
+    data.population_age5.cache_clear()
+    after = data.observed_totals()
+    row = after[(after["code"] == "165") & (after["year"] == 2024)]
+    assert row[["population", "male", "female", "status"]].values.tolist() == [
+        [42, 21, 21, "published"]
+    ]
+    assert "FOLK1A" in row["source"].iloc[0]
+    assert data.population_age5()["year"].max() == 2020  # one municipality: totals only
+    kept = after[after["year"] != 2024].reset_index(drop=True)
+    pd.testing.assert_frame_equal(
+        kept, before[before["year"] != 2024].reset_index(drop=True), check_dtype=False
+    )
