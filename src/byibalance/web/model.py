@@ -439,6 +439,8 @@ def compute_city(scenario: Scenario | None, municipality: str) -> CityView:
         missing["ambitions"] = "the ambitions optimiser is not integrated in the web app yet"
     if _optional_module("byibalance.sustainability") is None:
         missing["sustainability"] = "the sustainability module has not landed yet"
+    else:
+        missing["sustainability"] = "the sustainability module is not integrated in the web app yet"
     housing: tuple[HousingRow, ...] = ()
     backtest = None
     if "population" not in missing:
