@@ -167,3 +167,42 @@ def test_csv_error_names_csv_line() -> None:
     with pytest.raises(PabulibFormatError) as err:
         profile_from_csv("voter_id,vote\n1,a\n2,zz\n", election, "b.csv")
     assert err.value.where.line == 3 and "zz" in str(err.value)
+
+
+NUMERIC = SMALL.replace("a;60", "10;60").replace("b;50", "20;50").replace("c;40", "30;40")
+NUMERIC = NUMERIC.replace("1;a,b", "1;10,20").replace("2;b", "2;20").replace("3;c,a", "3;30,10")
+
+
+def test_fast_path_equals_general_reader(monkeypatch: pytest.MonkeyPatch) -> None:
+    from byibalance.participation import pabulib
+
+    text = NUMERIC.replace("voter_id;vote", "voter_id;vote;sex").replace("1;10,20", "1;10,20;F")
+    text = text.replace("2;20", "2;20;M").replace("3;30,10", "3;30,10;Ø")
+    text = text.replace("\r\n3;30,10;Ø", "\r\n3;30,10;Ø\r\n4;;M").replace(
+        "num_votes;3", "num_votes;4"
+    )
+    _, fast = parse_pb(text, "n.pb")
+    assert type(fast.voter_ids).__name__ == "ByteColumn"
+    monkeypatch.setattr(pabulib, "_parse_votes_fast", lambda *a: None)
+    _, general = parse_pb(text, "n.pb")
+    assert np.array_equal(fast.indptr, general.indptr)
+    assert np.array_equal(fast.indices, general.indices)
+    assert list(fast.voter_ids) == list(general.voter_ids)
+    assert list(fast.extra) == list(general.extra)
+    assert list(fast.extra["sex"]) == ["F", "M", "Ø", "M"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "words"),
+    [
+        ("3;30,10", "3;30,11", "unknown project '11'"),
+        ("3;30,10", "3;30,,10", "''"),
+        ("3;30,10", "3;030", "'030'"),
+        ("2;20", "1;20", "second ballot"),
+    ],
+)
+def test_fast_path_falls_back_for_errors(old: str, new: str, words: str) -> None:
+    with pytest.raises(PabulibFormatError) as err:
+        parse_pb(NUMERIC.replace(old, new), "n.pb")
+    assert words in str(err.value)
+    assert err.value.where.line in (23, 24)

@@ -180,11 +180,11 @@ class Profile:
     ``extra`` holds further per-voter columns (age, sex, voting_method, ...) as strings.
     """
 
-    voter_ids: tuple[str, ...]
+    voter_ids: Sequence[str]
     indptr: IntArray
     indices: IntArray
     points: IntArray | None = None
-    extra: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    extra: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
     @property
     def num_voters(self) -> int:

@@ -16,6 +16,7 @@ from fractions import Fraction
 import numpy as np
 
 from byibalance.errors import ErrorLocation, PabulibFormatError
+from byibalance.participation._fastvotes import fast_votes, numeric_ids
 from byibalance.participation.model import (
     VOTE_TYPES,
     BallotLimits,
@@ -323,6 +324,9 @@ def _parse_projects(lines: list[str], p: int, v: int, source: str) -> list[Proje
 def _parse_votes(lines: list[str], v: int, election: Election, source: str) -> Profile:
     if len(lines) <= v + 1:
         raise _err(source, v + 1, None, "VOTES has no header line", "add 'voter_id;vote;...'")
+    fast = _parse_votes_fast(lines, v, election, source)
+    if fast is not None:
+        return fast
     header, columns = _columns(lines[v + 1 :], v + 2, source)
     for col in ("voter_id", "vote"):
         if col not in header:
@@ -394,6 +398,23 @@ def _parse_votes(lines: list[str], v: int, election: Election, source: str) -> P
         extra={h: tuple(c) for h, c in cols.items()},
     )
     _check_ballots(election, profile, source, first)
+    return profile
+
+
+def _parse_votes_fast(lines: list[str], v: int, election: Election, source: str) -> Profile | None:
+    """The numpy fast path (see :mod:`._fastvotes`), or None where it does not apply."""
+    header = [h.strip() for h in next(csv.reader(lines[v + 1 : v + 2], delimiter=";"))]
+    ids = numeric_ids(election.project_ids)
+    if ids is None or "voter_id" not in header or "vote" not in header:
+        return None
+    fast = fast_votes("\n".join(lines[v + 2 :]), header, ids)
+    if fast is None:
+        return None
+    voter_ids, indptr, indices, extra = fast
+    if len(set(voter_ids)) != len(voter_ids):
+        return None  # the general reader names the repeated voter
+    profile = Profile(voter_ids=voter_ids, indptr=indptr, indices=indices, extra=extra)
+    _check_ballots(election, profile, source, v + 3)
     return profile
 
 
