@@ -10,6 +10,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
+import numpy as np
 import pytest
 from pydantic import BaseModel, ConfigDict
 from tests.web.conftest import signed_in
@@ -58,11 +59,21 @@ def check_rules(budget: Any, params: Any) -> list[Any]:
             for y in budget.years]
 
 
+def marginal_resident_value(projection: Any, services: Any, params: Any, year: int,
+                            overrides: Any = None) -> Any:
+    ages = np.arange(101, dtype=float)
+    revenue = 1000.0 * ages
+    cost = np.full(101, 20_000.0)
+    return SimpleNamespace(year=year, income_tax=revenue, revenue=revenue, cost=cost,
+                           net=revenue - cost, average_revenue=27_000.0, average_net=-1_500.0)
+
+
 @pytest.fixture
 def fake_finance(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     services = SimpleNamespace(compute=compute_services, ServicesOverrides=FakeServicesOverrides)
     finance = SimpleNamespace(compute_budget=compute_budget, check_rules=check_rules,
-                              FinanceOverrides=FakeFinanceOverrides)
+                              FinanceOverrides=FakeFinanceOverrides,
+                              marginal_resident_value=marginal_resident_value)
     real = model._optional_module
 
     def optional(name: str) -> Any:
@@ -89,6 +100,8 @@ def test_the_tax_rate_of_a_scenario_reaches_the_budget(fake_finance) -> None:  #
     assert view.series["revenue.income_tax"].at(2028) == pytest.approx(40 * 26.1)
     assert view.series["operating_balance"].status.is_estimate
     assert [r.ok for r in base.rules] == [False, True, True, True]
+    assert base.marginal is not None and base.marginal.year == 2027
+    assert base.marginal.net[30] == pytest.approx(10_000.0)
     changed = {d.key for d in model.compare(base, view) if d.differs}
     assert {"operating_balance", "revenue.income_tax", "tax_rate"} <= changed
     assert "expenditure.daycare" not in changed
@@ -101,6 +114,7 @@ def test_economy_and_overview_pages_show_the_budget_and_the_rules(  # type: igno
     economy = c.get("/economy").text
     assert 'id="chart-balance"' in economy and 'id="chart-revenue"' in economy
     assert "kassekreditreglen" in economy and 'class="rule-breach"' in economy
+    assert 'id="chart-marginal"' in economy and "27.000 kr. om året" in economy
     overview = c.get("/").text
     assert 'id="chart-budget"' in overview
     assert "1 regelkontroller er ikke overholdt" in overview

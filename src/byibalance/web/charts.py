@@ -10,7 +10,7 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from byibalance.web.model import HousingRow, Pyramid, Series
+from byibalance.web.model import HousingRow, MarginalView, Pyramid, Series
 
 COLOURS = ("#1f4e79", "#a1400b", "#2e6b30", "#6b2e6b")
 
@@ -106,6 +106,18 @@ def housing_figure(rows: Sequence[HousingRow], title: str, y_title: str) -> str:
             "hovertemplate": f"{name}: %{{y:,.0f}} (%{{x}})<br>{status}<extra></extra>",
         })
     layout = _layout(title, y_title) | {"barmode": "relative", "height": 360}
+    return json.dumps({"data": traces, "layout": layout})
+
+
+def marginal_figure(m: MarginalView, labels: tuple[str, str, str], title: str) -> str:
+    """Revenue, cost and net of one more resident, by age (DKK a year)."""
+    traces = [
+        {"type": "scatter", "mode": "lines", "name": label, "x": list(m.ages), "y": list(values),
+         "line": {"color": COLOURS[i], "dash": ("solid", "dot", "dash")[i]},
+         "hovertemplate": f"{label} %{{x}}: %{{y:,.0f}} DKK<br>estimate: {m.source}<extra></extra>"}
+        for i, (label, values) in enumerate(zip(labels, (m.revenue, m.cost, m.net), strict=True))
+    ]
+    layout = _layout(title, "DKK") | {"xaxis": {"title": {"text": "age"}, "dtick": 10}}
     return json.dumps({"data": traces, "layout": layout})
 
 

@@ -227,6 +227,20 @@ class BacktestView:
 
 
 @dataclass(frozen=True)
+class MarginalView:
+    """What one more resident of each age brings the municipality in ``year`` (DKK a year)."""
+
+    year: int
+    ages: tuple[int, ...]
+    revenue: tuple[float, ...]
+    cost: tuple[float, ...]
+    net: tuple[float, ...]
+    average_revenue: float
+    average_net: float
+    source: str
+
+
+@dataclass(frozen=True)
 class CityView:
     """Everything the pages show for one municipality under one scenario.
 
@@ -244,6 +258,7 @@ class CityView:
     rules: tuple[RuleRow, ...] = ()
     housing: tuple[HousingRow, ...] = ()
     backtest: BacktestView | None = None
+    marginal: MarginalView | None = None
     notes: tuple[str, ...] = ()
     missing: dict[str, str] = field(default_factory=dict)
 
@@ -378,7 +393,19 @@ def _budget_section(
                 reason=str(c.reason), status=str(c.status))
         for c in checks
     )
-    return {"series": series, "rules": rules}
+    marginal = None
+    if hasattr(finance, "marginal_resident_value") and years:
+        value = finance.marginal_resident_value(projection, services, params, years[0],
+                                                overrides=finance_overrides)
+        marginal = MarginalView(
+            year=int(value.year), ages=tuple(range(len(value.revenue))),
+            revenue=tuple(float(v) for v in value.revenue),
+            cost=tuple(float(v) for v in value.cost),
+            net=tuple(float(v) for v in value.net),
+            average_revenue=float(value.average_revenue), average_net=float(value.average_net),
+            source=f"byibalance.finance marginal_resident_value, municipality {municipality}",
+        )
+    return {"series": series, "rules": rules, "marginal": marginal}
 
 
 def _float(value: Any) -> float | None:
@@ -412,6 +439,7 @@ def compute_city(scenario: Scenario | None, municipality: str) -> CityView:
     notes: tuple[str, ...] = ()
     start: int | None = None
     rules: tuple[RuleRow, ...] = ()
+    marginal: MarginalView | None = None
     pop = _population_section(scenario, municipality)
     if "missing" in pop:
         missing["population"] = pop["missing"]
@@ -433,6 +461,7 @@ def compute_city(scenario: Scenario | None, municipality: str) -> CityView:
         else:
             series.update(budget["series"])
             rules = budget["rules"]
+            marginal = budget["marginal"]
     if _optional_module("byibalance.portfolio") is None:
         missing["ambitions"] = "the ambitions optimiser (byibalance.portfolio) has not landed yet"
     else:
@@ -454,6 +483,7 @@ def compute_city(scenario: Scenario | None, municipality: str) -> CityView:
         series=series,
         pyramids=pyramids,
         rules=rules,
+        marginal=marginal,
         housing=housing,
         backtest=backtest,
         notes=notes,

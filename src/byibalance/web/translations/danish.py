@@ -160,6 +160,17 @@ DA = {
     "Shared with": "Delt med",
     "Delete this scenario": "Slet scenariet",
     "admin": "administrator",
+    "The value of one more resident": "Værdien af én borger mere",
+    "revenue kept": "indtægt efter udligning",
+    "cost of services": "serviceudgift",
+    "net": "netto",
+    "One more resident, by age (DKK a year)": "Én borger mere efter alder (kr. pr. år)",
+    "Line chart of revenue, cost and net of one more resident by age":
+        "Kurve over indtægt, udgift og netto for én borger mere efter alder",
+    "On average one more resident brings {rev} DKK a year after equalisation and {net} DKK net "
+    "of the services they use.":
+        "I gennemsnit giver én borger mere {rev} kr. om året efter udligning og {net} kr. netto "
+        "efter de services, borgeren bruger.",
     "On 1 January {year}: {men} men and {women} women.":
         "1. januar {year}: {men} mænd og {women} kvinder.",
     "Operating balance and average liquidity": "Driftsresultat og gennemsnitlig likviditet",
