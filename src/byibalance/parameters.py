@@ -205,6 +205,13 @@ def municipality_folder(code: str | int) -> str:
     return f"{int(code):04d}"
 
 
+#: The files of a municipality's folder that hold dated parameters. The folder's other files are
+#: read by their own domain: the housing programme (``housing.yaml``), the ambitions catalogue
+#: (``ambitions.yaml``) and the sustainability registry and values (``indicators.yaml``,
+#: ``climate.yaml``).
+MUNICIPAL_PARAMETER_FILES = ("services.yaml", "finance.yaml")
+
+
 @cache
 def national_parameters() -> ParameterSet:
     """All national parameter files under ``params/dk``."""
@@ -213,8 +220,9 @@ def national_parameters() -> ParameterSet:
 
 @cache
 def municipal_parameters(code: str | int) -> ParameterSet:
-    """National parameters overlaid with the municipality's own files (if it has any)."""
+    """National parameters overlaid with the municipality's own parameter files, if it has any
+    (:data:`MUNICIPAL_PARAMETER_FILES`)."""
     folder = params_root() / "municipalities" / municipality_folder(code)
-    local = ParameterSet.from_files(sorted(folder.glob("*.yaml"))) if folder.is_dir() else None
+    own = [folder / name for name in MUNICIPAL_PARAMETER_FILES if (folder / name).is_file()]
     base = national_parameters()
-    return base.merged(local) if local is not None else base
+    return base.merged(ParameterSet.from_files(own)) if own else base

@@ -13,13 +13,11 @@ from byibalance.parameters import (
     DatedValue,
     Parameter,
     ParameterSet,
+    municipal_parameters,
     municipality_folder,
-    national_parameters,
     params_root,
 )
 from byibalance.provenance import Status
-
-FINANCE_FILES = ("services.yaml", "finance.yaml")
 
 
 @cache
@@ -28,10 +26,7 @@ def budget_parameters(code: str | int) -> ParameterSet:
     ``finance.yaml``, and the published 2025 income and land tax rates of ``tax_rates.csv`` for a
     municipality without its own finance file."""
     folder = params_root() / "municipalities" / municipality_folder(code)
-    own = [folder / name for name in FINANCE_FILES if (folder / name).is_file()]
-    params = national_parameters()
-    if own:
-        params = params.merged(ParameterSet.from_files(own))
+    params = municipal_parameters(code)
     if params.origin("revenue.income_tax_rate").startswith(str(folder)):
         return params
     rates = data.tax_rates()
