@@ -7,10 +7,13 @@ import json
 import httpx
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from byibalance import data
 from byibalance.errors import SourceError
 from byibalance.sources.statbank import (
+    MAX_AGE,
     StatBankClient,
     TableSpec,
     check_layout,
@@ -280,3 +283,28 @@ def test_a_count_table_refuses_decimals():
     counts = TableSpec(**{**RATES.__dict__, "integer": True})
     with pytest.raises(SourceError, match=r"line 2, field 'INDHOLD'.*not a non-negative integer"):
         parse_bulk(embedded_rate_body(), counts, ["165"])
+
+
+@given(
+    counts=st.lists(st.integers(0, 5000), min_size=2 * (MAX_AGE + 1), max_size=2 * (MAX_AGE + 1)),
+    year=st.integers(2008, 2030),
+)
+@settings(max_examples=40, deadline=None)
+def test_conversion_keeps_every_person(counts, year):
+    """Whatever the ages hold, the tidy tables hold the same persons per sex, 100+ included."""
+    lines = ["OMRÅDE;KØN;ALDER;CIVILSTAND;TID;INDHOLD"]
+    for s, sex in enumerate(("1", "2")):
+        ages = counts[s * (MAX_AGE + 1) : (s + 1) * (MAX_AGE + 1)]
+        lines.append(f"165;{sex};IALT;TOT;{year}K1;{sum(ages)}")
+        lines += [f"165;{sex};{a};TOT;{year}K1;{v}" for a, v in enumerate(ages)]
+        lines += [f"165;{sex};{a};TOT;{year}K2;0" for a in range(MAX_AGE + 1)]
+        lines.append(f"165;{sex};IALT;TOT;{year}K2;0")
+    tidy = folk1a_tables(parse_bulk("\n".join(lines) + "\n", FOLK1A, ["165"]))
+    single, age5 = tidy["population_single_age"], tidy["population_age5"]
+    for s, sex in enumerate(("m", "f")):
+        ages = counts[s * (MAX_AGE + 1) : (s + 1) * (MAX_AGE + 1)]
+        assert single.loc[single["sex"] == sex, "population"].sum() == sum(ages)
+        assert age5.loc[age5["sex"] == sex, "population"].sum() == sum(ages)
+        top = single[(single["sex"] == sex) & (single["age"] == 100)]["population"].iloc[0]
+        assert top == sum(ages[100:])
+    assert set(single["year"]) == {year} and len(age5) == 2 * 21

@@ -461,6 +461,12 @@ def tidy_tables(table: BulkTable) -> dict[str, pd.DataFrame]:
 # the network client
 
 
+def _version() -> str:
+    from byibalance import __version__
+
+    return __version__
+
+
 def _default_sleep(seconds: float) -> None:
     time.sleep(seconds)
 
@@ -487,7 +493,7 @@ class StatBankClient:
             base_url=self.base_url,
             timeout=httpx.Timeout(self.timeout, connect=min(self.timeout, 15.0)),
             transport=self.transport,
-            headers={"User-Agent": "byibalance (EUPL-1.2; https://github.com/byibalance)"},
+            headers={"User-Agent": f"byibalance/{_version()} (EUPL-1.2)"},
         )
 
     def table_info(self, table: str, lang: str = "en") -> dict[str, Any]:
