@@ -89,3 +89,20 @@ def test_update_offline_is_one_line_and_writes_nothing(home, monkeypatch, capsys
 def test_bad_arguments_get_one_line(home, recorded, capsys, args, code, message):
     got, _, err = run_cli(args, capsys)
     assert got == code and message in err and err.count("\n") == 1
+
+
+def test_progress_bar_draws_on_a_terminal():
+    import io
+
+    from rich.console import Console
+
+    screen = io.StringIO()
+    console = Console(file=screen, force_terminal=True, width=100)
+    with data_cli._progress_bar(console) as bar:
+        report = data_cli._callback(bar)
+        report("FOLK1A (1/2)", 50_000, None)
+        report("FOLK1A (1/2)", 120_000, 120_000)
+        report("FOLK1A (2/2)", 10_000, 80_000)
+        bar.refresh()
+    text = screen.getvalue()
+    assert "FOLK1A (1/2)" in text and "FOLK1A (2/2)" in text and "120.0 kB" in text
