@@ -23,14 +23,13 @@ from byibalance.population.stochastic import (
     run_paths,
 )
 
-GRID = (0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0, 6.0)
-
 
 @dataclass(frozen=True)
 class Coverage:
     """Shares of actual outcomes inside the ``lower``-``upper`` percentile band."""
 
     scale: float
+    age_scale: float
     paths: int
     municipalities: int
     totals: float
@@ -70,14 +69,14 @@ def coverage_at(
 
 
 def backtest_coverage(
-    scales: Sequence[float] = GRID,
+    scales: Sequence[tuple[float, float]] = ((1.0, 1.0),),
     codes: Sequence[str] | None = None,
     base_year: int = 2015,
     target_year: int = 2020,
     paths: int = 400,
     seed: int = 2015,
 ) -> list[Coverage]:
-    """Coverage of the 80 % band for each spread scale (the back-test 2015 to 2020)."""
+    """Coverage of the 80 % band for each ``(scale, age_scale)`` (the back-test 2015-2020)."""
     codes = list(codes) if codes is not None else all_codes()
     actual = np.stack(
         [
@@ -88,10 +87,12 @@ def backtest_coverage(
         ]
     )
     out = []
-    for scale in scales:
-        inputs = prepare(codes, base_year, target_year, scale=scale, calibrate=False)
+    for scale, age_scale in scales:
+        inputs = prepare(
+            codes, base_year, target_year, scale=scale, calibrate=False, age_scale=age_scale
+        )
         tot, grp = coverage_at(inputs, actual, target_year - base_year, paths, seed)
-        out.append(Coverage(scale, paths, len(codes), tot, grp))
+        out.append(Coverage(scale, age_scale, paths, len(codes), tot, grp))
     return out
 
 
@@ -102,5 +103,28 @@ def _five_year(age5: np.ndarray) -> np.ndarray:
 
 
 def fit_scale(results: Sequence[Coverage], target: float = 0.8) -> Coverage:
-    """The result whose pooled coverage is nearest ``target``."""
-    return min(results, key=lambda r: abs(r.pooled - target))
+    """The result whose totals and groups coverages are both nearest ``target`` (the larger
+    of the two distances is smallest)."""
+    return min(results, key=lambda r: max(abs(r.totals - target), abs(r.groups - target)))
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """``python -m byibalance.batch.calibration [PATHS] [SCALE:AGE_SCALE ...]``: print the
+    coverage of each pair (default: the fitted pair) on the 2015-2020 back-test."""
+    import sys
+
+    from byibalance.batch.prepare import AGE_SCALE, SPREAD_SCALE
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    paths = int(args.pop(0)) if args else 500
+    pairs = [tuple(float(x) for x in a.split(":")) for a in args] or [(SPREAD_SCALE, AGE_SCALE)]
+    for scale, age_scale in pairs:
+        c = backtest_coverage(scales=((scale, age_scale),), paths=paths)[0]
+        print(
+            f"scale {c.scale} age_scale {c.age_scale}: {c.municipalities} municipalities, "
+            f"{c.paths} paths: totals {c.totals:.1%}, age groups {c.groups:.1%} in the 80 % band"
+        )
+
+
+if __name__ == "__main__":
+    main()

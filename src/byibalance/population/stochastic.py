@@ -8,7 +8,7 @@ The deterministic engine (:mod:`.engine`) runs ``[M, 2, 101]`` arrays. Here the 
 - mortality: ``m_t = m (1 - r)^(t+1) exp(z_t)``, ``z_t = s sigma_m e_t`` (yearly level shifts
   around the trend; ``sigma_m`` from the detrended provincial death-rate levels);
 - migration: extra net migration by 5-year age group ``g``, ``d_{t,g} P_0[a]`` at each age
-  ``a`` of ``g`` with ``d_{t,g} = s (tau[m] (u + e_t) + sigma[m, g] (u_g + e_{t,g}))``: a common
+  ``a`` of ``g`` with ``d_{t,g} = s tau[m] (u + e_t) + s_a sigma[m, g] (u_g + e_{t,g})``: a common
   part (``tau[m]``, the SD over the years of the municipality's own total residual net-migration
   rate) and an age-specific part (``sigma[m, g]``, the same for the rate of group ``g``), each a
   level held for the whole path (``u``) plus yearly shifts (``e``); gains are added to
@@ -16,9 +16,11 @@ The deterministic engine (:mod:`.engine`) runs ``[M, 2, 101]`` arrays. Here the 
 - housing timing: each project not begun before the first free (uncalibrated) year is delayed
   ``d`` whole years with probabilities ``delay_probabilities`` (an assumption).
 
-``s`` is one spread scale fitted on the 2015-2020 back-test (in-sample). The steps themselves are
-the engine's (``survive, migrate, add_housing, give_birth, calibrate``), so path with all draws
-zero equals the deterministic run. Pure: typed arrays in, typed arrays out; seeds come in as
+``s`` (all draws but the age-specific migration) and ``s_a`` (the age-specific migration) are
+two spread scales fitted on the 2015-2020 back-test (in-sample): ``s`` to the coverage of the
+totals, ``s_a`` to that of the age groups. The steps themselves are the engine's
+(``survive, migrate, add_housing, give_birth, calibrate``), so a path with all draws zero equals
+the deterministic run. Pure: typed arrays in, typed arrays out; seeds come in as
 :class:`numpy.random.SeedSequence` keys ``(seed, municipality code, chunk)`` so any split of the
 work over processes or machines gives identical paths.
 """
@@ -92,6 +94,7 @@ class SpreadSpec:
     delay_status: Status
     delay_source: str
     scale: Labelled
+    age_scale: Labelled
 
     def validate(self, m: int) -> None:
         """Raise :class:`PopulationError` naming the bad field."""
@@ -106,14 +109,12 @@ class SpreadSpec:
                 f"tfr_phi = {self.tfr_phi.value} is not a stationary AR(1) coefficient",
                 fix="Use a value strictly between -1 and 1",
             )
-        for name in ("tfr_sigma", "mortality_sigma", "scale"):
+        for name in ("tfr_sigma", "mortality_sigma", "scale", "age_scale"):
             if not getattr(self, name).value >= 0:
                 raise PopulationError(
                     f"{name} must be zero or positive", fix="Check the spread estimation"
                 )
-        if self.migration_total_sigma.shape != (m,) or np.any(
-            ~(self.migration_total_sigma >= 0)
-        ):
+        if self.migration_total_sigma.shape != (m,) or np.any(~(self.migration_total_sigma >= 0)):
             raise PopulationError(
                 f"migration_total_sigma has shape {self.migration_total_sigma.shape} or "
                 f"negative values, expected ({m},) and >= 0",
@@ -141,7 +142,8 @@ class SpreadSpec:
             f"(estimate: "
             f"{self.migration_source})",
             f"housing delays: {probs} ({self.delay_status.value}: {self.delay_source})",
-            f"spread scale {self.scale.value:.2f} ({self.scale.status.value}: {self.scale.source})",
+            f"spread scales {self.scale.value:.2f} (totals) and {self.age_scale.value:.2f} "
+            f"(age groups) ({self.scale.status.value}: {self.scale.source})",
         )
 
 
@@ -262,7 +264,7 @@ def draw(inputs: StochasticInputs, seed: int, chunk: int, paths: int) -> Draws:
         rng = np.random.default_rng(seed_sequence(seed, code, chunk))
         tfr.append(_ar1(rng, paths, t, sp.tfr_phi.value, s * sp.tfr_sigma.value))
         mort.append(rng.standard_normal((paths, t)) * s * sp.mortality_sigma.value)
-        sigma = s * sp.migration_sigma[i]  # [G]
+        sigma = sp.age_scale.value * sp.migration_sigma[i]  # [G]
         n_groups = sigma.shape[0]
         level = rng.standard_normal((paths, 1, n_groups))
         own = sigma * (level + rng.standard_normal((paths, t, n_groups)))
