@@ -165,3 +165,19 @@ def test_only_an_admin_manages_users(app) -> None:  # type: ignore[no-untyped-de
                                        "role": "viewer", "csrf_token": atoken})
     assert short.status_code == 422
     assert "at least 10 characters" in short.text
+
+
+def test_api_compare_shows_what_a_scenario_changes(app) -> None:  # type: ignore[no-untyped-def]
+    c = new_client(app)
+    token = c.post("/api/session",
+                   json={"username": "analyst", "password": PASSWORD}).json()["csrf_token"]
+    sid = c.post("/api/scenarios", headers={"X-CSRF-Token": token}, json={
+        "name": "flere børn", "population": {"fertility": {"multiplier": 1.3}}}).json()["id"]
+    diffs = c.get(f"/api/compare?a=baseline&b={sid}&only_differences=true").json()
+    births = [d for d in diffs if d["key"] == "births"]
+    assert births and all(d["delta"] > 0 for d in births)
+    assert c.get("/api/compare?a=baseline&b=baseline&only_differences=true").json() == []
+    assert c.get("/api/compare?a=baseline&b=<x>").status_code == 400
+    viewer = new_client(app)
+    viewer.post("/api/session", json={"username": "viewer", "password": PASSWORD})
+    assert viewer.get(f"/api/compare?a=baseline&b={sid}").status_code == 404  # not shared

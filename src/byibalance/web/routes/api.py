@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from byibalance.errors import ErrorLocation
+from byibalance.errors import ErrorLocation, InputError
 from byibalance.web import model, store
 from byibalance.web.db import Scenario, User
 from byibalance.web.deps import api_user, get_db, settings
@@ -193,6 +193,37 @@ def scenario_result(scenario_id: int, user: User = Depends(api_user),
                     db: Session = Depends(get_db)) -> CityOut:
     """Run the scenario (cached) and return its view of the city."""
     return _city(model.run_scenario(store.scenario_of(store.readable(db, user, scenario_id))))
+
+
+class DifferenceOut(BaseModel):
+    """One series in one year: ``a``, ``b`` and ``b - a`` (None where a side is missing)."""
+
+    key: str
+    year: int
+    a: float | None
+    b: float | None
+    delta: float | None
+    differs: bool
+
+
+def _side(request: Request, db: Session, user: User, ref: str) -> model.CityView:
+    if ref == "baseline":
+        return model.baseline(settings(request).municipality)
+    if not ref.isdigit():
+        raise InputError(f"'{ref}' is not a scenario", fix="use 'baseline' or a scenario id",
+                         where=ErrorLocation(field="a/b"))
+    return model.run_scenario(store.scenario_of(store.readable(db, user, int(ref))))
+
+
+@router.get("/compare", responses=ERRORS | {404: {"description": "Not found"}})
+def compare(request: Request, a: str = "baseline", b: str = "baseline",
+            only_differences: bool = False, user: User = Depends(api_user),
+            db: Session = Depends(get_db)) -> list[DifferenceOut]:
+    """Two scenarios (ids, or ``baseline``) series by series and year by year: ``b - a``."""
+    diffs = model.compare(_side(request, db, user, a), _side(request, db, user, b))
+    return [DifferenceOut(key=d.key, year=d.year, a=d.a, b=d.b, delta=d.delta,
+                          differs=d.differs)
+            for d in diffs if d.differs or not only_differences]
 
 
 __all__ = ["CSRF_HEADER", "router"]
