@@ -97,12 +97,13 @@ def test_pareto_points_are_feasible_and_not_dominated(small: Catalogue) -> None:
         pareto(problem, "cost", "social")
 
 
+@pytest.mark.slow
 def test_default_catalogue_plan_keeps_every_rule() -> None:
     from byibalance.portfolio.loaders import default_catalogue_path, read_catalogue
 
     file = read_catalogue(default_catalogue_path(165))
     assert file.headroom is not None
     problem = Problem(file.catalogue, file.headroom)
-    plan = solve(problem, time_limit=60)
+    plan = solve(problem, time_limit=15)  # a feasibility check; proof is the benchmark's job
     assert check_plan(problem, plan.starts) == []
     assert 0 < len(plan.starts) < len(file.catalogue)
