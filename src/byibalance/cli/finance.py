@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -16,16 +15,13 @@ from byibalance.errors import ErrorLocation, InputError
 from byibalance.finance import (
     Budget,
     RuleCheck,
-    check_rules,
-    compute_budget,
     explain,
-    finance_overrides,
     marginal_resident_value,
 )
-from byibalance.finance.inputs import budget_parameters
-from byibalance.population import project
-from byibalance.scenario import Scenario, load_scenario
-from byibalance.services import ServicesResult, compute, services_overrides
+from byibalance.runner import CityResult
+from byibalance.runner import run as run_chain
+from byibalance.scenario import load_scenario
+from byibalance.services import ServicesResult
 
 
 class Format(StrEnum):
@@ -35,38 +31,20 @@ class Format(StrEnum):
     xlsx = "xlsx"
 
 
-@dataclass(frozen=True)
-class Run:
-    """One municipality's population, services and budget for a scenario."""
-
-    services: ServicesResult
-    budget: Budget
-    rules: list[RuleCheck]
-    projection: Any
-    params: Any
-    overrides: Any
-
-    def marginal(self) -> pd.DataFrame:
-        """The marginal-resident table of the budget year (computed on demand)."""
-        return marginal_frame(self.projection, self.services, self.params,
-                              self.budget.budget_year, self.overrides)
+def run(municipality: str, scenario_file: Path | None) -> CityResult:
+    """Load the scenario (if any) and run the chain; a scenario's municipality wins over the
+    default 165 unless ``--municipality`` names another."""
+    if scenario_file is None:
+        return run_chain(municipality=municipality)
+    scenario = load_scenario(scenario_file)
+    code = scenario.municipality if municipality == "165" else municipality
+    return run_chain(scenario, municipality=code, file=str(scenario_file))
 
 
-def run(municipality: str, scenario_file: Path | None) -> Run:
-    """Load the scenario and parameters, and run population, services and budget."""
-    scenario: Scenario | None = None
-    file = None
-    if scenario_file is not None:
-        scenario = load_scenario(scenario_file)
-        file = str(scenario_file)
-        municipality = scenario.municipality if municipality == "165" else municipality
-    s_ov = services_overrides(scenario.services if scenario else None, file)
-    f_ov = finance_overrides(scenario.finance if scenario else None, file)
-    params = budget_parameters(municipality)
-    projection = project(municipality, scenario=scenario)
-    services = compute(projection, params, s_ov)
-    budget = compute_budget(projection, services, params, f_ov)
-    return Run(services, budget, check_rules(budget, params), projection, params, f_ov)
+def marginal_table(result: CityResult) -> pd.DataFrame:
+    """The marginal-resident table of the budget year."""
+    return marginal_frame(result.projection, result.services, result.params,
+                          result.budget.budget_year, result.finance_overrides)
 
 
 def marginal_frame(projection: Any, services: ServicesResult, params: Any, year: int,
@@ -224,7 +202,7 @@ def budget(
                "years": budget_years(b),
                "rules": [{"rule": r.rule, "year": r.year, "status": r.status,
                           "reason": r.reason} for r in result.rules],
-               "marginal_resident": result.marginal().to_dict(orient="records"),
+               "marginal_resident": marginal_table(result).to_dict(orient="records"),
                "parameters": _parameters_frame(b).to_dict(orient="records")}
         _write(json.dumps(doc, ensure_ascii=False) + "\n", output)
     elif format is Format.csv:
@@ -232,7 +210,7 @@ def budget(
     elif format is Format.xlsx:
         _xlsx({"budget": _flat(b), "rules": _rules_frame(result.rules),
                "services": services_frame(result.services),
-               "marginal_resident": result.marginal(),
+               "marginal_resident": marginal_table(result),
                "parameters": _parameters_frame(b)}, output)
     else:
         lines = [f"{'year':>4} {'revenue':>9} {'operating':>9} {'balance':>8} {'capital':>8} "
