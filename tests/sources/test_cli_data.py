@@ -73,7 +73,7 @@ def test_update_offline_is_one_line_and_writes_nothing(home, monkeypatch, capsys
     monkeypatch.setattr(data_cli, "make_client", make)
     code, _, err = run_cli(["data", "update", "--retries", "2"], capsys)
     assert code == 7
-    assert err.count("\n") == 1 and "failed after 3 tries" in err and "network away" in err
+    assert err.count("\n") == 1 and "failed after 3 tries" in err and "network is away" in err
     assert not (home / "snapshots").exists()
 
 

@@ -218,7 +218,7 @@ def test_network_away_during_update_writes_nothing(home):
         raise httpx.ConnectError("[Errno 101] Network is unreachable")
 
     client = StatBankClient(transport=httpx.MockTransport(handler), sleep=lambda s: None)
-    with pytest.raises(SourceError, match="is the network away"):
+    with pytest.raises(SourceError, match="the network is away or blocked"):
         download_table(client, "FOLK1A", ["165"])
     assert not (home / "snapshots").exists()
 

@@ -130,6 +130,15 @@ def update(
         typer.echo(f"note: {pin} stays in use (pinned); run: byibalance data use {snap.name}")
 
 
+def _embedded_summary() -> tuple[str, str, str]:
+    """Tables, areas and the population period of the embedded data, from its manifest."""
+    files = data.manifest().get("files", [])
+    period = next(
+        (str(e.get("period", "")) for e in files if e.get("file") == "population_age5.csv.gz"), ""
+    )
+    return "built in (docs/data.md)", "98 + 000", period
+
+
 @data_app.command("list")
 def list_snapshots() -> None:
     """Show the snapshots, their tables and periods, and which one is in use."""
@@ -145,8 +154,11 @@ def list_snapshots() -> None:
         areas = ", ".join(str(len(t.codes)) for t in snap.tables)
         periods = ", ".join(t.period_range for t in snap.tables)
         table.add_row(mark, snap.name, names, areas, periods)
-    table.add_row("*" if active is None else "", "embedded", "built in", "98 + 000", "2008-2020")
+    table.add_row("*" if active is None else "", "embedded", *_embedded_summary())
     Console(width=120).print(table)
+    if not found and pin is None:
+        typer.echo("in use: embedded (no snapshots yet; online: byibalance data update)")
+        return
     how = "pinned" if pin is not None else "newest"
     typer.echo(f"in use ({how}): {active.name if active is not None else 'embedded'}")
 

@@ -544,7 +544,7 @@ class StatBankClient:
                     else:
                         return self._read(answer, label)
             except httpx.ConnectError as err:
-                last = f"cannot connect to {self.base_url} ({err}): is the network away?"
+                last = f"cannot connect to {self.base_url} ({err}): the network is away or blocked"
                 wait = self.backoff * 2**attempt
             except httpx.TimeoutException as err:
                 last = f"no answer from {self.base_url} within {self.timeout:g} s ({err!r})"
