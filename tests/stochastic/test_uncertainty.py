@@ -42,3 +42,33 @@ def test_a_path_without_draws_gives_the_deterministic_budget() -> None:
     probabilities = breach_probability(economy)
     assert "kassekreditreglen" in probabilities
     assert all(np.all((p >= 0) & (p <= 1)) for p in probabilities.values())
+
+
+def test_cli_prints_rule_breach_probabilities_and_refuses_many_municipalities() -> None:
+    from typer.testing import CliRunner
+
+    from byibalance.cli import app
+    from byibalance.errors import InputError
+
+    runner = CliRunner()
+    ok = runner.invoke(
+        app, ["simulate", "--paths", "5", "--end", "2030", "--budget-paths", "3", "--seed", "2"]
+    )
+    assert ok.exit_code == 0, ok.output
+    assert "kassekreditreglen" in ok.output and "average liquidity < 0" in ok.output
+    bad = runner.invoke(
+        app,
+        [
+            "simulate",
+            "--municipality",
+            "165,101",
+            "--paths",
+            "2",
+            "--end",
+            "2022",
+            "--budget-paths",
+            "2",
+        ],
+    )
+    assert isinstance(bad.exception, InputError)
+    assert "one municipality" in str(bad.exception)

@@ -47,6 +47,9 @@ def simulate(
     scale: float | None = typer.Option(
         None, help="Override the fitted spread scale (then labelled an assumption)."
     ),
+    budget_paths: int = typer.Option(
+        0, help="Also run this many paths through services and budget (one municipality)."
+    ),
 ) -> None:
     """Project with uncertainty: percentile fans of the population by age group, per year."""
     from byibalance.batch.prepare import prepare
@@ -88,3 +91,30 @@ def simulate(
     if output is not None:
         qp, pp = write_parquet(summary, output)
         console.print(f"wrote {qp} and {pp}")
+    if budget_paths > 0:
+        _budget_table(console, codes, budget_paths, seed, end)
+
+
+def _budget_table(console: Console, codes: list[str], paths: int, seed: int, end: int) -> None:
+    """The share of paths in which each budget rule is broken, per budget year."""
+    from byibalance.batch.economy import economy_paths
+    from byibalance.uncertainty import breach_probability, probability_below
+
+    if len(codes) != 1:
+        raise InputError(
+            "--budget-paths works for one municipality at a time",
+            "Give a single --municipality with --budget-paths",
+            ErrorLocation(field="budget_paths"),
+        )
+    economy = economy_paths(codes[0], paths, seed, end)
+    probabilities = breach_probability(economy)
+    table = Table(title=f"Chance that a budget rule is broken ({paths} paths)")
+    table.add_column("rule")
+    years = [int(y) for y in economy.budget_years]
+    for year in years:
+        table.add_column(str(year), justify="right")
+    for rule, values in probabilities.items():
+        table.add_row(rule, *[f"{v:.0%}" for v in values])
+    below = probability_below(economy, "liquidity_average", 0.0)
+    table.add_row("average liquidity < 0", *[f"{v:.0%}" for v in below])
+    console.print(table)
