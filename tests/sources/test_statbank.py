@@ -184,7 +184,10 @@ def test_retry_after_header_is_honoured(no_sleep):
 
 def test_http_500_after_all_retries_says_so(no_sleep):
     transport = httpx.MockTransport(lambda r: httpx.Response(500, text="oops"))
-    with pytest.raises(SourceError, match=r"failed after 5 tries: the API answered HTTP 500"):
+    with pytest.raises(
+        SourceError,
+        match=r"failed after 5 tries: the API answered HTTP 500. StatBank has a problem",
+    ):
         download_table(client(transport, no_sleep), "FOLK1A", ["165"])
     assert no_sleep == [1.0, 2.0, 4.0, 8.0]
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -501,8 +502,6 @@ class StatBankClient:
         body = {"table": table, "format": "JSON", "lang": lang}
         text = self._post("/tableinfo", body, f"{table} table info")
         try:
-            import json
-
             loaded = json.loads(text)
         except ValueError as err:
             raise SourceError(
@@ -525,6 +524,7 @@ class StatBankClient:
     def _post(self, path: str, body: dict[str, Any], label: str) -> str:
         attempts = self.retries + 1
         last: str = ""
+        server_side = False
         for attempt in range(attempts):
             try:
                 with self._client() as client, client.stream("POST", path, json=body) as answer:
@@ -532,6 +532,7 @@ class StatBankClient:
                     if status == 429 or status >= 500:
                         answer.read()
                         last = f"the API answered HTTP {status}"
+                        server_side = True
                         wait = _retry_after(answer) or self.backoff * 2**attempt
                     elif status >= 400:
                         answer.read()
@@ -545,20 +546,27 @@ class StatBankClient:
                         return self._read(answer, label)
             except httpx.ConnectError as err:
                 last = f"cannot connect to {self.base_url} ({err}): the network is away or blocked"
+                server_side = False
                 wait = self.backoff * 2**attempt
             except httpx.TimeoutException as err:
                 last = f"no answer from {self.base_url} within {self.timeout:g} s ({err!r})"
+                server_side = False
                 wait = self.backoff * 2**attempt
             except (httpx.TransportError, httpx.DecodingError) as err:
                 last = f"the connection broke during {label} ({err!r})"
+                server_side = False
                 wait = self.backoff * 2**attempt
             if attempt + 1 < attempts:
                 self.waits.append(wait)
                 self.sleep(wait)
+        first = (
+            "StatBank has a problem: try again later"
+            if server_side
+            else "Check the internet connection (or proxy) and run byibalance data update again"
+        )
         raise SourceError(
             f"downloading {label} failed after {attempts} tries: {last}",
-            "Check the internet connection (or proxy) and run byibalance data update again; "
-            "nothing was written and the data in use is unchanged",
+            f"{first}; nothing was written and the data in use is unchanged",
             ErrorLocation(field=path.strip("/")),
         )
 
@@ -566,13 +574,16 @@ class StatBankClient:
         total_header = answer.headers.get("content-length")
         total = int(total_header) if total_header and total_header.isdigit() else None
         chunks: list[bytes] = []
-        received = 0
+        decoded = 0
         for chunk in answer.iter_bytes():
             chunks.append(chunk)
-            received += len(chunk)
+            decoded += len(chunk)
             if self.progress is not None:
-                self.progress(label, received, total)
+                self.progress(label, answer.num_bytes_downloaded or decoded, total)
         raw = b"".join(chunks)
+        # Content-Length counts bytes on the wire (compressed, if so); an answer that was already
+        # in memory (no stream) counts its decoded length
+        received = answer.num_bytes_downloaded or decoded
         if total is not None and received < total:
             raise httpx.RemoteProtocolError(f"received {received} of {total} bytes")
         try:
