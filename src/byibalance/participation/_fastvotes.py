@@ -126,6 +126,26 @@ def fast_votes(
     return voters, indptr, indices, LazyColumns(extra)
 
 
+def voters_unique(column: ByteColumn) -> bool:
+    """Whether all voter ids differ; decimal ids are compared as numbers without decoding."""
+    arr = np.frombuffer(column._buf, np.uint8)
+    s, e = column._starts, column._ends
+    lens = e - s
+    n = len(s)
+    if n and (lens > 0).all() and (lens <= 15).all():
+        total = int(lens.sum())
+        before = np.concatenate(([0], np.cumsum(lens)[:-1]))
+        d = arr[np.repeat(s - before, lens) + np.arange(total)].astype(np.int64) - _ZERO
+        if not ((d < 0) | (d > 9)).any():
+            exp = np.repeat(lens + before, lens) - 1 - np.arange(total)
+            owner = np.repeat(np.arange(n), lens)
+            values = np.bincount(owner, weights=d * 10.0**exp, minlength=n).astype(np.int64)
+            values.sort()
+            if not (values[1:] == values[:-1]).any():
+                return True  # distinct numbers come from distinct strings
+    return len(set(column)) == n
+
+
 def _padded(arr: np.ndarray, bounds: np.ndarray) -> bool:
     flat = bounds.reshape(-1)
     before = flat[flat > 0] - 1
@@ -139,10 +159,9 @@ def _tokens(
 ) -> tuple[IntArray, IntArray] | None:
     n = len(s)
     lens = e - s
-    size = len(arr) + 1
-    delta = np.bincount(s, minlength=size) - np.bincount(e, minlength=size)
-    inside = np.cumsum(delta[:-1]) > 0
-    chars = arr[inside]
+    total = int(lens.sum())
+    before = np.concatenate(([0], np.cumsum(lens)[:-1]))
+    chars = arr[np.repeat(s - before, lens) + np.arange(total)]
     if not len(chars):
         return np.zeros(n + 1, np.int64), np.zeros(0, np.int64)
     commas = chars == _COMMA
@@ -150,7 +169,7 @@ def _tokens(
     if ((digits < 0) | (digits > 9))[~commas].any():
         return None
     nonempty = lens > 0
-    first_char = np.concatenate(([0], np.cumsum(lens)[:-1]))[nonempty]
+    first_char = before[nonempty]
     last_char = first_char + lens[nonempty] - 1
     if commas[first_char].any() or commas[last_char].any() or (commas[1:] & commas[:-1]).any():
         return None  # an empty project id: the general reader names the line

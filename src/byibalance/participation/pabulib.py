@@ -16,7 +16,7 @@ from fractions import Fraction
 import numpy as np
 
 from byibalance.errors import ErrorLocation, PabulibFormatError
-from byibalance.participation._fastvotes import fast_votes, numeric_ids
+from byibalance.participation._fastvotes import fast_votes, numeric_ids, voters_unique
 from byibalance.participation.model import (
     VOTE_TYPES,
     BallotLimits,
@@ -411,7 +411,7 @@ def _parse_votes_fast(lines: list[str], v: int, election: Election, source: str)
     if fast is None:
         return None
     voter_ids, indptr, indices, extra = fast
-    if len(set(voter_ids)) != len(voter_ids):
+    if not voters_unique(voter_ids):
         return None  # the general reader names the repeated voter
     profile = Profile(voter_ids=voter_ids, indptr=indptr, indices=indices, extra=extra)
     _check_ballots(election, profile, source, v + 3)
