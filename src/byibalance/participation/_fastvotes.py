@@ -16,6 +16,7 @@ import numpy as np
 from byibalance.participation.model import IntArray
 
 _SEMI, _NL, _COMMA, _ZERO = ord(";"), ord("\n"), ord(","), ord("0")
+_POW10 = 10.0 ** np.arange(16)  # exact in float64
 
 
 class ByteColumn(Sequence[str]):
@@ -135,11 +136,11 @@ def voters_unique(column: ByteColumn) -> bool:
     if n and (lens > 0).all() and (lens <= 15).all():
         total = int(lens.sum())
         before = np.concatenate(([0], np.cumsum(lens)[:-1]))
-        d = arr[np.repeat(s - before, lens) + np.arange(total)].astype(np.int64) - _ZERO
-        if not ((d < 0) | (d > 9)).any():
+        d = arr[np.repeat(s - before, lens) + np.arange(total)] - np.uint8(_ZERO)
+        if not (d > 9).any():
             exp = np.repeat(lens + before, lens) - 1 - np.arange(total)
             owner = np.repeat(np.arange(n), lens)
-            values = np.bincount(owner, weights=d * 10.0**exp, minlength=n).astype(np.int64)
+            values = np.bincount(owner, weights=d * _POW10[exp], minlength=n).astype(np.int64)
             values.sort()
             if not (values[1:] == values[:-1]).any():
                 return True  # distinct numbers come from distinct strings
@@ -165,8 +166,8 @@ def _tokens(
     if not len(chars):
         return np.zeros(n + 1, np.int64), np.zeros(0, np.int64)
     commas = chars == _COMMA
-    digits = chars.astype(np.int64) - _ZERO
-    if ((digits < 0) | (digits > 9))[~commas].any():
+    digits = chars - np.uint8(_ZERO)  # wraps below '0', so one test covers both sides
+    if ((digits > 9) & ~commas).any():
         return None
     nonempty = lens > 0
     first_char = before[nonempty]
@@ -189,7 +190,7 @@ def _tokens(
         return None
     exp = np.repeat(tok_len + tok_first, tok_len) - 1 - np.arange(len(dig))
     # terms and sums stay below 10**15 < 2**53, so float64 sums are exact integers
-    values = np.bincount(tok_of, weights=dig * 10.0**exp, minlength=n_tok).astype(np.int64)
+    values = np.bincount(tok_of, weights=dig * _POW10[exp], minlength=n_tok).astype(np.int64)
     field_of_char = np.repeat(np.arange(n), lens)
     sorted_ids, index_of = ids
     where = np.searchsorted(sorted_ids, values)

@@ -10,6 +10,7 @@ returned.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
@@ -26,6 +27,7 @@ from byibalance.participation.model import (
 )
 
 SECTIONS = ("META", "PROJECTS", "VOTES")
+_VOTES_LINE = re.compile(r"^[ \t]*VOTES[ \t]*\r?$", re.MULTILINE)
 REQUIRED_META = (
     "description",
     "country",
@@ -127,9 +129,24 @@ def _int(text: str, source: str, line: int, fld: str) -> int:
     return int(value)
 
 
-def _split_sections(text: str, source: str) -> tuple[list[str], list[int]]:
+def _split_sections(text: str, source: str) -> tuple[list[str], list[int], str | None]:
+    """Lines up to the VOTES header, section starts, and the VOTES rows as one LF-joined block.
+
+    The rows of a large file are not split into lines here: the fast reader works on the block.
+    """
     if text.startswith("\ufeff"):
         text = text[1:]
+    rows: str | None = None
+    found = _VOTES_LINE.search(text)
+    if found is not None:
+        votes_end = text.find("\n", found.end())
+        header_end = text.find("\n", votes_end + 1) if votes_end != -1 else -1
+        if header_end != -1:
+            rows = text[header_end + 1 :]
+            text = text[:header_end]
+            text = text[:-1] if text.endswith("\r") else text
+            rows = rows.replace("\r\n", "\n") if "\r" in rows else rows
+            rows = rows[:-1] if rows.endswith("\n") else rows
     lines = text.replace("\r\n", "\n").split("\n")
     if lines and lines[-1] == "":
         lines.pop()
@@ -148,7 +165,7 @@ def _split_sections(text: str, source: str) -> tuple[list[str], list[int]]:
             )
         starts.append(pos)
         pos += 1
-    return lines, starts
+    return lines, starts, rows
 
 
 def _limits(meta: Mapping[str, str], meta_lines: Mapping[str, int], source: str) -> BallotLimits:
@@ -200,7 +217,10 @@ def parse_pb(text: str, source: str = "<pb>") -> tuple[Election, Profile]:
     header, costs >= 0 (a cost of 0 becomes 1, as Pabulib specifies), ballots naming known
     projects once each, within ``max_length`` and the points limits.
     """
-    lines, (m, p, v) = _split_sections(text, source)
+    lines, (m, p, v), rows = _split_sections(text, source)
+    if rows is None:
+        rows = "\n".join(lines[v + 2 :])
+        lines = lines[: v + 2]
     meta_rows = _rows(lines[m + 1 : p], m + 2, source, padded=True)
     meta: dict[str, str] = {}
     meta_lines: dict[str, int] = {}
@@ -252,7 +272,7 @@ def parse_pb(text: str, source: str = "<pb>") -> tuple[Election, Profile]:
         category_caps=_category_caps(meta, meta_lines, source),
         meta=meta,
     )
-    profile = _parse_votes(lines, v, election, source)
+    profile = _parse_votes(lines, v, rows, election, source)
     expected = _int(meta["num_votes"], source, meta_lines["num_votes"], "num_votes")
     if expected != profile.num_voters:
         raise _err(
@@ -321,13 +341,15 @@ def _parse_projects(lines: list[str], p: int, v: int, source: str) -> list[Proje
     return projects
 
 
-def _parse_votes(lines: list[str], v: int, election: Election, source: str) -> Profile:
+def _parse_votes(lines: list[str], v: int, rows: str, election: Election, source: str) -> Profile:
     if len(lines) <= v + 1:
         raise _err(source, v + 1, None, "VOTES has no header line", "add 'voter_id;vote;...'")
-    fast = _parse_votes_fast(lines, v, election, source)
+    fast = _parse_votes_fast(lines, v, rows, election, source)
     if fast is not None:
         return fast
-    header, columns = _columns(lines[v + 1 :], v + 2, source)
+    header, columns = _columns(
+        lines[v + 1 : v + 2] + (rows.split("\n") if rows else []), v + 2, source
+    )
     for col in ("voter_id", "vote"):
         if col not in header:
             raise _err(source, v + 2, col, f"VOTES header lacks {col!r}", f"add a {col} column")
@@ -401,13 +423,15 @@ def _parse_votes(lines: list[str], v: int, election: Election, source: str) -> P
     return profile
 
 
-def _parse_votes_fast(lines: list[str], v: int, election: Election, source: str) -> Profile | None:
+def _parse_votes_fast(
+    lines: list[str], v: int, rows: str, election: Election, source: str
+) -> Profile | None:
     """The numpy fast path (see :mod:`._fastvotes`), or None where it does not apply."""
     header = [h.strip() for h in next(csv.reader(lines[v + 1 : v + 2], delimiter=";"))]
     ids = numeric_ids(election.project_ids)
     if ids is None or "voter_id" not in header or "vote" not in header:
         return None
-    fast = fast_votes("\n".join(lines[v + 2 :]), header, ids)
+    fast = fast_votes(rows, header, ids)
     if fast is None:
         return None
     voter_ids, indptr, indices, extra = fast
