@@ -108,13 +108,12 @@ def _budget_table(console: Console, codes: list[str], paths: int, seed: int, end
         )
     economy = economy_paths(codes[0], paths, seed, end)
     probabilities = breach_probability(economy)
+    columns = {**probabilities, "liquidity<0": probability_below(economy, "liquidity_average")}
     table = Table(title=f"Chance that a budget rule is broken ({paths} paths)")
-    table.add_column("rule")
-    years = [int(y) for y in economy.budget_years]
-    for year in years:
-        table.add_column(str(year), justify="right")
-    for rule, values in probabilities.items():
-        table.add_row(rule, *[f"{v:.0%}" for v in values])
-    below = probability_below(economy, "liquidity_average", 0.0)
-    table.add_row("average liquidity < 0", *[f"{v:.0%}" for v in below])
+    table.add_column("year")
+    for rule in columns:
+        table.add_column(rule.replace("_", " "), justify="right", overflow="fold")
+    for i, year in enumerate(economy.budget_years):
+        table.add_row(str(int(year)), *[f"{values[i]:.0%}" for values in columns.values()])
     console.print(table)
+    console.print("liquidity<0: the chance that the 365-day average liquidity is below zero")
