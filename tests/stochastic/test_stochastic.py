@@ -3,6 +3,7 @@ projection, and the same on a Dask LocalCluster as in process."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -169,3 +170,48 @@ def test_cli_writes_parquet_and_rejects_bad_percentiles(tmp_path: Path) -> None:
     with pytest.raises(SystemExit) as err:
         main(["simulate", "--paths", "5", "--percentiles", "10,x"])
     assert err.value.code != 0
+
+
+def test_an_unreachable_scheduler_is_one_line_naming_the_field(inputs: StochasticInputs) -> None:
+    from byibalance.errors import DataError
+
+    with pytest.raises(DataError, match="cannot reach the Dask scheduler") as err:
+        run_dask(inputs.subset([0]), 3, scheduler="tcp://127.0.0.1:9", timeout="2s")
+    assert "\n" not in str(err.value) and err.value.where.field == "scheduler"
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 2**31), scale=st.floats(0.0, 8.0))
+def test_no_path_ever_has_negative_or_missing_persons(seed: int, scale: float) -> None:
+    """Even with spreads eight times the fitted ones, every path stays a population."""
+    base = _small()
+    wide = SpreadSpec(
+        **{
+            **base.spread.__dict__,
+            "scale": replace(base.spread.scale, value=scale),
+            "age_scale": replace(base.spread.age_scale, value=scale),
+        }
+    )
+    result = run_paths(StochasticInputs(**{**base.__dict__, "spread": wide}), 30, seed, keep=30)
+    assert np.all(np.isfinite(result.population)) and np.all(result.population >= 0)
+    np.testing.assert_allclose(result.population.sum(axis=(2, 3)), result.totals)
+
+
+_CACHE: dict[str, StochasticInputs] = {}
+
+
+def _small() -> StochasticInputs:
+    if "small" not in _CACHE:
+        _CACHE["small"] = prepare(["165"], 2020, 2028)
+    return _CACHE["small"]
+
+
+def test_fit_picks_the_pair_with_both_coverages_nearest_80() -> None:
+    from byibalance.batch.calibration import Coverage, fit_scale
+
+    results = [
+        Coverage(1.0, 1.0, 100, 98, 0.67, 0.93),
+        Coverage(1.5, 0.5, 100, 98, 0.82, 0.79),
+        Coverage(2.0, 0.6, 100, 98, 0.93, 0.87),
+    ]
+    assert (fit_scale(results).scale, fit_scale(results).age_scale) == (1.5, 0.5)

@@ -121,6 +121,7 @@ def run_dask(
     scheduler: str | None = None,
     n_workers: int = 2,
     processes: bool = False,
+    timeout: str = "10s",
 ) -> Summary:
     """The same tasks on ``dask.distributed``: a cluster at ``scheduler`` (``tcp://host:8786``)
     or a ``LocalCluster`` with ``n_workers`` workers. Results equal :func:`run_local`'s."""
@@ -129,7 +130,7 @@ def run_dask(
     cluster = None
     try:
         if scheduler:
-            client = Client(scheduler, timeout="10s")
+            client = Client(scheduler, timeout=timeout)
         else:
             cluster = LocalCluster(
                 n_workers=n_workers,
