@@ -57,11 +57,16 @@ def test_tax_rate_scenario_compare_and_excel(page, shot, backend) -> None:  # ty
     page.get_by_role("button", name="Gem og beregn").click()
     page.wait_for_selector("h1:has-text('Skat 26,1')")
     assert "26.1" in page.locator(".overrides").inner_text()
+    page.wait_for_selector("#chart-scen-budget .main-svg")  # the budget against the baseline
     assert serious_violations(page, backend) == []
     shot(page, "scenario")
     page.get_by_role("link", name="Sammenlign med basis").click()
     page.wait_for_selector("table.compare")
     assert page.locator("td.differs").count() > 0
+    budget_row = page.locator("table.compare tr", has=page.locator("th", has_text="driftsresultat"))
+    assert budget_row.locator("td.differs").count() > 0  # the tax rate changed the budget
+    tax_row = page.locator("table.compare tr", has=page.locator("th", has_text="skatteprocent"))
+    assert "26,10 %" in tax_row.locator("td.differs").first.inner_text()
     assert serious_violations(page, backend) == []
     shot(page, "compare")
     page.go_back()

@@ -1,8 +1,8 @@
-"""The budget sections, driven through the public API written down in docs/finance.md.
+"""The budget sections, driven through ``byibalance.runner.run`` and docs/finance.md's API.
 
-Until byibalance.finance lands, a stand-in with that API's shape checks that the web adapter
-calls it as documented and shows what it returns. The stand-in's numbers are test fixtures,
-not figures of any municipality.
+A stand-in runner with that API's shape (on the real population projection) checks that the web
+adapter shows what the chain returns and passes the scenario's finance overrides on. The
+stand-in's budget numbers are test fixtures, not figures of any municipality.
 """
 
 from __future__ import annotations
@@ -23,21 +23,22 @@ class FakeFinanceOverrides(BaseModel):
     income_tax_rate: float | None = None
 
 
-class FakeServicesOverrides(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
-
 CALLS: list[str] = []
 
 
-def compute_services(projection: Any, params: Any, overrides: Any = None) -> Any:
-    CALLS.append("services")
-    assert projection.municipality and params == "params-0165"
-    return SimpleNamespace(kind="services")
+def fake_run(scenario: Any = None, *, municipality: str | None = None) -> Any:
+    from byibalance.population import project
+
+    CALLS.append("run")
+    overrides = FakeFinanceOverrides.model_validate(scenario.finance if scenario else {})
+    projection = project(municipality, scenario=scenario)
+    budget = compute_budget(projection, "services", "params", overrides)
+    return SimpleNamespace(projection=projection, services="services", params="params",
+                           finance_overrides=overrides, budget=budget,
+                           rules=check_rules(budget, "params"))
 
 
 def compute_budget(projection: Any, services: Any, params: Any, overrides: Any = None) -> Any:
-    CALLS.append("budget")
     rate = overrides.income_tax_rate if overrides and overrides.income_tax_rate else 25.6
     years = []
     for i, year in enumerate(range(2027, 2031)):
@@ -70,19 +71,16 @@ def marginal_resident_value(projection: Any, services: Any, params: Any, year: i
 
 @pytest.fixture
 def fake_finance(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    services = SimpleNamespace(compute=compute_services, ServicesOverrides=FakeServicesOverrides)
-    finance = SimpleNamespace(compute_budget=compute_budget, check_rules=check_rules,
-                              FinanceOverrides=FakeFinanceOverrides,
+    runner = SimpleNamespace(run=fake_run)
+    finance = SimpleNamespace(FinanceOverrides=FakeFinanceOverrides,
                               marginal_resident_value=marginal_resident_value)
     real = model._optional_module
 
     def optional(name: str) -> Any:
-        return {"byibalance.services": services, "byibalance.finance": finance}.get(
+        return {"byibalance.runner": runner, "byibalance.finance": finance}.get(
             name) or real(name)
 
     monkeypatch.setattr(model, "_optional_module", optional)
-    monkeypatch.setattr("byibalance.parameters.municipal_parameters",
-                        lambda code: f"params-{code}")
     model.clear_cache()
     CALLS.clear()
     yield
@@ -93,7 +91,7 @@ def test_the_tax_rate_of_a_scenario_reaches_the_budget(fake_finance) -> None:  #
     base = model.baseline("0165")
     scenario = model.parse_scenario({"name": "skat", "finance": {"income_tax_rate": 26.1}})
     view = model.run_scenario(scenario)
-    assert CALLS == ["services", "budget", "services", "budget"]
+    assert CALLS == ["run", "run"]
     assert "budget" not in view.missing
     assert base.series["operating_balance"].at(2027) == pytest.approx(60.0)
     assert view.series["operating_balance"].at(2027) == pytest.approx(110.0)

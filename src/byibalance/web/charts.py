@@ -25,6 +25,14 @@ def format_number(value: float | None, digits: int = 0, lang: str = "da") -> str
     return text
 
 
+def format_value(value: float | None, unit: str, lang: str = "da") -> str:
+    """A value in its unit for a table: a share as percent with 2 decimals, DKK and persons
+    as whole numbers."""
+    if value is not None and unit == "share":
+        return format_number(value * 100, 2, lang) + " %"
+    return format_number(value, 2 if unit == "percent" else 0, lang)
+
+
 def _layout(title: str, y_title: str) -> dict[str, Any]:
     return {
         "title": {"text": title, "font": {"size": 15}},

@@ -277,13 +277,17 @@ def _optional_module(name: str) -> Any | None:
         raise
 
 
-def _population_section(scenario: Scenario | None, municipality: str) -> dict[str, Any]:
+def _population_section(
+    scenario: Scenario | None, municipality: str, with_housing: Any = None
+) -> dict[str, Any]:
+    """Population series and pyramids; ``with_housing`` is the runner's projection if given."""
     population = _optional_module("byibalance.population")
     project = getattr(population, "project", None) if population else None
     if project is None:
         return {"missing": "the population projection (byibalance.population.project) has not "
                            "landed yet"}
-    with_housing = project(municipality, scenario=scenario, housing=True)
+    if with_housing is None:
+        with_housing = project(municipality, scenario=scenario, housing=True)
     without = project(municipality, scenario=scenario, housing=False)
     years = tuple(int(y) for y in with_housing.years)
     # A projection rests on estimated rates: every figure is marked as an estimate, with the
@@ -353,27 +357,10 @@ BUDGET_LINES = ("operating_balance", "financing_result", "liquidity_end", "liqui
                 "capital_expenditure", "interest", "new_loans", "repayments")
 
 
-def _budget_section(
-    scenario: Scenario | None, municipality: str, projection: Any
-) -> dict[str, Any]:
-    """Services, the multi-year budget and the rule checks (docs/finance.md's public API)."""
-    services_mod = _optional_module("byibalance.services")
-    finance = _optional_module("byibalance.finance")
-    if (finance is None or not hasattr(finance, "compute_budget")
-            or services_mod is None or not hasattr(services_mod, "compute")):
-        return {"missing": "the budget model (byibalance.services.compute and "
-                           "byibalance.finance.compute_budget) has not landed yet"}
-    from byibalance.parameters import municipal_parameters
-
-    params = municipal_parameters(municipality)
-    services_overrides = finance_overrides = None
-    if scenario is not None and scenario.services:
-        services_overrides = services_mod.ServicesOverrides.model_validate(scenario.services)
-    if scenario is not None and scenario.finance:
-        finance_overrides = finance.FinanceOverrides.model_validate(scenario.finance)
-    services = services_mod.compute(projection, params, overrides=services_overrides)
-    budget = finance.compute_budget(projection, services, params, overrides=finance_overrides)
-    checks = finance.check_rules(budget, params)
+def _budget_section(result: Any, municipality: str) -> dict[str, Any]:
+    """Budget lines, revenue, expenditure, rule checks and the marginal resident, from the
+    runner's :class:`byibalance.runner.CityResult` (docs/finance.md's public API)."""
+    budget, checks = result.budget, result.rules
     years = tuple(int(y.year) for y in budget.years)
     source = f"byibalance.finance budget on the parameters of municipality {municipality}"
     series: dict[str, Series] = {}
@@ -383,7 +370,7 @@ def _budget_section(
 
     for line in BUDGET_LINES:
         add(line, [_float(getattr(y, line, None)) for y in budget.years])
-    add("tax_rate", [_float(getattr(y, "tax_rate", None)) for y in budget.years], "percent")
+    add("tax_rate", [_float(getattr(y, "tax_rate", None)) for y in budget.years], "share")
     for kind in ("revenue", "expenditure"):
         names = dict.fromkeys(k for y in budget.years for k in getattr(y, kind, {}))
         for name in names:
@@ -394,9 +381,11 @@ def _budget_section(
         for c in checks
     )
     marginal = None
-    if hasattr(finance, "marginal_resident_value") and years:
-        value = finance.marginal_resident_value(projection, services, params, years[0],
-                                                overrides=finance_overrides)
+    finance = _optional_module("byibalance.finance")
+    if finance is not None and hasattr(finance, "marginal_resident_value") and years:
+        value = finance.marginal_resident_value(result.projection, result.services,
+                                                result.params, years[0],
+                                                overrides=result.finance_overrides)
         marginal = MarginalView(
             year=int(value.year), ages=tuple(range(len(value.revenue))),
             revenue=tuple(float(v) for v in value.revenue),
@@ -440,28 +429,36 @@ def compute_city(scenario: Scenario | None, municipality: str) -> CityView:
     start: int | None = None
     rules: tuple[RuleRow, ...] = ()
     marginal: MarginalView | None = None
-    pop = _population_section(scenario, municipality)
+    result, budget_missing = None, None
+    runner = _optional_module("byibalance.runner")
+    if runner is None or not hasattr(runner, "run"):
+        budget_missing = "the chain to the budget (byibalance.runner.run) has not landed yet"
+    else:
+        try:
+            result = runner.run(scenario, municipality=municipality)
+        except ScenarioError:
+            raise  # the user's scenario is wrong: the page says which field
+        except ByibalanceError as err:
+            # The budget cannot be computed from these inputs: the page says why, loudly,
+            # and the population (computed alone below) is still shown.
+            log.warning("budget not available for %s: %s", municipality, err)
+            budget_missing = f"the budget could not be computed: {err}"
+    pop = _population_section(scenario, municipality,
+                              result.projection if result is not None else None)
     if "missing" in pop:
         missing["population"] = pop["missing"]
-        missing["budget"] = "the budget needs the population projection, which is not available"
     else:
         series.update(pop["series"])
         pyramids = pop["pyramids"]
         start = pop["start"]
         notes = pop["notes"]
-        try:
-            budget = _budget_section(scenario, municipality, pop["projection"])
-        except ByibalanceError as err:
-            # The budget cannot be computed from these inputs: the page says why, loudly,
-            # and the population (which did compute) is still shown.
-            log.warning("budget section not available: %s", err)
-            budget = {"missing": f"the budget could not be computed: {err}"}
-        if "missing" in budget:
-            missing["budget"] = budget["missing"]
-        else:
-            series.update(budget["series"])
-            rules = budget["rules"]
-            marginal = budget["marginal"]
+    if result is not None:
+        budget = _budget_section(result, municipality)
+        series.update(budget["series"])
+        rules = budget["rules"]
+        marginal = budget["marginal"]
+    else:
+        missing["budget"] = budget_missing or "the budget is not available"
     if _optional_module("byibalance.portfolio") is None:
         missing["ambitions"] = "the ambitions optimiser (byibalance.portfolio) has not landed yet"
     else:
