@@ -188,17 +188,27 @@ def _tokens(
     tok_first = np.concatenate(([0], np.cumsum(tok_len)[:-1]))
     if ((dig[tok_first] == 0) & (tok_len > 1)).any():
         return None
-    exp = np.repeat(tok_len + tok_first, tok_len) - 1 - np.arange(len(dig))
-    # terms and sums stay below 10**15 < 2**53, so float64 sums are exact integers
-    values = np.bincount(tok_of, weights=dig * _POW10[exp], minlength=n_tok).astype(np.int64)
-    field_of_char = np.repeat(np.arange(n), lens)
+    # Horner's rule, one pass per digit position (ids have at most 15 digits)
+    values = np.zeros(n_tok, np.int64)
+    last = len(dig) - 1
+    for k in range(int(tok_len.max())):
+        digit = dig[np.minimum(tok_first + k, last)].astype(np.int64)
+        values = np.where(tok_len > k, values * 10 + digit, values)
     sorted_ids, index_of = ids
-    where = np.searchsorted(sorted_ids, values)
-    where = np.minimum(where, len(sorted_ids) - 1)
-    if not (sorted_ids[where] == values).all():
-        return None  # an unknown project: the general reader names the line
-    indices = index_of[where]
-    per_field = np.bincount(field_of_char[is_start], minlength=n)
+    top = int(sorted_ids[-1])
+    if top <= 1_000_000:  # a direct table is faster than a binary search
+        table = np.full(top + 2, -1, np.int64)
+        table[sorted_ids] = index_of
+        indices = table[np.minimum(values, top + 1)]
+        if (indices < 0).any():
+            return None  # an unknown project: the general reader names the line
+    else:
+        where = np.minimum(np.searchsorted(sorted_ids, values), len(sorted_ids) - 1)
+        if not (sorted_ids[where] == values).all():
+            return None
+        indices = index_of[where]
+    per_field = np.zeros(n, np.int64)
+    per_field[nonempty] = tok_id[last_char] - tok_id[first_char] + 1
     indptr = np.zeros(n + 1, np.int64)
     np.cumsum(per_field, out=indptr[1:])
     return indptr, indices

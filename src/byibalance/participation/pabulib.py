@@ -442,19 +442,32 @@ def _parse_votes_fast(
     return profile
 
 
+def _first_repeat(row_of: np.ndarray, indices: np.ndarray, n_proj: int, longest: int) -> int | None:
+    """The first ballot naming a project twice, or None.
+
+    Short ballots: compare each vote with the next ``longest - 1`` votes of the same ballot
+    (a few passes); long ballots: sort (ballot, project) keys.
+    """
+    if longest <= 16:
+        bad = np.zeros(len(indices), bool)
+        for d in range(1, longest):
+            bad[d:] |= (indices[d:] == indices[:-d]) & (row_of[d:] == row_of[:-d])
+        return int(row_of[bad.argmax()]) if bad.any() else None
+    keys = np.sort(row_of * n_proj + indices)
+    same = keys[1:] == keys[:-1]
+    return int(keys[1:][same][0] // n_proj) if same.any() else None
+
+
 def _check_ballots(election: Election, profile: Profile, source: str, first: int) -> None:
     """Vectorised limit checks; the error names the first offending line."""
     lengths = profile.lengths()
     n_proj = len(election.projects)
     row_of = np.repeat(np.arange(profile.num_voters), lengths)
-    keys = row_of * n_proj + profile.indices
-    order = np.sort(keys)
-    same = order[1:] == order[:-1]
-    if same.any():
-        dup = order[1:][same][0]
+    dup_row = _first_repeat(row_of, profile.indices, n_proj, int(lengths.max(initial=0)))
+    if dup_row is not None:
         raise _err(
             source,
-            first + int(dup // n_proj),
+            first + dup_row,
             "vote",
             "ballot names a project twice",
             "name each project at most once per ballot",
