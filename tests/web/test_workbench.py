@@ -168,3 +168,19 @@ def test_a_scenario_dropping_a_project_changes_its_housing_timeline(app) -> None
     view = model.run_scenario(scenario)
     assert dropped not in {r.project for r in view.housing}
     assert {r.project for r in view.housing} < {r.project for r in base.housing}
+
+
+def test_ambitions_page_shows_the_portfolio_and_takes_the_councils_weights(app) -> None:  # type: ignore[no-untyped-def]
+    c, _ = signed_in(app, "viewer")
+    page = c.get("/ambitions")
+    assert page.status_code == 200
+    html = page.text
+    assert "Byrådets vægte" in html and 'id="w-climate"' in html
+    assert "Fravalgt, og hvorfor" in html and "Råderum pr. år" in html
+    reweighted = c.get("/ambitions?social=1&economic=1&climate=3&environment=1&support=1")
+    assert reweighted.status_code == 200 and 'value="3,0"' in reweighted.text
+    bad = c.get("/ambitions?climate=lots")
+    assert bad.status_code == 400 and "the weight of climate &#39;lots&#39; is not a number" in bad.text
+    negative = c.get("/ambitions?climate=-1")
+    assert "negative" in negative.text
+    assert "af" in c.get("/").text.split('id="h-amb"')[1][:600]  # the overview's headline

@@ -461,8 +461,6 @@ def compute_city(scenario: Scenario | None, municipality: str) -> CityView:
         missing["budget"] = budget_missing or "the budget is not available"
     if _optional_module("byibalance.portfolio") is None:
         missing["ambitions"] = "the ambitions optimiser (byibalance.portfolio) has not landed yet"
-    else:
-        missing["ambitions"] = "the ambitions optimiser is not integrated in the web app yet"
     if _optional_module("byibalance.sustainability") is None:
         missing["sustainability"] = "the sustainability module has not landed yet"
     else:

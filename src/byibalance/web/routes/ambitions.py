@@ -1,19 +1,46 @@
-"""The ambitions page: the chosen portfolio per year and the left-out ones with reasons."""
+"""The ambitions page: the chosen portfolio per year, the left-out ones with their reasons,
+and weights the user can change."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from byibalance.web import model
+from byibalance.errors import ByibalanceError, ErrorLocation, InputError
+from byibalance.web import ambitions_model
 from byibalance.web.db import User
 from byibalance.web.deps import page_user, render, settings
 
 router = APIRouter(include_in_schema=False)
 
 
+def weights_from_query(request: Request) -> dict[str, float] | None:
+    """The weights asked for in the query string (all five, or none for the default)."""
+    raw = {n: request.query_params.get(n, "").strip() for n in ambitions_model.WEIGHT_NAMES}
+    if not any(raw.values()):
+        return None
+    weights: dict[str, float] = {}
+    for name, text in raw.items():
+        try:
+            weights[name] = float(text.replace(",", ".")) if text else 1.0
+        except ValueError:
+            raise InputError(f"the weight of {name} '{text}' is not a number",
+                             fix="use a number of 0 or more, e.g. 1 or 2,5",
+                             where=ErrorLocation(field=name)) from None
+    return weights
+
+
 @router.get("/ambitions", response_class=HTMLResponse)
 def ambitions(request: Request, user: User = Depends(page_user)) -> Response:
-    """The portfolio of the baseline (or why it is not available)."""
-    view = model.baseline(settings(request).municipality)
-    return render(request, "ambitions.html", {"view": view}, user=user)
+    """The portfolio of the baseline under the chosen weights (or why it is not available)."""
+    weights = weights_from_query(request)
+    view, problem = None, None
+    if not ambitions_model.available():
+        problem = "the ambitions optimiser (byibalance.portfolio) has not landed yet"
+    else:
+        try:
+            view = ambitions_model.ambitions(None, settings(request).municipality, weights)
+        except ByibalanceError as err:
+            problem = str(err)
+    return render(request, "ambitions.html", {
+        "amb": view, "problem": problem, "names": ambitions_model.WEIGHT_NAMES}, user=user)

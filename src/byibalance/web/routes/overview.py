@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from byibalance.web import model
+from byibalance.errors import ByibalanceError
+from byibalance.web import ambitions_model, model
 from byibalance.web.db import User
 from byibalance.web.deps import page_user, render, settings
 
@@ -18,5 +19,11 @@ def overview(request: Request, user: User = Depends(page_user)) -> Response:
     view = model.baseline(settings(request).municipality)
     start = view.start_year
     later = start + model.HORIZON_YEARS if start is not None else None
-    return render(request, "overview.html", {"view": view, "start": start, "later": later},
-                  user=user)
+    amb, amb_problem = None, None
+    if ambitions_model.available():
+        try:
+            amb = ambitions_model.ambitions(None, settings(request).municipality)
+        except ByibalanceError as err:
+            amb_problem = str(err)
+    return render(request, "overview.html", {"view": view, "start": start, "later": later,
+                                             "amb": amb, "amb_problem": amb_problem}, user=user)

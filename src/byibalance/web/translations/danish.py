@@ -26,7 +26,9 @@ DYNAMIC = ["admin", "analyst", "viewer", "income_tax_rate", "fertility_factor", 
            "service_expenditure", "service_ceiling", "operating_expenditure",
            "capital_expenditure", "interest", "new_loans", "repayments", "tax_rate", "ok",
            "warning", "breach", "service_ceiling", "capital_level", "kassekreditreglen",
-           "liquidity_target", "borrowing_purpose", "tax_sanction", "structural_balance"]
+           "liquidity_target", "borrowing_purpose", "tax_sanction", "structural_balance",
+           "weight_social", "weight_economic", "weight_climate", "weight_environment",
+           "weight_support"]
 
 DA = {
     "Not available for these years.": "Ikke til rådighed for disse år.",
@@ -160,6 +162,36 @@ DA = {
     "Shared with": "Delt med",
     "Delete this scenario": "Slet scenariet",
     "admin": "administrator",
+    "The council's weights": "Byrådets vægte",
+    "weight_social": "social",
+    "weight_economic": "økonomisk",
+    "weight_climate": "klima",
+    "weight_environment": "miljø",
+    "weight_support": "borgernes støtte",
+    "Recompute": "Beregn igen",
+    "See which, and why": "Se hvilke, og hvorfor",
+    "{n} of {total} ambitions fit the budget's room with these weights.":
+        "{n} af {total} ambitioner er der plads til i budgettet med disse vægte.",
+    "The plan was checked against the budget rules.": "Planen er kontrolleret mod budgetreglerne.",
+    "Chosen ambitions by start year": "Valgte ambitioner efter startår",
+    "Ambition": "Ambition",
+    "Start": "Start",
+    "Completed": "Færdig",
+    "Capital, mio. DKK": "Anlæg, mio. kr.",
+    "No ambition fits the room the budget leaves.":
+        "Ingen ambition kan rummes i det råderum, budgettet efterlader.",
+    "Room per year": "Råderum pr. år",
+    "Capital spending and liquidity used by the plan against the room, mio. DKK":
+        "Planens anlægsudgifter og likviditetsforbrug mod råderummet, mio. kr.",
+    "Capital used": "Anlæg brugt",
+    "Capital room": "Råderum til anlæg",
+    "Liquidity used": "Likviditet brugt",
+    "Liquidity room": "Råderum i likviditet",
+    "Notes on the room": "Noter om råderummet",
+    "Left out, and why": "Fravalgt, og hvorfor",
+    "Ambitions left out, with what it would take to get them in":
+        "Fravalgte ambitioner, og hvad der skal til for at få dem med",
+    "Money needed, mio. DKK": "Manglende beløb, mio. kr.",
     "The value of one more resident": "Værdien af én borger mere",
     "revenue kept": "indtægt efter udligning",
     "cost of services": "serviceudgift",
