@@ -34,9 +34,9 @@ def population_fans(
 def economy_paths(
     municipality: str | int = "165", paths: int = 200, seed: int = 0, end: int = DEFAULT_END
 ) -> EconomyPaths:
-    """``paths`` stochastic paths (the first of the same seed's population paths) through the
-    services, the budget and its rules: feed :func:`byibalance.uncertainty.fans`,
-    :func:`~byibalance.uncertainty.breach_probability` and
+    """``paths`` stochastic paths (a run of that many paths with ``seed``; not the first paths of
+    a larger run) through the services, the budget and its rules: feed
+    :func:`byibalance.uncertainty.fans`, :func:`~byibalance.uncertainty.breach_probability` and
     :func:`~byibalance.uncertainty.probability_below`."""
     code = data.municipality(municipality).code
     inputs = prepare([code], last_detailed_year(), end)

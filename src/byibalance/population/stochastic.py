@@ -476,7 +476,7 @@ def run_paths(
 
 @dataclass(frozen=True)
 class Fan:
-    """Percentiles of one quantity: ``values[M, Q, T+1]`` for ``percentiles[Q]`` and ``names``."""
+    """Percentiles of one quantity: ``values[M, Q, T+1]`` for ``percentiles[Q]`` and ``years``."""
 
     codes: tuple[str, ...]
     years: np.ndarray
