@@ -206,3 +206,16 @@ def test_fast_path_falls_back_for_errors(old: str, new: str, words: str) -> None
         parse_pb(NUMERIC.replace(old, new), "n.pb")
     assert words in str(err.value)
     assert err.value.where.line in (23, 24)
+
+
+@pytest.mark.parametrize("length", [3, 20])
+def test_repeated_project_found_in_short_and_long_ballots(length: int) -> None:
+    projects = "\n".join(f"{i};1" for i in range(1, 31))
+    ballot = ",".join(str(i) for i in range(1, length)) + ",2"
+    text = (
+        "META\nkey;value\nnum_projects;30\nnum_votes;2\nbudget;10\nvote_type;approval\n"
+        f"PROJECTS\nproject_id;cost\n{projects}\nVOTES\nvoter_id;vote\n1;1,2\n2;{ballot}\n"
+    )
+    with pytest.raises(PabulibFormatError) as err:
+        parse_pb(text, "d.pb")
+    assert err.value.where.line == 42 and "twice" in str(err.value)
