@@ -71,7 +71,7 @@ def naive_phragmen(costs: list[int], ballots: list[set[int]], budget: int) -> li
 
         def t(p: int) -> Fraction:
             sup = [i for i in range(n) if p in ballots[i]]
-            return (costs[p] + sum(load[i] for i in sup)) / len(sup)
+            return (Fraction(costs[p]) + sum((load[i] for i in sup), Fraction(0))) / len(sup)
 
         p = min(live, key=lambda p: (t(p), str(p)))
         tp = t(p)
@@ -111,7 +111,7 @@ def _build(costs: list[int], ballots: list[set[int]], budget: int) -> tuple[Elec
 def test_mes_equals_naive(data: tuple[list[int], list[set[int]], int], utility: str) -> None:
     costs, ballots, budget = data
     election, profile = _build(costs, ballots, budget)
-    out = method_of_equal_shares(election, profile, options=RuleOptions(utility=utility))  # type: ignore[arg-type]
+    out = method_of_equal_shares(election, profile, options=RuleOptions(utility=utility))
     expected = naive_mes(costs, ballots, Fraction(budget), utility)
     assert list(out.selected) == [str(p) for p in expected]
     assert out.cost <= budget
@@ -137,7 +137,7 @@ def test_every_completion_stays_within_budget(
 ) -> None:
     costs, ballots, budget = data
     election, profile = _build(costs, ballots, budget)
-    out = method_of_equal_shares(election, profile, options=RuleOptions(completion=completion))  # type: ignore[arg-type]
+    out = method_of_equal_shares(election, profile, options=RuleOptions(completion=completion))
     assert out.cost <= budget
     base = method_of_equal_shares(election, profile)
     assert set(base.selected) <= set(out.selected) or completion.startswith("add1")
@@ -174,3 +174,34 @@ def test_tie_breaking_by_votes_then_cost() -> None:
     assert by_id.selected == ("1",)
     by_votes = RULES["greedy"](election, profile, options=RuleOptions(tie_breaking="votes"))
     assert by_votes.selected == ("2",)
+
+
+def naive_add1(
+    costs: list[int], ballots: list[set[int]], budget: int, exhaustive: bool
+) -> list[int]:
+    """Add1 from its definition: rerun naive MES with B/n + k per voter, k = 0, 1, 2, ..."""
+    n = len(ballots)
+    supported = {p for b in ballots for p in b}
+    previous: list[int] = []
+    k = 0
+    while True:
+        chosen = naive_mes(costs, ballots, Fraction(budget + k * n), "cost")
+        total = sum(costs[p] for p in chosen)
+        if total > budget:
+            return previous
+        left = budget - total
+        if exhaustive and not any(costs[p] <= left for p in range(len(costs)) if p not in chosen):
+            return chosen
+        if len(chosen) == len(supported) or Fraction(budget, n) + k >= max(costs):
+            return chosen
+        previous, k = chosen, k + 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(elections, st.booleans())
+def test_add1_equals_naive(data: tuple[list[int], list[set[int]], int], exhaustive: bool) -> None:
+    costs, ballots, budget = data
+    election, profile = _build(costs, ballots, budget)
+    completion = "add1-exhaustive" if exhaustive else "add1"
+    out = method_of_equal_shares(election, profile, options=RuleOptions(completion=completion))
+    assert list(out.selected) == [str(p) for p in naive_add1(costs, ballots, budget, exhaustive)]
