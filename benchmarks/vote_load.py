@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from pathlib import Path
 
 import httpx
@@ -97,34 +98,45 @@ def _serve(url: str, port: int, workers: int, folder: str) -> subprocess.Popen[b
 
 
 async def _load(base: str, pid: int, codes: list[str], concurrency: int,
-                budget_s: float) -> tuple[list[float], int, int, float]:
+                budget_s: float) -> tuple[list[float], int, Counter[str], int, float]:
+    """Every voter casts and then changes a ballot. A request cut off at the connection level is
+    retried (at most twice) with the same submission id, as the ballot page's client would: the
+    server then answers without storing twice. Returns latencies, ballots sent, the reasons of
+    requests that finally failed, the retries, and the wall time."""
     latencies: list[float] = []
-    errors = 0
+    failures: Counter[str] = Counter()
+    retries = 0
     sem = asyncio.Semaphore(concurrency)
     stop = time.monotonic() + budget_s
     async with httpx.AsyncClient(base_url=base, timeout=30,
                                  limits=httpx.Limits(max_connections=concurrency)) as client:
         async def voter(code: str) -> None:
-            nonlocal errors
+            nonlocal retries
             rng = random.Random(code)
             for _ in range(2):  # cast, then change
                 if time.monotonic() > stop:
                     return
                 body = {"code": code, "projects": _choices(rng), "submission_id": uuid.uuid4().hex}
+                reason = ""
                 async with sem:
                     t0 = time.perf_counter()
-                    try:
-                        answer = await client.post(f"/api/participation/{pid}/ballots", json=body)
-                        ok = answer.status_code == 200
-                    except httpx.HTTPError:
-                        ok = False
+                    for attempt in range(3):
+                        try:
+                            answer = await client.post(f"/api/participation/{pid}/ballots",
+                                                       json=body)
+                            reason = "" if answer.status_code == 200 else \
+                                f"HTTP {answer.status_code}: {answer.text[:120]}"
+                            break
+                        except httpx.TransportError as err:
+                            reason = f"{type(err).__name__}: {err}"
+                            retries += attempt < 2
                     latencies.append(time.perf_counter() - t0)
-                if not ok:
-                    errors += 1
+                if reason:
+                    failures[reason] += 1
         t0 = time.perf_counter()
         await asyncio.gather(*(voter(c) for c in codes))
         wall = time.perf_counter() - t0
-    return latencies, len(latencies), errors, wall
+    return latencies, len(latencies), failures, retries, wall
 
 
 def _baseline(url: str, pid: int, codes: list[str]) -> float:
@@ -171,7 +183,7 @@ def main() -> None:
         pid, codes = _setup(url, args.voters)
         port = _free_port()
         proc = _serve(url, port, args.workers, folder)
-        latencies, sent, errors, wall = asyncio.run(
+        latencies, sent, failures, retries, wall = asyncio.run(
             _load(f"http://127.0.0.1:{port}", pid, codes, args.concurrency, args.time_budget))
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
@@ -189,8 +201,11 @@ def main() -> None:
         engine.dispose()
         recount = RULES["mes"](election, profile, options=service.RULE_OPTIONS["mes"])
         print(f"voters {args.voters}, workers {args.workers}, concurrency {args.concurrency}")
+        errors = sum(failures.values())
         print(f"ballots sent {sent} (cast + change) in {wall:.1f} s: {rate:.0f} ballots/s, "
-              f"errors {errors}")
+              f"errors {errors}, connection-level retries with the same submission id {retries}")
+        for reason, n in failures.most_common(5):
+            print(f"  failed {n}x: {reason}")
         print(f"latency p50 {q[49] * 1000:.0f} ms, p95 {q[94] * 1000:.0f} ms, "
               f"p99 {q[98] * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms")
         print(f"baseline (service called directly, 1 connection): {base_rate:.0f} ballots/s; "
