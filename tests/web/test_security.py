@@ -181,3 +181,12 @@ def test_api_compare_shows_what_a_scenario_changes(app) -> None:  # type: ignore
     viewer = new_client(app)
     viewer.post("/api/session", json={"username": "viewer", "password": PASSWORD})
     assert viewer.get(f"/api/compare?a=baseline&b={sid}").status_code == 404  # not shared
+
+
+def test_ids_beyond_the_database_range_are_not_found_not_a_server_error(app) -> None:  # type: ignore[no-untyped-def]
+    c, token = signed_in(app, "admin")
+    huge = 2**63
+    assert c.get(f"/scenarios/{huge}").status_code == 404
+    assert c.get(f"/api/scenarios/{huge}").status_code == 404
+    assert c.post(f"/users/{huge}/role", data={"role": "viewer",
+                                               "csrf_token": token}).status_code == 422
