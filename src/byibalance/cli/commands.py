@@ -11,6 +11,7 @@ from byibalance.cli import (
     pb,  # noqa: F401
     population,  # noqa: F401
     portfolio,  # noqa: F401
+    report,  # noqa: F401
     simulate,  # noqa: F401
     sustainability,  # noqa: F401
     web,  # noqa: F401
