@@ -11,6 +11,7 @@ import datetime as dt
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import (
     DateTime,
@@ -170,3 +171,15 @@ def _run_alembic(engine: Engine, action: str, revision: str) -> None:
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     """A session factory whose objects stay readable after commit."""
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+#: The largest id a database integer column holds on every backend (SQLite, PostgreSQL).
+MAX_ID = 2**31 - 1
+
+_Row = TypeVar("_Row")
+
+
+def get_row(db: Session, model: type[_Row], row_id: int) -> _Row | None:
+    """The row with this id, or None; an id outside the integer column's range (a request may
+    carry any number) is simply not found instead of overflowing the database driver."""
+    return db.get(model, row_id) if 0 < row_id <= MAX_ID else None

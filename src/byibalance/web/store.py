@@ -13,11 +13,10 @@ from sqlalchemy.orm import Session
 
 from byibalance.errors import AuthError, ErrorLocation, InputError
 from byibalance.web import model
-from byibalance.web.db import Role, Scenario, ScenarioShare, User
+from byibalance.web.db import Role, Scenario, ScenarioShare, User, get_row
 from byibalance.web.security import require_writer
 
 HOUSING_ROWS = 5
-MAX_ID = 2**31 - 1  # the largest id a database integer column holds on every backend
 
 
 class NotFoundError(InputError):
@@ -37,7 +36,7 @@ def visible_scenarios(db: Session, user: User) -> list[Scenario]:
 
 def readable(db: Session, user: User, scenario_id: int) -> Scenario:
     """The scenario if the user may read it; 404 otherwise (existence is not revealed)."""
-    scenario = db.get(Scenario, scenario_id) if 0 < scenario_id <= MAX_ID else None
+    scenario = get_row(db, Scenario, scenario_id)
     if scenario is None or not can_read(db, user, scenario):
         raise NotFoundError(
             f"there is no scenario {scenario_id} that you may see",

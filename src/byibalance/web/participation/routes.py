@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
 from byibalance.errors import AuthError, ErrorLocation, InputError
-from byibalance.web.db import Role, User
+from byibalance.web.db import Role, User, get_row
 from byibalance.web.deps import checked_form, current_user, get_db, page_user, render, settings
 from byibalance.web.participation import service, texts, voting
 from byibalance.web.participation.identity import FakeIdentityProvider, IdentityProvider
@@ -61,7 +61,7 @@ def _citizen(request: Request, db: Session, form: FormData) -> Citizen:
     """The session's citizen, or a new one from the form's display name (and e-mail)."""
     cid = request.session.get(CITIZEN_KEY)
     if isinstance(cid, int):
-        found = db.get(Citizen, cid)
+        found = get_row(db, Citizen, cid)
         if found is not None:
             return found
     citizen = service.new_citizen(db, form.get("display_name"), form.get("email"))
@@ -614,7 +614,7 @@ async def staff_hide_comment(cid: int, request: Request, user: User = Depends(pa
     """Analyst or admin: hide a comment with a reason."""
     _staff_writer(user)
     form = await checked_form(request)
-    found = db.get(Comment, cid)
+    found = get_row(db, Comment, cid)
     if found is None:
         raise service.ParticipationNotFoundError(f"there is no comment number {cid}",
                                                  fix="reload the page",
@@ -630,7 +630,7 @@ async def staff_tag(rid: int, request: Request, user: User = Depends(page_user),
     """Analyst or admin: tag a hearing response by topic."""
     _staff_writer(user)
     form = await checked_form(request)
-    found = db.get(HearingResponse, rid)
+    found = get_row(db, HearingResponse, rid)
     if found is None:
         raise service.ParticipationNotFoundError(f"there is no response number {rid}",
                                                  fix="reload the page",
@@ -643,7 +643,7 @@ async def staff_tag(rid: int, request: Request, user: User = Depends(page_user),
 def staff_attachment(rid: int, user: User = Depends(page_user),
                      db: Session = Depends(get_db)) -> Response:
     """Staff: download a response's attachment (as a download, never rendered inline)."""
-    found = db.get(HearingResponse, rid)
+    found = get_row(db, HearingResponse, rid)
     if found is None or found.attachment is None:
         raise service.ParticipationNotFoundError(f"response {rid} has no attachment",
                                                  fix="reload the page",

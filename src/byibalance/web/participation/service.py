@@ -40,6 +40,7 @@ from byibalance.participation.model import Project as EngineProject
 from byibalance.participation.outcome import Outcome
 from byibalance.participation.pabulib import format_pb
 from byibalance.participation.rules import RULES, RuleOptions
+from byibalance.web.db import get_row
 from byibalance.web.participation import voting
 from byibalance.web.participation.models import (
     BallotRow,
@@ -150,7 +151,7 @@ def aware(moment: dt.datetime | None) -> dt.datetime | None:
 
 def get_process(db: Session, process_id: int, kind: Kind | None = None) -> Process:
     """The process, or a 404 error naming it."""
-    process = db.get(Process, process_id)
+    process = get_row(db, Process, process_id)
     if process is None or (kind is not None and process.kind != kind.value):
         what = "citizens' budget or hearing" if kind is None else kind.value
         raise ParticipationNotFoundError(f"there is no {what} number {process_id}",
@@ -161,7 +162,7 @@ def get_process(db: Session, process_id: int, kind: Kind | None = None) -> Proce
 
 def get_proposal(db: Session, process: Process, proposal_id: int) -> Proposal:
     """A proposal of ``process``, or a 404 error."""
-    proposal = db.get(Proposal, proposal_id)
+    proposal = get_row(db, Proposal, proposal_id)
     if proposal is None or proposal.process_id != process.id:
         raise ParticipationNotFoundError(f"there is no proposal number {proposal_id}",
                                          fix="go back to the proposals",
@@ -763,7 +764,7 @@ def export_citizen(db: Session, citizen_id: int) -> dict[str, object]:
 
     Ballots are not linked to anybody and so cannot be exported per person.
     """
-    citizen = db.get(Citizen, citizen_id)
+    citizen = get_row(db, Citizen, citizen_id)
     if citizen is None:
         raise ParticipationNotFoundError("no data is stored under this citizen id",
                                          fix="it may have been deleted already",
@@ -790,7 +791,7 @@ def export_citizen(db: Session, citizen_id: int) -> dict[str, object]:
 def delete_citizen(db: Session, citizen_id: int) -> None:
     """Erase a citizen (art. 17): their name, e-mail, supports, comments, hearing responses and
     proposals; a proposal already turned into a project stays, without its author."""
-    citizen = db.get(Citizen, citizen_id)
+    citizen = get_row(db, Citizen, citizen_id)
     if citizen is None:
         raise ParticipationNotFoundError("no data is stored under this citizen id",
                                          fix="it may have been deleted already",

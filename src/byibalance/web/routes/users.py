@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from byibalance.errors import ByibalanceError
-from byibalance.web import accounts, store
-from byibalance.web.db import Role, User
+from byibalance.web import accounts
+from byibalance.web.db import Role, User, get_row
 from byibalance.web.deps import checked_form, get_db, page_user, render
 from byibalance.web.security import require_role
 
@@ -51,7 +51,7 @@ async def set_role(request: Request, user_id: int, user: User = Depends(page_use
     """Change an account's role."""
     require_role(user, Role.ADMIN)
     form = await checked_form(request)
-    target = db.get(User, user_id) if 0 < user_id <= store.MAX_ID else None
+    target = get_row(db, User, user_id)
     try:
         if target is None:
             raise accounts.UnknownUserError(f"there is no user {user_id}")
