@@ -140,3 +140,30 @@ def benchmark(
                 "Choose a writable --output",
                 ErrorLocation(field="--output"),
             ) from err
+
+
+REPORT_SUFFIXES = (".pdf", ".html", ".xlsx")
+
+
+@app.command()
+def report(
+    output: Path = typer.Option(..., help="report.pdf, report.html or report.xlsx."),
+    scenario: Path | None = typer.Option(None, help="Scenario YAML file (default scenario)."),
+    no_region: bool = typer.Option(False, "--no-region", help="Leave out the K29 position."),
+) -> None:
+    """The council report in Danish for a budget reading: population with and without housing,
+    the budget and its rules, the sustainability account, the K29 position, sources and
+    assumptions; as PDF, HTML or the full tables as an Excel workbook."""
+    suffix = output.suffix.lower()
+    if suffix not in REPORT_SUFFIXES:
+        raise InputError(
+            f"unknown report format '{output.suffix or output.name}'",
+            "Name the output report.pdf, report.html or report.xlsx",
+            ErrorLocation(field="--output"),
+        )
+    _check_output(output)
+    from byibalance.reports import load_report, write_html, write_pdf, write_xlsx
+
+    built = load_report(scenario, region=not no_region)
+    {".pdf": write_pdf, ".html": write_html, ".xlsx": write_xlsx}[suffix](built, output)
+    typer.echo(f"wrote {output}")

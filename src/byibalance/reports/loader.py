@@ -1,0 +1,56 @@
+"""Adapter: runs the model for a scenario and builds the :class:`CouncilReport`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from byibalance import data
+from byibalance.benchmark import load_comparison
+from byibalance.reports.model import CouncilReport, IndicatorLine, build_report
+from byibalance.runner import CityResult, run
+from byibalance.scenario import Scenario, load_scenario
+from byibalance.sustainability import compute_indicators
+from byibalance.sustainability.loaders import load_account_inputs, observed_population
+
+
+def indicator_lines(result: CityResult, notes: list[str]) -> list[IndicatorLine]:
+    """The sustainability account of ``result`` (its projection and budget) as report lines."""
+    registry, values, more = load_account_inputs(result.municipality)
+    notes.extend(more)
+    account = compute_indicators(
+        registry, values, result.projection, result.budget,
+        observed_population=observed_population(result.municipality),
+        municipality=result.municipality,
+    )  # fmt: skip
+    lines = []
+    for row in account.rows:
+        ind, latest = row.indicator, row.latest
+        lines.append(IndicatorLine(
+            dimension=ind.dimension.value, name=ind.name_da, unit=ind.unit,
+            value=None if latest is None else latest.value,
+            year=None if latest is None else latest.year,
+            status="ikke tilgængelig" if latest is None else latest.status.value,
+            target=None if ind.target is None else ind.target.text, track=row.track.value,
+        ))  # fmt: skip
+    return lines
+
+
+def load_report(scenario_file: Path | None = None, *, region: bool = True) -> CouncilReport:
+    """Run ``scenario_file`` (the default scenario if None) with and without its housing
+    programme, its sustainability account and its K29 position, and build the report."""
+    scenario = load_scenario(scenario_file) if scenario_file else Scenario()
+    where = str(scenario_file) if scenario_file else None
+    result = run(scenario, file=where)
+    baseline = run(scenario, housing=False, file=where)
+    notes: list[str] = []
+    lines = indicator_lines(result, notes)
+    row, size = None, 29
+    if region and result.municipality in data.municipality_codes("k29"):
+        comparison = load_comparison("k29")
+        row, size = comparison.row(result.municipality), len(comparison.rows)
+        notes.extend(comparison.notes)
+    return build_report(
+        result, baseline, name=data.municipality(result.municipality).name,
+        scenario=scenario_file.stem if scenario_file else "standardscenariet",
+        indicators=lines, region=row, region_size=size, notes=notes,
+    )  # fmt: skip
