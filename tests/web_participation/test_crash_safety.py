@@ -18,6 +18,7 @@ import sys
 import time
 import uuid
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -119,7 +120,11 @@ def test_ballots_survive_a_sigkill_mid_load(tmp_path: Path) -> None:
         proc = _start(url, port, tmp_path)
         log: dict[str, list[tuple[list[str], str]]] = {c: [] for c in codes}
         try:
-            asyncio.run(_rush(f"http://127.0.0.1:{port}", pid, codes, log, proc))
+            # A thread of its own: the browser tests' Playwright session keeps an event loop
+            # running in the main thread for the rest of the test run.
+            with ThreadPoolExecutor(1) as pool:
+                pool.submit(asyncio.run,
+                            _rush(f"http://127.0.0.1:{port}", pid, codes, log, proc)).result()
         finally:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
