@@ -112,3 +112,12 @@ def test_unknown_scenario_file(capsys: pytest.CaptureFixture[str], tmp_path: Pat
         main(["report", "--scenario", str(tmp_path / "nope.yaml"), "--output", "r.html"])
     assert exit_.value.code not in (0, None)
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+def test_ambitions_every_one_chosen_or_left_out_with_reason(report: CouncilReport) -> None:
+    from byibalance.portfolio.loaders import default_catalogue_path, read_catalogue
+
+    catalogue = read_catalogue(default_catalogue_path("165")).catalogue
+    assert sorted(a.id for a in report.ambitions) == sorted(catalogue)
+    assert all(a.reason for a in report.ambitions)
+    assert all((a.start is not None) == a.chosen for a in report.ambitions)

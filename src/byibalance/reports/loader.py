@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from byibalance import data
 from byibalance.benchmark import load_comparison
-from byibalance.reports.model import CouncilReport, IndicatorLine, build_report
+from byibalance.portfolio import Problem, Weights, explain
+from byibalance.portfolio.budget import (
+    Verification,
+    adjustments_for_plan,
+    headroom_from_budget,
+    solve_verified,
+    verify,
+)
+from byibalance.portfolio.loaders import default_catalogue_path, read_catalogue
+from byibalance.reports.model import AmbitionLine, CouncilReport, IndicatorLine, build_report
 from byibalance.runner import CityResult, run
 from byibalance.scenario import Scenario, load_scenario
 from byibalance.sustainability import compute_indicators
@@ -35,6 +45,29 @@ def indicator_lines(result: CityResult, notes: list[str]) -> list[IndicatorLine]
     return lines
 
 
+def ambition_lines(result: CityResult, notes: list[str]) -> list[AmbitionLine]:
+    """The default catalogue solved against ``result``'s budget headroom (equal weights), each
+    ambition chosen or left out with the portfolio's reason (as ``byibalance ambitions``)."""
+    path = default_catalogue_path(result.municipality)
+    if not path.exists():
+        notes.append(f"no ambitions catalogue for {result.municipality}: section left empty")
+        return []
+    catalogue = read_catalogue(path).catalogue
+    years = [y.year for y in result.budget.years]
+
+    def check(starts: Mapping[str, int]) -> Verification:
+        _, rules = result.with_adjustments(adjustments_for_plan(catalogue, starts, years))
+        return verify(result.rules, rules)
+
+    problem = Problem(catalogue, headroom_from_budget(result.budget), Weights())
+    plan, problem, _ = solve_verified(problem, check)
+    e = explain(problem, plan, deep=False)
+    lines = [AmbitionLine(c.id, catalogue[c.id].name, True, c.start, c.reason) for c in e.chosen]
+    lines += [AmbitionLine(r.id, catalogue[r.id].name, False, None, r.reason) for r in e.rejected]
+    notes.append("ambitions: default catalogue, equal weights of the four dimensions (assumption)")
+    return lines
+
+
 def load_report(scenario_file: Path | None = None, *, region: bool = True) -> CouncilReport:
     """Run ``scenario_file`` (the default scenario if None) with and without its housing
     programme, its sustainability account and its K29 position, and build the report."""
@@ -44,6 +77,7 @@ def load_report(scenario_file: Path | None = None, *, region: bool = True) -> Co
     baseline = run(scenario, housing=False, file=where)
     notes: list[str] = []
     lines = indicator_lines(result, notes)
+    chosen = ambition_lines(result, notes)
     row, size = None, 29
     if region and result.municipality in data.municipality_codes("k29"):
         comparison = load_comparison("k29")
@@ -52,5 +86,5 @@ def load_report(scenario_file: Path | None = None, *, region: bool = True) -> Co
     return build_report(
         result, baseline, name=data.municipality(result.municipality).name,
         scenario=scenario_file.stem if scenario_file else "standardscenariet",
-        indicators=lines, region=row, region_size=size, notes=notes,
+        indicators=lines, region=row, ambitions=chosen, region_size=size, notes=notes,
     )  # fmt: skip

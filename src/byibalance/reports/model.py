@@ -55,6 +55,17 @@ class Breach:
 
 
 @dataclass(frozen=True)
+class AmbitionLine:
+    """An ambition chosen (with its start year) or left out, with the portfolio's reason."""
+
+    id: str
+    name: str
+    chosen: bool
+    start: int | None
+    reason: str
+
+
+@dataclass(frozen=True)
 class IndicatorLine:
     """One indicator: latest value (``None`` = missing, never zero), its year, status and track."""
 
@@ -96,6 +107,7 @@ class CouncilReport:
     sources: tuple[str, ...]
     assumptions: tuple[str, ...]
     notes: tuple[str, ...] = field(default_factory=tuple)
+    ambitions: tuple[AmbitionLine, ...] = ()
 
     def population_series_rows(self) -> list[PopulationLine]:
         """Every projected year with and without housing (the full population table)."""
@@ -131,6 +143,7 @@ def build_report(
     indicators: Sequence[IndicatorLine] = (),
     region: Row | None = None,
     region_size: int = 29,
+    ambitions: Sequence[AmbitionLine] = (),
     notes: Sequence[str] = (),
 ) -> CouncilReport:
     """The report of ``result`` (with housing) against ``baseline`` (same scenario, no housing).
@@ -176,4 +189,5 @@ def build_report(
         budget_year=b.budget_year, population=population, population_series=series,
         budget=budget, breaches=breaches, indicators=tuple(indicators), region=region_lines,
         sources=tuple(sources), assumptions=tuple(assumptions), notes=tuple(notes),
+        ambitions=tuple(ambitions),
     )  # fmt: skip

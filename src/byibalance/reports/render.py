@@ -89,6 +89,8 @@ def report_frames(report: CouncilReport) -> dict[str, pd.DataFrame]:
         "budget": pd.DataFrame([asdict(b) for b in report.budget]),
         "regelbrud": pd.DataFrame([asdict(b) for b in report.breaches],
                                   columns=["rule", "year", "reason"]),
+        "ambitioner": pd.DataFrame([asdict(a) for a in report.ambitions],
+                                   columns=["id", "name", "chosen", "start", "reason"]),
         "baeredygtighed": pd.DataFrame([asdict(i) for i in report.indicators]),
         "k29": pd.DataFrame([asdict(g) for g in report.region]),
         "forudsaetninger": pd.DataFrame({"assumption": list(report.assumptions)}),
