@@ -121,3 +121,21 @@ def test_ambitions_every_one_chosen_or_left_out_with_reason(report: CouncilRepor
     assert sorted(a.id for a in report.ambitions) == sorted(catalogue)
     assert all(a.reason for a in report.ambitions)
     assert all((a.start is not None) == a.chosen for a in report.ambitions)
+
+
+def test_compare_two_scenarios_equals_the_runner(report: CouncilReport) -> None:
+    from byibalance.reports.model import compare_reports
+    from byibalance.runner import run_file
+
+    same = compare_reports(report, report)
+    assert same and all(d.difference == 0 for d in same)
+    path = Path(__file__).with_name("tax_rise.yaml")
+    both = load_report(None, region=False, compare=path)
+    other = run_file(path)
+    diff = {d.label: d for d in both.comparison}
+    line = diff["Driftsresultat 2030"]
+    assert line.b == pytest.approx(other.budget.year(2030).operating_balance, rel=1e-12)
+    assert line.difference == pytest.approx(line.b - line.a)
+    assert diff["Driftsresultat 2027"].difference == pytest.approx(0, abs=1e-6)
+    assert line.difference > 0  # a higher tax rate raises the operating balance
+    assert "tax_rise" in render_html(both)

@@ -149,6 +149,7 @@ REPORT_SUFFIXES = (".pdf", ".html", ".xlsx")
 def report(
     output: Path = typer.Option(..., help="report.pdf, report.html or report.xlsx."),
     scenario: Path | None = typer.Option(None, help="Scenario YAML file (default scenario)."),
+    compare: Path | None = typer.Option(None, help="A second scenario to set side by side."),
     no_region: bool = typer.Option(False, "--no-region", help="Leave out the K29 position."),
 ) -> None:
     """The council report in Danish for a budget reading: population with and without housing,
@@ -164,6 +165,6 @@ def report(
     _check_output(output)
     from byibalance.reports import load_report, write_html, write_pdf, write_xlsx
 
-    built = load_report(scenario, region=not no_region)
+    built = load_report(scenario, region=not no_region, compare=compare)
     {".pdf": write_pdf, ".html": write_html, ".xlsx": write_xlsx}[suffix](built, output)
     typer.echo(f"wrote {output}")

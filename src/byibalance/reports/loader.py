@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from byibalance import data
@@ -16,7 +17,13 @@ from byibalance.portfolio.budget import (
     verify,
 )
 from byibalance.portfolio.loaders import default_catalogue_path, read_catalogue
-from byibalance.reports.model import AmbitionLine, CouncilReport, IndicatorLine, build_report
+from byibalance.reports.model import (
+    AmbitionLine,
+    CouncilReport,
+    IndicatorLine,
+    build_report,
+    compare_reports,
+)
 from byibalance.runner import CityResult, run
 from byibalance.scenario import Scenario, load_scenario
 from byibalance.sustainability import compute_indicators
@@ -68,8 +75,13 @@ def ambition_lines(result: CityResult, notes: list[str]) -> list[AmbitionLine]:
     return lines
 
 
-def load_report(scenario_file: Path | None = None, *, region: bool = True) -> CouncilReport:
-    """Run ``scenario_file`` (the default scenario if None) with and without its housing
+def load_report(
+    scenario_file: Path | None = None, *, region: bool = True, compare: Path | None = None
+) -> CouncilReport:
+    """With ``compare``, the second scenario's report is built too and its figures set side by
+    side (:func:`~byibalance.reports.model.compare_reports`).
+
+    Run ``scenario_file`` (the default scenario if None) with and without its housing
     programme, its sustainability account and its K29 position, and build the report."""
     scenario = load_scenario(scenario_file) if scenario_file else Scenario()
     where = str(scenario_file) if scenario_file else None
@@ -83,8 +95,13 @@ def load_report(scenario_file: Path | None = None, *, region: bool = True) -> Co
         comparison = load_comparison("k29")
         row, size = comparison.row(result.municipality), len(comparison.rows)
         notes.extend(comparison.notes)
-    return build_report(
+    report = build_report(
         result, baseline, name=data.municipality(result.municipality).name,
         scenario=scenario_file.stem if scenario_file else "standardscenariet",
         indicators=lines, region=row, ambitions=chosen, region_size=size, notes=notes,
     )  # fmt: skip
+    if compare is None:
+        return report
+    other = load_report(compare, region=False)
+    return replace(report, compared_with=compare.stem,
+                   comparison=compare_reports(report, other))  # fmt: skip

@@ -108,6 +108,8 @@ class CouncilReport:
     assumptions: tuple[str, ...]
     notes: tuple[str, ...] = field(default_factory=tuple)
     ambitions: tuple[AmbitionLine, ...] = ()
+    compared_with: str | None = None
+    comparison: tuple[DiffLine, ...] = ()
 
     def population_series_rows(self) -> list[PopulationLine]:
         """Every projected year with and without housing (the full population table)."""
@@ -191,3 +193,39 @@ def build_report(
         sources=tuple(sources), assumptions=tuple(assumptions), notes=tuple(notes),
         ambitions=tuple(ambitions),
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DiffLine:
+    """One figure in two scenarios and the difference ``b - a``."""
+
+    label: str
+    unit: str
+    a: float
+    b: float
+
+    @property
+    def difference(self) -> float:
+        """``b - a``."""
+        return self.b - self.a
+
+
+def compare_reports(a: CouncilReport, b: CouncilReport) -> tuple[DiffLine, ...]:
+    """Headline, population and operating balance by year of two reports side by side.
+
+    Only years both reports hold are compared; every figure is the reports' own.
+    """
+    lines = [
+        DiffLine("Indbyggere budgetår", "persons", a.headline["population_budget_year"],
+                 b.headline["population_budget_year"]),
+        DiffLine("Regelbrud", "count", float(len(a.breaches)), float(len(b.breaches))),
+        DiffLine("Ambitioner valgt", "count", float(sum(x.chosen for x in a.ambitions)),
+                 float(sum(x.chosen for x in b.ambitions))),
+    ]  # fmt: skip
+    pop_b = {p.year: p.with_housing for p in b.population}
+    lines += [DiffLine(f"Indbyggere {p.year}", "persons", p.with_housing, pop_b[p.year])
+              for p in a.population if p.year in pop_b]  # fmt: skip
+    bud_b = {x.year: x.operating_balance for x in b.budget}
+    lines += [DiffLine(f"Driftsresultat {x.year}", "DKK", x.operating_balance, bud_b[x.year])
+              for x in a.budget if x.year in bud_b]  # fmt: skip
+    return tuple(lines)

@@ -93,6 +93,9 @@ def report_frames(report: CouncilReport) -> dict[str, pd.DataFrame]:
                                    columns=["id", "name", "chosen", "start", "reason"]),
         "baeredygtighed": pd.DataFrame([asdict(i) for i in report.indicators]),
         "k29": pd.DataFrame([asdict(g) for g in report.region]),
+        "sammenligning": pd.DataFrame(
+            [{**asdict(d), "difference": d.difference} for d in report.comparison],
+            columns=["label", "unit", "a", "b", "difference"]),
         "forudsaetninger": pd.DataFrame({"assumption": list(report.assumptions)}),
         "kilder": pd.DataFrame({"source": list(report.sources)}),
     }  # fmt: skip
