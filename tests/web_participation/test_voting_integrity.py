@@ -176,3 +176,22 @@ def test_published_count_equals_a_recount_of_the_pb_export(app) -> None:  # type
         shares = service.project_support(process)
         assert shares == pytest.approx({"a": 5 / 12, "b": 4 / 12, "c": 4 / 12, "d": 6 / 12})
         assert service.ambition_support(db, process) == pytest.approx({"groen": 5 / 12})
+        # Every published citizens' budget feeds the ambitions optimiser's citizen support.
+        assert service.published_ambition_support(db) == pytest.approx({"groen": 5 / 12})
+
+
+def test_citizen_support_enters_the_ambitions_optimiser(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from byibalance.portfolio import budget
+    from byibalance.web import ambitions_model
+
+    seen: list[dict[str, float]] = []
+    real = budget.solve_verified
+
+    def spy(problem, check):  # type: ignore[no-untyped-def]
+        seen.append(dict(problem.support))
+        return real(problem, check)
+
+    monkeypatch.setattr(budget, "solve_verified", spy)
+    view = ambitions_model.compute_ambitions(None, "165", citizen_support={"supercykelsti": 0.6})
+    assert seen == [{"supercykelsti": 0.6}]
+    assert view.citizen_support == {"supercykelsti": 0.6}

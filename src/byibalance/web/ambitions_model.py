@@ -62,6 +62,7 @@ class AmbitionsView:
     headroom_notes: tuple[str, ...]
     proven_optimal: bool
     verified: bool | None
+    citizen_support: dict[str, float]
 
 
 def available() -> bool:
@@ -88,10 +89,13 @@ def _overrides(scenario: Scenario | None) -> Any:
 
 
 def compute_ambitions(
-    scenario: Scenario | None, municipality: str, weights: Mapping[str, float] | None = None
+    scenario: Scenario | None, municipality: str, weights: Mapping[str, float] | None = None,
+    citizen_support: Mapping[str, float] | None = None,
 ) -> AmbitionsView:
     """The optimal portfolio under the scenario's budget, with the given weights (default:
-    the scenario's, else 1 each)."""
+    the scenario's, else 1 each). ``citizen_support`` (ambition id -> share of voters, from the
+    published citizens' budgets) enters as the support value; a scenario's own ``support``
+    entries win over it."""
     from byibalance.portfolio import Problem, Weights, explain
     from byibalance.portfolio.budget import (
         adjustments_for_plan,
@@ -119,7 +123,8 @@ def compute_ambitions(
         return verify(result.rules, with_plan)
 
     problem = Problem(catalogue, headroom_from_budget(result.budget), w,
-                      dict(overrides.support), frozenset(overrides.pinned_in),
+                      {**(citizen_support or {}), **overrides.support},
+                      frozenset(overrides.pinned_in),
                       frozenset(overrides.pinned_out))
     plan, problem, verification = solve_verified(problem, check)
     e = explain(problem, plan, deep=False)
@@ -146,26 +151,30 @@ def compute_ambitions(
         headroom_status=h.status.value, headroom_source=h.source,
         headroom_notes=tuple(h.notes), proven_optimal=bool(e.plan.proven_optimal),
         verified=None if verification is None else bool(verification.ok),
+        citizen_support=dict(citizen_support or {}),
     )
 
 
 _lock = threading.Lock()
-_cache: dict[tuple[str, str, tuple[float, ...] | None], AmbitionsView] = {}
+_CacheKey = tuple[str, str, tuple[float, ...] | None, tuple[tuple[str, float], ...]]
+_cache: dict[_CacheKey, AmbitionsView] = {}
 
 
 def ambitions(
-    scenario: Scenario | None, municipality: str, weights: Mapping[str, float] | None = None
+    scenario: Scenario | None, municipality: str, weights: Mapping[str, float] | None = None,
+    citizen_support: Mapping[str, float] | None = None,
 ) -> AmbitionsView:
-    """:func:`compute_ambitions`, cached per process by scenario and weights."""
+    """:func:`compute_ambitions`, cached per process by scenario, weights and support."""
     from byibalance.web.model import scenario_to_yaml
 
     key = (municipality, scenario_to_yaml(scenario) if scenario else "",
-           tuple(float(weights[n]) for n in WEIGHT_NAMES) if weights else None)
+           tuple(float(weights[n]) for n in WEIGHT_NAMES) if weights else None,
+           tuple(sorted((citizen_support or {}).items())))
     with _lock:
         hit = _cache.get(key)
     if hit is not None:
         return hit
-    view = compute_ambitions(scenario, municipality, weights)
+    view = compute_ambitions(scenario, municipality, weights, citizen_support)
     with _lock:
         if len(_cache) > 64:
             _cache.pop(next(iter(_cache)))

@@ -682,6 +682,19 @@ def ambition_support(db: Session, process: Process) -> dict[str, float]:
     return out
 
 
+def published_ambition_support(db: Session) -> dict[str, float]:
+    """Citizen support per ambition over every citizens' budget with a published result: for
+    each ambition the highest share of voters who chose a project linked to it (the newest
+    process counts as much as an older one: support, once published, stays on record)."""
+    out: dict[str, float] = {}
+    for process in list_processes(db):
+        if process.kind != Kind.BUDGET or published_result(process) is None:
+            continue
+        for ambition, share in ambition_support(db, process).items():
+            out[ambition] = max(out.get(ambition, 0.0), share)
+    return out
+
+
 # --- hearings -----------------------------------------------------------------------------------
 
 def respond_to_hearing(db: Session, process: Process, citizen: Citizen, *, body: object,

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
 
 from byibalance.errors import ByibalanceError, ErrorLocation, InputError
 from byibalance.web import ambitions_model
 from byibalance.web.db import User
-from byibalance.web.deps import page_user, render, settings
+from byibalance.web.deps import get_db, page_user, render, settings
+from byibalance.web.participation.service import published_ambition_support
 
 router = APIRouter(include_in_schema=False)
 
@@ -31,15 +33,19 @@ def weights_from_query(request: Request) -> dict[str, float] | None:
 
 
 @router.get("/ambitions", response_class=HTMLResponse)
-def ambitions(request: Request, user: User = Depends(page_user)) -> Response:
-    """The portfolio of the baseline under the chosen weights (or why it is not available)."""
+def ambitions(request: Request, user: User = Depends(page_user),
+              db: Session = Depends(get_db)) -> Response:
+    """The portfolio of the baseline under the chosen weights (or why it is not available);
+    the published citizens' budgets count as citizens' support."""
     weights = weights_from_query(request)
+    support = published_ambition_support(db)
     view, problem = None, None
     if not ambitions_model.available():
         problem = "the ambitions optimiser (byibalance.portfolio) has not landed yet"
     else:
         try:
-            view = ambitions_model.ambitions(None, settings(request).municipality, weights)
+            view = ambitions_model.ambitions(None, settings(request).municipality, weights,
+                                             support)
         except ByibalanceError as err:
             problem = str(err)
     return render(request, "ambitions.html", {

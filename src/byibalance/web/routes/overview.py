@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
 
 from byibalance.errors import ByibalanceError
 from byibalance.web import ambitions_model, model
 from byibalance.web.db import User
-from byibalance.web.deps import page_user, render, settings
+from byibalance.web.deps import get_db, page_user, render, settings
+from byibalance.web.participation.service import published_ambition_support
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/", response_class=HTMLResponse)
-def overview(request: Request, user: User = Depends(page_user)) -> Response:
+def overview(request: Request, user: User = Depends(page_user),
+             db: Session = Depends(get_db)) -> Response:
     """Population now and in ten years, the budget against the rules, what is not available."""
     view = model.baseline(settings(request).municipality)
     start = view.start_year
@@ -22,7 +25,8 @@ def overview(request: Request, user: User = Depends(page_user)) -> Response:
     amb, amb_problem = None, None
     if ambitions_model.available():
         try:
-            amb = ambitions_model.ambitions(None, settings(request).municipality)
+            amb = ambitions_model.ambitions(None, settings(request).municipality,
+                                            citizen_support=published_ambition_support(db))
         except ByibalanceError as err:
             amb_problem = str(err)
     return render(request, "overview.html", {"view": view, "start": start, "later": later,
