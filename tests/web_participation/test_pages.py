@@ -256,3 +256,23 @@ def test_every_participation_text_has_a_danish_translation() -> None:
 @pytest.mark.parametrize("phase", ["proposals", "review", "voting", "results"])
 def test_phase_words_are_danish(phase: str) -> None:
     assert texts.gettext_for("da")(phase) != phase
+
+
+def test_staff_hide_a_comment_from_the_proposal_page(app) -> None:  # type: ignore[no-untyped-def]
+    pid = _new_budget(app)
+    c, token = citizen(app)
+    url = c.post(f"/deltag/{pid}/forslag", data={
+        "csrf_token": token, "display_name": "Ole", "title": "Bålplads",
+        "description": "Ved søen", "rough_cost": "40000"}).headers["location"]
+    c.post(url + "/kommentar", data={"csrf_token": token, "body": "Køb billige ure her"})
+    assert "Køb billige ure" in c.get(url).text
+    assert "/participation/comments/" not in c.get(url).text  # citizens get no hide button
+    analyst, atoken = staff(app, "analyst")
+    page = analyst.get(url).text
+    found = re.search(r'action="(/participation/comments/\d+/hide)"', page)
+    assert found, "staff see a hide form under each comment"
+    refused = analyst.post(found.group(1), data={"reason": "reklame"})
+    assert refused.status_code in (400, 403) and _count(app, Comment) == 1
+    hidden = analyst.post(found.group(1), data={"csrf_token": atoken, "reason": "reklame"})
+    assert hidden.status_code == 303
+    assert "Køb billige ure" not in c.get(url).text
