@@ -55,3 +55,40 @@ def line_chart_svg(
         parts.append(f'<text x="{lx + 16}" y="{height - 13}">{escape(name)}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def bar_chart_svg(
+    items: list[tuple[str, float]], *, title: str, highlight: str | None = None, width: int = 640
+) -> str:
+    """A horizontal SVG bar chart of ``items`` (label, value), the ``highlight`` label in colour.
+
+    bar length = |value| / max |value| * plot width, from a zero line (negatives to the left).
+    """
+    row, top, label_w = 16, 26, 130
+    height = top + row * len(items) + 10
+    biggest = max((abs(v) for _, v in items), default=0.0) or 1.0
+    has_negative = any(v < 0 for _, v in items)
+    plot = width - label_w - 70
+    zero = label_w + (plot / 2 if has_negative else 0)
+    scale = (plot / 2 if has_negative else plot) / biggest
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{escape(title)}" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-size="11" '
+        'font-family="sans-serif">',
+        f'<text x="4" y="14" font-weight="bold">{escape(title)}</text>',
+    ]
+    for i, (label, value) in enumerate(items):
+        y = top + i * row
+        colour = COLOURS[1] if label == highlight else COLOURS[0]
+        x = zero if value >= 0 else zero - abs(value) * scale
+        weight = ' font-weight="bold"' if label == highlight else ""
+        parts.append(f'<text x="{label_w - 4}" y="{y + 11}" text-anchor="end"{weight}>'
+                     f"{escape(label)}</text>")  # fmt: skip
+        parts.append(f'<rect x="{x:.1f}" y="{y + 2}" width="{abs(value) * scale:.1f}" '
+                     f'height="{row - 4}" fill="{colour}"/>')  # fmt: skip
+        text = f"{value:.1%}" if abs(biggest) < 5 else f"{value:,.1f}"
+        parts.append(f'<text x="{zero + max(value, 0) * scale + 4:.1f}" y="{y + 11}"{weight}>'
+                     f"{escape(text)}</text>")  # fmt: skip
+    parts.append(f'<line x1="{zero}" y1="{top}" x2="{zero}" y2="{height - 10}" stroke="#444"/>')
+    parts.append("</svg>")
+    return "".join(parts)

@@ -29,6 +29,7 @@ from byibalance.web.routes import (
     economy,
     overview,
     population,
+    region,
     scenarios,
     users,
 )
@@ -123,7 +124,8 @@ def create_app(settings: Settings | None = None, *, migrate_db: bool = True) -> 
         message = "; ".join(f"{d['field']}: {d['message']}" for d in detail)
         return deps.render(request, "error.html", {"message": message}, status_code=422)
 
-    for module in (auth, overview, population, economy, ambitions, scenarios, users, api):
+    for module in (auth, overview, population, economy, ambitions, scenarios, users, api,
+                   region):
         app.include_router(module.router)
     app.include_router(participation.router)
     app.include_router(participation.api_router)

@@ -1,0 +1,47 @@
+"""The capital-region web page: signed-in users see the 29 with their municipality highlighted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from byibalance.web.accounts import add_user
+from byibalance.web.app import create_app
+from byibalance.web.settings import Settings
+
+SECRET = "test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> TestClient:
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'web.db'}", secret_key=SECRET,
+                        data_dir=tmp_path)  # fmt: skip
+    app = create_app(settings)
+    with app.state.sessionmaker() as db:
+        add_user(db, "viewer", "correct horse battery", "viewer", "Viggo")
+    c = TestClient(app, follow_redirects=False)
+    page = c.get("/login").text
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    answer = c.post("/login", data={"username": "viewer", "password": "correct horse battery",
+                                    "csrf_token": token, "next": "/"})  # fmt: skip
+    assert answer.status_code == 303
+    return c
+
+
+def test_region_page_lists_the_29_and_highlights(client: TestClient) -> None:
+    page = client.get("/region?metric=old_ratio")
+    assert page.status_code == 200
+    text = page.text
+    assert text.count('<th scope="row">') == 29
+    assert 'class="highlight" aria-current="true"><th scope="row"><strong>Albertslund' in text
+    assert "<svg" in text and "Ældre 65+" in text
+    assert 'href="/region"' in text
+
+
+def test_region_page_unknown_metric_falls_back_and_needs_login(client: TestClient,
+                                                               tmp_path: Path) -> None:  # fmt: skip
+    assert client.get("/region?metric=nonsense").status_code == 200
+    anonymous = TestClient(client.app, follow_redirects=False)
+    assert anonymous.get("/region").status_code in (302, 303, 401)
