@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 
@@ -79,3 +80,26 @@ def test_old_finished_jobs_are_forgotten() -> None:
     kept = {j.id for j in registry.jobs()}
     assert len(kept) <= 4 and ids[0] not in kept
     registry.shutdown()
+
+
+def _in_child(progress: Progress) -> int:
+    progress(0.5, "child")
+    return os.getpid()
+
+
+def _child_fails(progress: Progress) -> None:
+    raise InputError("seed must be whole", fix="type 1, not 1.5")
+
+
+def test_a_job_runs_in_a_process_of_its_own_with_progress() -> None:
+    registry = JobRegistry(workers=1, processes=True)
+    try:
+        job = registry.wait(registry.submit("p", _in_child).id, timeout=60)
+        assert job.state is JobState.DONE, job.error
+        assert job.result != os.getpid() and job.progress == 1.0
+        assert job.stage == "child"
+        failed = registry.wait(registry.submit("f", _child_fails).id, timeout=60)
+        assert failed.state is JobState.FAILED
+        assert failed.error == "seed must be whole. type 1, not 1.5"
+    finally:
+        registry.shutdown()

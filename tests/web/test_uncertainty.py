@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from tests.web.conftest import new_client, signed_in
 
-from byibalance.web.jobs import JobState, Progress
+from byibalance.web.jobs import JobRegistry, JobState, Progress
 from byibalance.web.routes import uncertainty
 
 
@@ -64,6 +64,7 @@ def test_post_answers_at_once_and_the_page_shows_progress(app, monkeypatch) -> N
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(uncertainty, "compute_fans", slow)
+    app.state.jobs = JobRegistry(workers=1)  # threads: the stand-in run waits on an event
     c, token = signed_in(app, "analyst")
     t = time.perf_counter()
     answer = c.post("/uncertainty", data={"csrf_token": token, "paths": "300", "seed": "3"})
@@ -123,6 +124,7 @@ def test_small_run_renders_fans_and_probabilities(app) -> None:  # type: ignore[
                            data={"csrf_token": token, "paths": "100", "seed": "7"}))
     assert again == job_id
     assert job_id in viewer.get("/uncertainty").text
+    uncertainty.registry(app).shutdown()
 
 
 def test_fans_match_the_batch_api() -> None:

@@ -7,6 +7,11 @@ text) and its result in memory. A job is identified by a random id and by a *key
 municipality, paths, seed): submitting a key again returns the existing job unless it failed, so
 the same seeded run is computed once.
 
+With ``processes=True`` each job's function runs in a separate (spawned) process, so a run's
+pure-Python loops never hold the server's GIL and the pages stay quick while it runs; the
+function and its result must then be picklable (a module-level function or a
+``functools.partial`` of one), and its progress reaches the server through a queue.
+
 Limitation: the registry lives in one server process. With several workers (``--workers 4``) a
 job started on one worker is unknown to the others; serve the fans with one worker, or put a
 sticky-session load balancer in front.
@@ -15,11 +20,13 @@ sticky-session load balancer in front.
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import queue as queue_module
 import secrets
 import threading
 import time
 from collections.abc import Callable, Hashable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -72,13 +79,19 @@ class Job:
 
 
 class JobRegistry:
-    """In-process registry of background jobs on a thread pool of ``workers`` threads."""
+    """In-process registry of background jobs on a thread pool of ``workers`` threads (each
+    running its job in a process of its own with ``processes=True``)."""
 
-    def __init__(self, workers: int = 1, keep: int = 50) -> None:
+    def __init__(self, workers: int = 1, keep: int = 50, processes: bool = False) -> None:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="byibalance-job")
+        self._workers = workers
+        self._processes = processes
+        self._process_pool: ProcessPoolExecutor | None = None
+        self._manager: Any = None
         self._jobs: dict[str, Job] = {}
         self._by_key: dict[Hashable, str] = {}
         self._lock = threading.Lock()
+        self._start_lock = threading.Lock()
         self._keep = keep
 
     def submit(
@@ -127,6 +140,32 @@ class JobRegistry:
     def shutdown(self) -> None:
         """Stop taking jobs; running ones finish."""
         self._pool.shutdown(wait=False, cancel_futures=True)
+        if self._process_pool is not None:
+            self._process_pool.shutdown(wait=False, cancel_futures=True)
+        if self._manager is not None:
+            self._manager.shutdown()
+
+    def _in_process(self, fn: Callable[[Progress], Any], progress: Progress) -> Any:
+        with self._start_lock:  # not self._lock: status requests must not wait for the start
+            if self._process_pool is None:
+                context = multiprocessing.get_context("spawn")
+                self._manager = context.Manager()
+                self._process_pool = ProcessPoolExecutor(self._workers, mp_context=context)
+            messages = self._manager.Queue()
+            future = self._process_pool.submit(_call_with_queue, fn, messages)
+
+        def drain(timeout: float) -> None:
+            try:
+                fraction, stage = messages.get(timeout=timeout)
+            except queue_module.Empty:
+                return
+            progress(fraction, stage)
+
+        while not future.done():
+            drain(0.2)
+        while not messages.empty():
+            drain(0.0)
+        return future.result()
 
     def _forget_old(self) -> None:
         finished = sorted((j for j in self._jobs.values() if j.state.finished),
@@ -144,7 +183,7 @@ class JobRegistry:
         job.started = time.time()
         job.state = JobState.RUNNING
         try:
-            result = fn(progress)
+            result = self._in_process(fn, progress) if self._processes else fn(progress)
         except ByibalanceError as err:
             job.error = str(err)
             job.state = JobState.FAILED
@@ -158,3 +197,17 @@ class JobRegistry:
             job.state = JobState.DONE
         finally:
             job.finished_at = time.time()
+
+
+class _QueueProgress:
+    """The ``progress`` of a job in another process: sends ``(fraction, stage)`` to the server."""
+
+    def __init__(self, messages: Any) -> None:
+        self.messages = messages
+
+    def __call__(self, fraction: float, stage: str) -> None:
+        self.messages.put((fraction, stage))
+
+
+def _call_with_queue(fn: Callable[[Progress], Any], messages: Any) -> Any:
+    return fn(_QueueProgress(messages))

@@ -8,6 +8,7 @@ second) until the fans are drawn. The same (municipality, paths, seed) reuses th
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 from collections.abc import Sequence
@@ -80,11 +81,12 @@ class FanResult:
 
 
 def registry(app: FastAPI) -> JobRegistry:
-    """The app's job registry (created on first use)."""
+    """The app's job registry (created on first use; each run in a process of its own so the
+    pages stay quick while it runs)."""
     with _registry_lock:
         jobs: JobRegistry | None = getattr(app.state, "jobs", None)
         if jobs is None:
-            jobs = JobRegistry(workers=1)
+            jobs = JobRegistry(workers=1, processes=True)
             app.state.jobs = jobs
         return jobs
 
@@ -135,7 +137,7 @@ def compute_fans(municipality: str, paths: int, seed: int, progress: Progress) -
         parts.append(propagate(projections[start:start + CHUNK], params))
         done = min(start + CHUNK, len(projections))
         progress(0.2 + 0.75 * done / len(projections),
-                 f"service and budget paths ({done} of {len(projections)})")
+                 f"service and budget paths ({done}/{len(projections)})")
     economy = _merge(parts)
     users = fans(economy.users, PERCENTILES)
     budget = fans(economy.budget, PERCENTILES)
@@ -226,9 +228,7 @@ async def start(request: Request, user: User = Depends(page_user),
         return _page(request, user, errors, values, status_code=422)
     code = str(settings(request).municipality)
 
-    def run(progress: Progress) -> FanResult:
-        return compute_fans(code, paths, seed, progress)
-
+    run = functools.partial(compute_fans, code, paths, seed)  # picklable: runs in a process
     job = registry(request.app).submit(
         (code, paths, seed), run, title=f"{paths} paths, seed {seed}", owner=user.username)
     return RedirectResponse(f"/uncertainty/jobs/{job.id}", status_code=303)
