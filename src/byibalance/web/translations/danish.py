@@ -305,6 +305,90 @@ EN = {"income_tax_rate": "municipal income tax (%)", "fertility_factor": "fertil
       "housing_migration": "moving into new dwellings", "budget_balance": "budget balance"}
 
 
+# The uncertainty page (routes/uncertainty.py): job states, stages, service areas, budget lines.
+DYNAMIC += ["queued", "running", "done", "failed", "population paths",
+            "service and budget paths", "daycare_0_2", "daycare_3_5", "school_6_16",
+            "elderly_65_79", "elderly_80_plus", "special_needs", "other_services",
+            "income_transfers", "debt_end"]
+DA |= {
+    "Uncertainty": "Usikkerhed",
+    "Uncertainty: fans and the chance of breaking the rules":
+        "Usikkerhed: vifter og risikoen for at bryde reglerne",
+    "A single forecast line hides how wrong it can be. A run draws fertility, mortality, "
+    "migration and the timing of housing completions many times and shows the range of "
+    "outcomes: the band holds 80 % of the paths (10 % to 90 %), the line is the median.":
+        "En enkelt prognoselinje skjuler, hvor meget den kan ramme ved siden af. En kørsel "
+        "trækker fertilitet, dødelighed, flytninger og tidspunktet for boligernes "
+        "færdiggørelse mange gange og viser spændet af udfald: båndet rummer 80 % af "
+        "forløbene (10 % til 90 %), linjen er medianen.",
+    "The spreads are estimates": "Spændene er skøn",
+    "method": "metode",
+    "status": "status",
+    "Start a run": "Start en kørsel",
+    "Paths": "Forløb",
+    "Seed": "Startværdi (seed)",
+    "The same paths and seed give the same result; a finished run is reused.":
+        "Samme antal forløb og startværdi giver samme resultat; en færdig kørsel genbruges.",
+    "Runs": "Kørsler",
+    "Runs on this server": "Kørsler på denne server",
+    "Run": "Kørsel",
+    "Started by": "Startet af",
+    "No runs yet.": "Ingen kørsler endnu.",
+    "An analyst or administrator starts them.": "En analytiker eller administrator starter dem.",
+    "All runs": "Alle kørsler",
+    "Progress": "Fremdrift",
+    "Reload to see the progress": "Genindlæs for at se fremdriften",
+    "The run failed": "Kørslen mislykkedes",
+    "queued": "i kø",
+    "running": "kører",
+    "done": "færdig",
+    "failed": "mislykket",
+    "population paths": "befolkningsforløb",
+    "service and budget paths": "service- og budgetforløb",
+    "{paths} paths with seed {seed}, computed in {seconds} s.":
+        "{paths} forløb med startværdi {seed}, beregnet på {seconds} s.",
+    "The band holds 80 % of the paths (10 % to 90 %), the line is the median. The spreads are "
+    "estimates drawn from distributions fitted to history":
+        "Båndet rummer 80 % af forløbene (10 % til 90 %), linjen er medianen. Spændene er "
+        "skøn, trukket fra fordelinger tilpasset historikken",
+    "The chance of breaking each budget rule": "Risikoen for at bryde hver budgetregel",
+    "Each figure is the share of the paths in which the rule is broken that year. The chance "
+    "that average liquidity falls below zero in {year} is {p} %.":
+        "Hvert tal er andelen af forløbene, hvor reglen er brudt det år. Risikoen for, at den "
+        "gennemsnitlige likviditet falder under nul i {year}, er {p} %.",
+    "Probability (%) that the rule is broken, by year":
+        "Sandsynlighed (%) for at reglen brydes, pr. år",
+    "average liquidity below zero": "gennemsnitlig likviditet under nul",
+    "Age group": "Aldersgruppe",
+    "10–90 % band": "10–90 %-bånd",
+    "median": "median",
+    "Fan chart": "Viftediagram",
+    "Service demand": "Serviceefterspørgsel",
+    "users": "brugere",
+    "mio. DKK": "mio. kr.",
+    "daycare_0_2": "dagtilbud 0-2 år",
+    "daycare_3_5": "dagtilbud 3-5 år",
+    "school_6_16": "skole 6-16 år",
+    "elderly_65_79": "ældre 65-79 år",
+    "elderly_80_plus": "ældre 80 år og derover",
+    "special_needs": "specialområdet",
+    "other_services": "øvrig service",
+    "income_transfers": "indkomstoverførsler",
+    "debt_end": "gæld ved årets udgang",
+    "How wrong can the forecast be?": "Hvor meget kan prognosen ramme ved siden af?",
+    "Uncertainty fans of the population by age group (10/50/90 %)":
+        "Usikkerhedsvifter for befolkningen efter aldersgruppe (10/50/90 %)",
+    "Uncertainty fans of service demand and the budget, and the chance of each rule being "
+    "broken per year":
+        "Usikkerhedsvifter for serviceefterspørgsel og budget, og risikoen for at hver regel "
+        "brydes pr. år",
+}
+EN |= {"daycare_0_2": "day care 0-2", "daycare_3_5": "day care 3-5", "school_6_16": "school 6-16",
+       "elderly_65_79": "elderly 65-79", "elderly_80_plus": "elderly 80+",
+       "special_needs": "special needs", "other_services": "other services",
+       "income_transfers": "income transfers", "debt_end": "debt at year end"}
+
+
 def build(lang: str, texts: dict[str, str], identity: bool) -> list[str]:
     """Write the catalogue of ``lang``; returns the message ids without a translation."""
     with open(HERE / "messages.pot", "rb") as f:
