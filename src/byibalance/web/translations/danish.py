@@ -352,10 +352,13 @@ DA |= {
         "Båndet rummer 80 % af forløbene (10 % til 90 %), linjen er medianen. Spændene er "
         "skøn, trukket fra fordelinger tilpasset historikken",
     "The chance of breaking each budget rule": "Risikoen for at bryde hver budgetregel",
-    "Each figure is the share of the paths in which the rule is broken that year. The chance "
-    "that average liquidity falls below zero in {year} is {p} %.":
-        "Hvert tal er andelen af forløbene, hvor reglen er brudt det år. Risikoen for, at den "
-        "gennemsnitlige likviditet falder under nul i {year}, er {p} %.",
+    "Each figure is the share of the paths in which the rule is broken that year.":
+        "Hvert tal er andelen af forløbene, hvor reglen er brudt det år.",
+    "The chance that average liquidity falls below zero is highest in {year}: {p} %.":
+        "Risikoen for, at den gennemsnitlige likviditet falder under nul, er størst i {year}: "
+        "{p} %.",
+    "Average liquidity stays above zero in every path and year.":
+        "Den gennemsnitlige likviditet holder sig over nul i alle forløb og år.",
     "Probability (%) that the rule is broken, by year":
         "Sandsynlighed (%) for at reglen brydes, pr. år",
     "average liquidity below zero": "gennemsnitlig likviditet under nul",
