@@ -16,7 +16,7 @@ from typing import Literal
 import numpy as np
 
 from byibalance.errors import ErrorLocation, ParticipationError
-from byibalance.participation.mes_engine import MesEngine
+from byibalance.participation.mes_engine import MesEngine, _ReferenceMesEngine
 from byibalance.participation.model import Election, Profile
 from byibalance.participation.outcome import LosingProject, Outcome, Round, statistics
 from byibalance.participation.support import Classes, Support
@@ -226,7 +226,27 @@ def method_of_equal_shares(
     return _outcome("mes", election, profile, chosen, rounds, losers, budget_used)
 
 
-def _add1(election: Election, engine: MesEngine, start: Fraction, options: RuleOptions) -> Fraction:
+def _add1_reference(
+    election: Election, profile: Profile, options: RuleOptions
+) -> tuple[tuple[str, ...], Fraction]:
+    """The previous Add1 path (the engine before its faster class bookkeeping), kept as the
+    oracle of the fast one: (selected ids in order bought, per-voter budget settled on)."""
+    n = profile.num_voters
+    if n == 0 or election.budget == 0:
+        return (), Fraction(0)
+    support = Support(election, profile)
+    tie = _tie_key(election, support.counts, options.tie_breaking)
+    engine = _ReferenceMesEngine(election, support, options.utility, tie)
+    budget = _add1(election, engine, election.budget / n, options)
+    return tuple(election.projects[p].id for p in engine.run(budget).chosen), budget
+
+
+def _add1(
+    election: Election,
+    engine: MesEngine | _ReferenceMesEngine,
+    start: Fraction,
+    options: RuleOptions,
+) -> Fraction:
     """The per-voter budget Add1 settles on (``add1``: last feasible; ``add1-exhaustive``: first
     exhaustive or last feasible before an overspend)."""
     costs = [p.cost for p in election.projects]
