@@ -6,9 +6,13 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
+from byibalance.scenario import Scenario
+from byibalance.web import store
 from byibalance.web.accounts import add_user
 from byibalance.web.app import create_app
+from byibalance.web.db import User
 from byibalance.web.settings import Settings
 
 SECRET = "test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
@@ -20,7 +24,12 @@ def client(tmp_path: Path) -> TestClient:
                         data_dir=tmp_path)  # fmt: skip
     app = create_app(settings)
     with app.state.sessionmaker() as db:
-        add_user(db, "viewer", "correct horse battery", "viewer", "Viggo")
+        add_user(db, "viewer", "correct horse battery", "analyst", "Viggo")
+        author = db.scalar(select(User))
+        assert author is not None
+        store.save(
+            db, author, Scenario(name="skat 2028", finance={"income_tax_rate": {2028: 26.1}})
+        )
     c = TestClient(app, follow_redirects=False)
     page = c.get("/login").text
     token = page.split('name="csrf_token" value="')[1].split('"')[0]
@@ -45,3 +54,14 @@ def test_region_page_unknown_metric_falls_back_and_needs_login(client: TestClien
     assert client.get("/region?metric=nonsense").status_code == 200
     anonymous = TestClient(client.app, follow_redirects=False)
     assert anonymous.get("/region").status_code in (302, 303, 401)
+
+
+@pytest.mark.slow
+def test_scenario_report_button_downloads_the_pdf(client: TestClient) -> None:
+    page = client.get("/scenarios/1")
+    assert page.status_code == 200 and 'href="/scenarios/1/report.pdf"' in page.text
+    pdf = client.get("/scenarios/1/report.pdf")
+    assert pdf.status_code == 200, pdf.text[:300]
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    assert client.get("/scenarios/999/report.pdf").status_code == 404

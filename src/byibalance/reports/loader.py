@@ -76,14 +76,19 @@ def ambition_lines(result: CityResult, notes: list[str]) -> list[AmbitionLine]:
 
 
 def load_report(
-    scenario_file: Path | None = None, *, region: bool = True, compare: Path | None = None
+    scenario_file: Path | None = None,
+    *,
+    region: bool = True,
+    compare: Path | None = None,
+    scenario: Scenario | None = None,
 ) -> CouncilReport:
     """With ``compare``, the second scenario's report is built too and its figures set side by
     side (:func:`~byibalance.reports.model.compare_reports`).
 
     Run ``scenario_file`` (the default scenario if None) with and without its housing
     programme, its sustainability account and its K29 position, and build the report."""
-    scenario = load_scenario(scenario_file) if scenario_file else Scenario()
+    if scenario is None:
+        scenario = load_scenario(scenario_file) if scenario_file else Scenario()
     where = str(scenario_file) if scenario_file else None
     result = run(scenario, file=where)
     baseline = run(scenario, housing=False, file=where)
@@ -97,7 +102,8 @@ def load_report(
         notes.extend(comparison.notes)
     report = build_report(
         result, baseline, name=data.municipality(result.municipality).name,
-        scenario=scenario_file.stem if scenario_file else "standardscenariet",
+        scenario=scenario_file.stem if scenario_file else (
+            scenario.name if scenario.name != "baseline" else "standardscenariet"),
         indicators=lines, region=row, ambitions=chosen, region_size=size, notes=notes,
     )  # fmt: skip
     if compare is None:

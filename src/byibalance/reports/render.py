@@ -82,6 +82,14 @@ def write_pdf(report: CouncilReport, output: Path) -> None:
         raise _fail(output, err) from err
 
 
+def pdf_bytes(report: CouncilReport) -> bytes:
+    """The PDF of :func:`write_pdf` as bytes (for a web download)."""
+    from weasyprint import HTML
+
+    data = HTML(string=render_html(report), url_fetcher=_no_network).write_pdf()
+    return bytes(data or b"")
+
+
 def report_frames(report: CouncilReport) -> dict[str, pd.DataFrame]:
     """The full tables: population, budget, breaches, indicators, region, assumptions, sources."""
     return {

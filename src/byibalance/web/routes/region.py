@@ -7,12 +7,14 @@ from functools import lru_cache
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
 
 from byibalance import data
 from byibalance.benchmark import METRICS, Comparison, load_comparison
 from byibalance.reports.charts import bar_chart_svg
+from byibalance.web import store
 from byibalance.web.db import User
-from byibalance.web.deps import page_user, render, settings
+from byibalance.web.deps import get_db, page_user, render, settings
 
 router = APIRouter(include_in_schema=False)
 
@@ -44,3 +46,20 @@ def region(
     return render(request, "region.html", {
         "result": result, "metrics": METRICS, "metric": metric, "chart": chart,
         "highlight": code}, user=user)  # fmt: skip
+
+
+@router.get("/scenarios/{scenario_id}/report.pdf")
+def scenario_report(
+    scenario_id: int, user: User = Depends(page_user), db: Session = Depends(get_db)
+) -> Response:
+    """The council report of a scenario the user may read, as a PDF download."""
+    from byibalance.reports import load_report
+    from byibalance.reports.render import pdf_bytes
+
+    draft = store.scenario_of(store.readable(db, user, scenario_id))
+    pdf = pdf_bytes(load_report(scenario=draft))
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="budgetnotat-{scenario_id}.pdf"'},
+    )
