@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import queue as queue_module
 import secrets
 import threading
@@ -87,7 +88,7 @@ class JobRegistry:
         self._workers = workers
         self._processes = processes
         self._process_pool: ProcessPoolExecutor | None = None
-        self._manager: Any = None
+        self._messages: Any = None
         self._jobs: dict[str, Job] = {}
         self._by_key: dict[Hashable, str] = {}
         self._lock = threading.Lock()
@@ -140,31 +141,32 @@ class JobRegistry:
     def shutdown(self) -> None:
         """Stop taking jobs; running ones finish."""
         self._pool.shutdown(wait=False, cancel_futures=True)
-        if self._process_pool is not None:
-            self._process_pool.shutdown(wait=False, cancel_futures=True)
-        if self._manager is not None:
-            self._manager.shutdown()
+        with self._start_lock:
+            if self._process_pool is not None:
+                self._process_pool.shutdown(wait=False, cancel_futures=True)
+                self._process_pool = None
 
-    def _in_process(self, fn: Callable[[Progress], Any], progress: Progress) -> Any:
-        with self._start_lock:  # not self._lock: status requests must not wait for the start
+    def _in_process(self, job: Job, fn: Callable[[Progress], Any], progress: Progress) -> Any:
+        with self._start_lock:
             if self._process_pool is None:
                 context = multiprocessing.get_context("spawn")
-                self._manager = context.Manager()
-                self._process_pool = ProcessPoolExecutor(self._workers, mp_context=context)
-            messages = self._manager.Queue()
-            future = self._process_pool.submit(_call_with_queue, fn, messages)
+                self._messages = context.Queue()
+                self._process_pool = ProcessPoolExecutor(
+                    self._workers, mp_context=context, initializer=_init_child,
+                    initargs=(self._messages, os.getpid()))
+            messages = self._messages
+            future = self._process_pool.submit(_call_in_child, fn, job.id)
 
         def drain(timeout: float) -> None:
             try:
-                fraction, stage = messages.get(timeout=timeout)
+                job_id, fraction, stage = messages.get(timeout=timeout)
             except queue_module.Empty:
                 return
-            progress(fraction, stage)
+            if job_id == job.id:  # a late message of an earlier job is dropped
+                progress(fraction, stage)
 
         while not future.done():
             drain(0.2)
-        while not messages.empty():
-            drain(0.0)
         return future.result()
 
     def _forget_old(self) -> None:
@@ -183,7 +185,7 @@ class JobRegistry:
         job.started = time.time()
         job.state = JobState.RUNNING
         try:
-            result = self._in_process(fn, progress) if self._processes else fn(progress)
+            result = self._in_process(job, fn, progress) if self._processes else fn(progress)
         except ByibalanceError as err:
             job.error = str(err)
             job.state = JobState.FAILED
@@ -200,14 +202,32 @@ class JobRegistry:
 
 
 class _QueueProgress:
-    """The ``progress`` of a job in another process: sends ``(fraction, stage)`` to the server."""
+    """The ``progress`` of a job in another process: sends ``(job, fraction, stage)`` to the
+    server."""
 
-    def __init__(self, messages: Any) -> None:
-        self.messages = messages
+    def __init__(self, job_id: str) -> None:
+        self.job_id = job_id
 
     def __call__(self, fraction: float, stage: str) -> None:
-        self.messages.put((fraction, stage))
+        if _CHILD_QUEUE is not None:
+            _CHILD_QUEUE.put((self.job_id, fraction, stage))
 
 
-def _call_with_queue(fn: Callable[[Progress], Any], messages: Any) -> Any:
-    return fn(_QueueProgress(messages))
+_CHILD_QUEUE: Any = None
+
+
+def _init_child(messages: Any, parent: int) -> None:
+    """In a job process: keep the progress queue, and exit when the server has gone."""
+    global _CHILD_QUEUE
+    _CHILD_QUEUE = messages
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="byibalance-job-watch").start()
+
+
+def _call_in_child(fn: Callable[[Progress], Any], job_id: str) -> Any:
+    return fn(_QueueProgress(job_id))

@@ -8,6 +8,7 @@ second) until the fans are drawn. The same (municipality, paths, seed) reuses th
 
 from __future__ import annotations
 
+import atexit
 import functools
 import json
 import threading
@@ -87,6 +88,7 @@ def registry(app: FastAPI) -> JobRegistry:
         jobs: JobRegistry | None = getattr(app.state, "jobs", None)
         if jobs is None:
             jobs = JobRegistry(workers=1, processes=True)
+            atexit.register(jobs.shutdown)  # stop its processes when the server stops
             app.state.jobs = jobs
         return jobs
 
