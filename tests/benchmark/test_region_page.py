@@ -65,3 +65,12 @@ def test_scenario_report_button_downloads_the_pdf(client: TestClient) -> None:
     assert pdf.headers["content-type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
     assert client.get("/scenarios/999/report.pdf").status_code == 404
+
+
+def test_sustainability_page_four_dimensions_missing_shown(client: TestClient) -> None:
+    page = client.get("/sustainability")
+    assert page.status_code == 200
+    for title in ("Socialt", "Økonomisk", "Klima", "Miljø"):
+        assert f">{title}</h2>" in page.text
+    assert 'class="missing">mangler' in page.text
+    assert 'href="/sustainability"' in page.text

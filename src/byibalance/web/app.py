@@ -31,6 +31,7 @@ from byibalance.web.routes import (
     population,
     region,
     scenarios,
+    sustainability,
     uncertainty,
     users,
 )
@@ -126,7 +127,7 @@ def create_app(settings: Settings | None = None, *, migrate_db: bool = True) -> 
         return deps.render(request, "error.html", {"message": message}, status_code=422)
 
     for module in (auth, overview, population, economy, ambitions, scenarios, users, api,
-                   region, uncertainty):
+                   region, uncertainty, sustainability):
         app.include_router(module.router)
     app.include_router(participation.router)
     app.include_router(participation.api_router)
