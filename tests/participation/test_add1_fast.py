@@ -18,6 +18,7 @@ from byibalance.participation import (
     profile_from_ballots,
 )
 from byibalance.participation.files import read_pb
+from byibalance.participation.mes_engine import MesEngine
 from byibalance.participation.model import Profile
 from byibalance.participation.rules import _add1_reference
 
@@ -55,7 +56,12 @@ def test_fast_add1_equals_reference_on_random_elections(
     costs, ballots, budget = data
     election, profile = _build(costs, ballots, budget)
     options = RuleOptions(completion=completion, utility=utility, tie_breaking=tie)  # type: ignore[arg-type]
-    out = method_of_equal_shares(election, profile, options=options)
+    small = MesEngine.REFERENCE_BELOW_VOTERS
+    MesEngine.REFERENCE_BELOW_VOTERS = 0  # force the fast path on these small elections
+    try:
+        out = method_of_equal_shares(election, profile, options=options)
+    finally:
+        MesEngine.REFERENCE_BELOW_VOTERS = small
     selected, voter_budget = _add1_reference(election, profile, options)
     assert out.selected == selected
     assert out.voter_budget == voter_budget
@@ -76,7 +82,12 @@ def test_fast_add1_equals_reference_on_shipped_files(
 ) -> None:
     election, profile = read_pb(pbdir / name)
     options = RuleOptions(completion=completion)  # type: ignore[arg-type]
-    out = method_of_equal_shares(election, profile, options=options)
+    small = MesEngine.REFERENCE_BELOW_VOTERS
+    MesEngine.REFERENCE_BELOW_VOTERS = 0  # the fast path on Assen's 84 voters too
+    try:
+        out = method_of_equal_shares(election, profile, options=options)
+    finally:
+        MesEngine.REFERENCE_BELOW_VOTERS = small
     selected, voter_budget = _add1_reference(election, profile, options)
     assert out.selected == selected
     assert out.voter_budget == voter_budget
