@@ -28,14 +28,16 @@ def test_viewer_sees_runs_but_cannot_start(app) -> None:  # type: ignore[no-unty
     c, token = signed_in(app, "viewer")
     page = c.get("/uncertainty")
     assert page.status_code == 200 and 'action="/uncertainty"' not in page.text
-    answer = c.post("/uncertainty", data={"csrf_token": token, "paths": "100", "seed": "1"})
+    answer = c.post("/uncertainty",
+                    data={"csrf_token": token, "paths": "100", "seed": "1", "band": "80"})
     assert answer.status_code == 403
     assert uncertainty.registry(app).jobs() == []
 
 
 def test_post_without_csrf_is_refused(app) -> None:  # type: ignore[no-untyped-def]
     c, _ = signed_in(app, "analyst")
-    assert c.post("/uncertainty", data={"paths": "100", "seed": "1"}).status_code in (400, 403)
+    answer = c.post("/uncertainty", data={"paths": "100", "seed": "1", "band": "80"})
+    assert answer.status_code in (400, 403)
     assert uncertainty.registry(app).jobs() == []
 
 
@@ -45,10 +47,15 @@ def test_post_without_csrf_is_refused(app) -> None:  # type: ignore[no-untyped-d
     ("many", "0", "paths", "paths must be a whole number from 100 to 5000"),
     ("100", "1.5", "seed", "seed must be a whole number"),
     ("100", "-1", "seed", "seed -1 is outside 0..2147483647"),
+    ("100", "0", "band", "band 60 is not offered; choose one of 50, 80, 90"),
+    ("100", "0", "band", "band 95 is outside 50..90"),
 ])
 def test_bad_input_is_named_beside_the_field(app, paths, seed, field, text) -> None:  # type: ignore[no-untyped-def]
     c, token = signed_in(app, "analyst")
-    answer = c.post("/uncertainty", data={"csrf_token": token, "paths": paths, "seed": seed})
+    band = {"band 60 is not offered; choose one of 50, 80, 90": "60",
+            "band 95 is outside 50..90": "95"}.get(text, "80")
+    answer = c.post("/uncertainty",
+                    data={"csrf_token": token, "paths": paths, "seed": seed, "band": band})
     assert answer.status_code == 422
     assert f'id="err-{field}">{text}' in answer.text
     assert 'aria-invalid="true"' in answer.text
@@ -58,7 +65,7 @@ def test_bad_input_is_named_beside_the_field(app, paths, seed, field, text) -> N
 def test_post_answers_at_once_and_the_page_shows_progress(app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     gate = threading.Event()
 
-    def slow(code: str, paths: int, seed: int, progress: Progress) -> str:
+    def slow(code: str, paths: int, seed: int, progress: Progress, band: int) -> str:
         progress(0.4, "population paths")
         gate.wait(10)
         raise RuntimeError("disk full")
@@ -67,7 +74,8 @@ def test_post_answers_at_once_and_the_page_shows_progress(app, monkeypatch) -> N
     app.state.jobs = JobRegistry(workers=1)  # threads: the stand-in run waits on an event
     c, token = signed_in(app, "analyst")
     t = time.perf_counter()
-    answer = c.post("/uncertainty", data={"csrf_token": token, "paths": "300", "seed": "3"})
+    answer = c.post("/uncertainty",
+                    data={"csrf_token": token, "paths": "300", "seed": "3"})  # band: 80
     elapsed = time.perf_counter() - t
     assert elapsed < 0.5, f"the POST took {elapsed:.2f} s"
     job_id = _job_id(answer)
@@ -97,7 +105,7 @@ def test_unknown_job_is_not_found(app) -> None:  # type: ignore[no-untyped-def]
 def test_small_run_renders_fans_and_probabilities(app) -> None:  # type: ignore[no-untyped-def]
     c, token = signed_in(app, "analyst")
     job_id = _job_id(c.post("/uncertainty",
-                            data={"csrf_token": token, "paths": "100", "seed": "7"}))
+                            data={"csrf_token": token, "paths": "100", "seed": "7", "band": "80"}))
     job = uncertainty.registry(app).wait(job_id, timeout=120)
     assert job.state is JobState.DONE, job.error
     r = job.result
@@ -125,7 +133,7 @@ def test_small_run_renders_fans_and_probabilities(app) -> None:  # type: ignore[
         assert "holder sig over nul i alle forløb og år" in html
     # the same municipality, paths and seed reuse the run
     again = _job_id(c.post("/uncertainty",
-                           data={"csrf_token": token, "paths": "100", "seed": "7"}))
+                           data={"csrf_token": token, "paths": "100", "seed": "7", "band": "80"}))
     assert again == job_id
     assert job_id in viewer.get("/uncertainty").text
     uncertainty.registry(app).shutdown()
@@ -142,3 +150,18 @@ def test_fans_match_the_batch_api() -> None:
     np.testing.assert_allclose(np.array(got), expected, rtol=1e-12)
     assert r.breach["kassekreditreglen"] == pytest.approx(
         breach_probability(economy)["kassekreditreglen"].tolist())
+
+
+def test_a_chosen_band_uses_its_percentiles() -> None:
+    from byibalance.batch.economy import economy_paths
+    from byibalance.uncertainty import fans
+
+    assert uncertainty.percentiles_of(50) == (25.0, 50.0, 75.0)
+    r = uncertainty.compute_fans("165", 100, 5, lambda f, s: None, band=90)
+    assert r.band == 90
+    expected = fans(economy_paths("165", paths=100, seed=5).budget, (5, 50, 95))
+    got = next(f for f in r.budget if f.name == "service_expenditure").values
+    np.testing.assert_allclose(np.array(got), expected["service_expenditure"] / 1e6, rtol=1e-12)
+    figure = uncertainty.fan_figure(r.budget[0], "t", "y", "90 % band", "median",
+                                    percentiles=uncertainty.percentiles_of(90))
+    assert '"hovertemplate": "5 %: ' in figure and '"hovertemplate": "95 %: ' in figure

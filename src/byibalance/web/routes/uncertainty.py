@@ -46,7 +46,8 @@ from byibalance.web.security import require_writer
 
 router = APIRouter(include_in_schema=False)
 
-PERCENTILES = (10, 50, 90)
+PERCENTILES = (10, 50, 90)  # the default band: 80 % of the paths
+BANDS = (50, 80, 90)  # the bands a user may choose (% of paths inside)
 MIN_PATHS, MAX_PATHS, DEFAULT_PATHS = 100, 5000, 500
 MAX_SEED = 2**31 - 1
 CHUNK = 25  # paths per propagation step (one progress tick)
@@ -57,8 +58,8 @@ _registry_lock = threading.Lock()
 
 @dataclass(frozen=True)
 class Fan:
-    """One quantity's percentiles per year: ``values[q][i]`` for ``PERCENTILES[q]`` and
-    ``years[i]``."""
+    """One quantity's percentiles per year: ``values[q][i]`` for the run's percentiles
+    ``(lower, 50, upper)`` and ``years[i]``."""
 
     name: str
     years: tuple[int, ...]
@@ -73,6 +74,7 @@ class FanResult:
     municipality: str
     paths: int
     seed: int
+    band: int
     population: tuple[Fan, ...]
     users: tuple[Fan, ...]
     budget: tuple[Fan, ...]
@@ -110,7 +112,15 @@ def _merge(parts: Sequence[EconomyPaths]) -> EconomyPaths:
                         cat("warning"))
 
 
-def compute_fans(municipality: str, paths: int, seed: int, progress: Progress) -> FanResult:
+def percentiles_of(band: int) -> tuple[float, float, float]:
+    """The percentiles of a band holding ``band`` % of the paths: ``(50 - band/2, 50,
+    50 + band/2)``, e.g. 80 → (10, 50, 90)."""
+    return (50 - band / 2, 50.0, 50 + band / 2)
+
+
+def compute_fans(
+    municipality: str, paths: int, seed: int, progress: Progress, band: int = 80
+) -> FanResult:
     """Run ``paths`` seeded stochastic paths and summarise them as :class:`FanResult`.
 
     The population fans are :func:`byibalance.batch.economy.population_fans`; the service and
@@ -118,16 +128,17 @@ def compute_fans(municipality: str, paths: int, seed: int, progress: Progress) -
     propagated ``CHUNK`` paths at a time so that progress can be shown. Percentiles are
     ``np.percentile`` over paths; ``P(rule broken in year)`` = share of paths with a breach.
     """
+    pct = percentiles_of(band)
     code = data.municipality(municipality).code
     progress(0.02, "population paths")
-    summary = population_fans(code, paths=paths, seed=seed, percentiles=PERCENTILES)
+    summary = population_fans(code, paths=paths, seed=seed, percentiles=pct)
     q = summary.quantiles
     population = []
     for group in dict.fromkeys(q["group"]):
         mine = q[q["group"] == group]
         years = sorted(int(y) for y in mine["year"].unique())
         rows = np.array([mine[mine["percentile"] == p].sort_values("year")["value"].to_numpy()
-                         for p in PERCENTILES])
+                         for p in pct])
         population.append(_fan(str(group), years, rows))
     progress(0.15, "service and budget paths")
     inputs = prepare([code], last_detailed_year(), DEFAULT_END)
@@ -141,12 +152,13 @@ def compute_fans(municipality: str, paths: int, seed: int, progress: Progress) -
         progress(0.2 + 0.75 * done / len(projections),
                  f"service and budget paths ({done}/{len(projections)})")
     economy = _merge(parts)
-    users = fans(economy.users, PERCENTILES)
-    budget = fans(economy.budget, PERCENTILES)
+    users = fans(economy.users, pct)
+    budget = fans(economy.budget, pct)
     return FanResult(
         municipality=code,
         paths=paths,
         seed=seed,
+        band=band,
         population=tuple(population),
         users=tuple(_fan(a, economy.service_years, v) for a, v in users.items()),
         budget=tuple(_fan(b, economy.budget_years, v, 1e6) for b, v in budget.items()),
@@ -158,20 +170,22 @@ def compute_fans(municipality: str, paths: int, seed: int, progress: Progress) -
 
 
 def fan_figure(fan: Fan, title: str, y_title: str, band: str, median: str, colour: int = 0,
-               height: int = 300) -> str:
-    """A fan chart: the 10-90 % band filled, the median as a line (Plotly figure as JSON)."""
+               height: int = 300, percentiles: Sequence[float] = PERCENTILES) -> str:
+    """A fan chart: the band between the lower and upper percentile filled, the median as a
+    line (Plotly figure as JSON)."""
     c = COLOURS[colour % len(COLOURS)]
     x = list(fan.years)
     lo, mid, hi = fan.values
+    p_lo, p_mid, p_hi = (f"{p:g} %" for p in percentiles)
     hover = "%{x}: %{y:,.0f}<extra></extra>"
     traces = [
         {"type": "scatter", "mode": "lines", "x": x, "y": list(lo), "line": {"width": 0},
-         "showlegend": False, "name": "10 %", "hovertemplate": "10 %: " + hover},
+         "showlegend": False, "name": p_lo, "hovertemplate": p_lo + ": " + hover},
         {"type": "scatter", "mode": "lines", "x": x, "y": list(hi), "fill": "tonexty",
          "fillcolor": c + "33", "line": {"width": 0}, "name": band,
-         "hovertemplate": "90 %: " + hover},
+         "hovertemplate": p_hi + ": " + hover},
         {"type": "scatter", "mode": "lines", "x": x, "y": list(mid), "name": median,
-         "line": {"color": c, "width": 2}, "hovertemplate": "50 %: " + hover},
+         "line": {"color": c, "width": 2}, "hovertemplate": p_mid + ": " + hover},
     ]
     layout = {
         "title": {"text": title, "font": {"size": 14}},
@@ -205,7 +219,8 @@ def _page(request: Request, user: User, errors: dict[str, str] | None = None,
             if isinstance(j.key, tuple) and j.key[0] == code]
     return render(request, "uncertainty.html", {
         "jobs": jobs, "errors": errors or {},
-        "values": values or {"paths": str(DEFAULT_PATHS), "seed": "0"},
+        "values": values or {"paths": str(DEFAULT_PATHS), "seed": "0", "band": "80"},
+        "bands": BANDS,
         "limits": (MIN_PATHS, MAX_PATHS), "can_start": user.role_enum in (Role.ADMIN,
                                                                           Role.ANALYST),
     }, user=user, status_code=status_code)
@@ -226,13 +241,20 @@ async def start(request: Request, user: User = Depends(page_user),
     values: dict[str, str] = {}
     paths = _int(form, "paths", MIN_PATHS, MAX_PATHS, errors, values)
     seed = _int(form, "seed", 0, MAX_SEED, errors, values)
+    band = 80  # the documented default when the form leaves the band out
+    if form.get("band") is not None:
+        band = _int(form, "band", min(BANDS), max(BANDS), errors, values)
+    if "band" not in errors and band not in BANDS:
+        errors["band"] = f"band {band} is not offered; choose one of {', '.join(map(str, BANDS))}"
     if errors:
         return _page(request, user, errors, values, status_code=422)
     code = str(settings(request).municipality)
 
-    run = functools.partial(compute_fans, code, paths, seed)  # picklable: runs in a process
+    # a partial of a module-level function is picklable: the run goes to a process of its own
+    run = functools.partial(compute_fans, code, paths, seed, band=band)
     job = registry(request.app).submit(
-        (code, paths, seed), run, title=f"{paths} paths, seed {seed}", owner=user.username)
+        (code, paths, seed, band), run, title=f"{paths} paths, seed {seed}, {band} % band",
+        owner=user.username)
     return RedirectResponse(f"/uncertainty/jobs/{job.id}", status_code=303)
 
 
@@ -245,7 +267,8 @@ def _job(request: Request, job_id: str) -> Job:
 
 
 def _context(job: Job) -> dict[str, Any]:
-    return {"job": job, "result": job.result, "fan_figure": fan_figure, "status": Status.ESTIMATE,
+    return {"job": job, "result": job.result, "fan_figure": fan_figure,
+            "percentiles_of": percentiles_of, "status": Status.ESTIMATE,
             "method": METHOD}
 
 

@@ -347,10 +347,12 @@ DA |= {
     "service and budget paths": "service- og budgetforløb",
     "{paths} paths with seed {seed}, computed in {seconds} s.":
         "{paths} forløb med startværdi {seed}, beregnet på {seconds} s.",
-    "The band holds 80 % of the paths (10 % to 90 %), the line is the median. The spreads are "
-    "estimates drawn from distributions fitted to history":
-        "Båndet rummer 80 % af forløbene (10 % til 90 %), linjen er medianen. Spændene er "
-        "skøn, trukket fra fordelinger tilpasset historikken",
+    "The band holds {band} % of the paths ({lo} % to {hi} %), the line is the median. The "
+    "spreads are estimates drawn from distributions fitted to history":
+        "Båndet rummer {band} % af forløbene ({lo} % til {hi} %), linjen er medianen. "
+        "Spændene er skøn, trukket fra fordelinger tilpasset historikken",
+    "Band": "Bånd",
+    "{band} % of the paths ({lo} % to {hi} %)": "{band} % af forløbene ({lo} % til {hi} %)",
     "The chance of breaking each budget rule": "Risikoen for at bryde hver budgetregel",
     "Each figure is the share of the paths in which the rule is broken that year.":
         "Hvert tal er andelen af forløbene, hvor reglen er brudt det år.",
@@ -363,7 +365,7 @@ DA |= {
         "Sandsynlighed (%) for at reglen brydes, pr. år",
     "average liquidity below zero": "gennemsnitlig likviditet under nul",
     "Age group": "Aldersgruppe",
-    "10–90 % band": "10–90 %-bånd",
+    "{band} % band": "{band} %-bånd",
     "median": "median",
     "Fan chart": "Viftediagram",
     "Service demand": "Serviceefterspørgsel",
