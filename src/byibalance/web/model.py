@@ -461,10 +461,6 @@ def compute_city(scenario: Scenario | None, municipality: str) -> CityView:
         missing["budget"] = budget_missing or "the budget is not available"
     if _optional_module("byibalance.portfolio") is None:
         missing["ambitions"] = "the ambitions optimiser (byibalance.portfolio) has not landed yet"
-    if _optional_module("byibalance.sustainability") is None:
-        missing["sustainability"] = "the sustainability module has not landed yet"
-    else:
-        missing["sustainability"] = "the sustainability module is not integrated in the web app yet"
     housing: tuple[HousingRow, ...] = ()
     backtest = None
     if "population" not in missing:

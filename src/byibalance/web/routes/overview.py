@@ -29,5 +29,30 @@ def overview(request: Request, user: User = Depends(page_user),
                                             citizen_support=published_ambition_support(db))
         except ByibalanceError as err:
             amb_problem = str(err)
+    sus, sus_problem = None, None
+    try:
+        sus = sustainability_headline(settings(request).municipality)
+    except ByibalanceError as err:
+        sus_problem = str(err)
     return render(request, "overview.html", {"view": view, "start": start, "later": later,
-                                             "amb": amb, "amb_problem": amb_problem}, user=user)
+                                             "amb": amb, "amb_problem": amb_problem,
+                                             "sus": sus, "sus_problem": sus_problem}, user=user)
+
+
+TRACKS = ("on_track", "target_met", "at_risk", "off_track")
+
+
+def sustainability_headline(municipality: str) -> list[dict[str, object]]:
+    """Per dimension: how many indicators have a value, and how many are on track, at risk or
+    off track against their target (the sustainability account's own statuses)."""
+    from byibalance import data
+    from byibalance.web.routes.sustainability import DIMENSIONS, account
+
+    lines, _notes = account(data.municipality(municipality).code)
+    rows: list[dict[str, object]] = []
+    for dim in DIMENSIONS:
+        mine = [x for x in lines if x.dimension == dim]
+        rows.append({"dimension": dim, "indicators": len(mine),
+                     "with_value": sum(1 for x in mine if x.value is not None),
+                     **{t: sum(1 for x in mine if x.track == t) for t in TRACKS}})
+    return rows
