@@ -26,6 +26,7 @@ from byibalance.web.routes import (
     ambitions,
     api,
     auth,
+    climate,
     economy,
     overview,
     population,
@@ -127,7 +128,7 @@ def create_app(settings: Settings | None = None, *, migrate_db: bool = True) -> 
         return deps.render(request, "error.html", {"message": message}, status_code=422)
 
     for module in (auth, overview, population, economy, ambitions, scenarios, users, api,
-                   region, uncertainty, sustainability):
+                   region, uncertainty, sustainability, climate):
         app.include_router(module.router)
     app.include_router(participation.router)
     app.include_router(participation.api_router)

@@ -1,0 +1,40 @@
+"""The climate page: the account by GPC sector, the path to the targets and the wedges."""
+
+from __future__ import annotations
+
+from tests.web.conftest import new_client, signed_in
+
+
+def test_viewer_sees_the_published_2015_total_and_every_part(app) -> None:  # type: ignore[no-untyped-def]
+    c, _ = signed_in(app, "viewer")
+    answer = c.get("/climate")
+    assert answer.status_code == 200
+    page = answer.text
+    # Albertslund's published 2015 territorial total (DOMAIN §6), Danish thousands separator.
+    assert "134.417" in page
+    for part in ('id="chart-sectors"', 'id="chart-path"', 'id="chart-wedges"',
+                 "Stationær energi", "kr. pr. ton", 'class="reading"', 'href="/climate"'):
+        assert part in page, part
+    assert page.count('<p class="reading">') == 3  # one sentence under each chart
+
+
+def test_influence_view_is_selected(app) -> None:  # type: ignore[no-untyped-def]
+    c, _ = signed_in(app, "viewer")
+    answer = c.get("/climate", params={"view": "influence"})
+    assert answer.status_code == 200
+    assert '<option value="influence" selected>' in answer.text
+
+
+def test_unknown_view_is_a_400_with_the_reason(app) -> None:  # type: ignore[no-untyped-def]
+    c, _ = signed_in(app, "viewer")
+    answer = c.get("/climate", params={"view": "galaxy"})
+    assert answer.status_code == 400
+    assert "unknown climate view &#39;galaxy&#39;" in answer.text or \
+        "unknown climate view 'galaxy'" in answer.text
+    assert "view=territory or view=influence" in answer.text
+
+
+def test_not_signed_in_is_sent_to_sign_in(app) -> None:  # type: ignore[no-untyped-def]
+    answer = new_client(app).get("/climate")
+    assert answer.status_code == 303
+    assert answer.headers["location"].startswith("/login")
