@@ -16,6 +16,8 @@ def test_viewer_sees_the_published_2015_total_and_every_part(app) -> None:  # ty
                  "Stationær energi", "kr. pr. ton", 'class="reading"', 'href="/climate"'):
         assert part in page, part
     assert page.count('<p class="reading">') == 3  # one sentence under each chart
+    # The sentence reads the latest year with a total; per inhabitant 134,417 / 27,806 = 4.83.
+    assert "I 2015 udledte kommunen 134.417 t CO2e, 4,83 t pr. indbygger" in page
 
 
 def test_influence_view_is_selected(app) -> None:  # type: ignore[no-untyped-def]

@@ -80,6 +80,7 @@ def _layout(title: str, y_title: str, *, stacked: bool = False) -> dict[str, Any
     }
     if stacked:
         layout["barmode"] = "stack"
+        layout["xaxis"] = {"dtick": 1}
     return layout
 
 
