@@ -40,3 +40,12 @@ def test_not_signed_in_is_sent_to_sign_in(app) -> None:  # type: ignore[no-untyp
     answer = new_client(app).get("/climate")
     assert answer.status_code == 303
     assert answer.headers["location"].startswith("/login")
+
+
+def test_english_page_reads_in_english(app) -> None:  # type: ignore[no-untyped-def]
+    c, token = signed_in(app, "viewer")
+    c.post("/language", data={"lang": "en", "csrf_token": token, "next": "/climate"})
+    page = c.get("/climate").text
+    assert "In 2015 the municipality emitted 134,417 t CO2e, 4.83 t per inhabitant" in page
+    assert "Stationary energy" in page and "DKK per tonne" in page
+    assert 'href="/climate"' in page and ">Climate<" in page
