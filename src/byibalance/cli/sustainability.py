@@ -252,14 +252,17 @@ def climate(
     projection = project(code, scenario=chosen)
     account = climate_account(load_climate(code), view, projection, observed_population(code))
     notes = list(account.notes) + list(account.organisation)
-    wedges = _wedges(code, account, notes)
+    wedges = climate_wedges(code, account, notes)
     if format is Format.table:
         _print_climate(account, wedges, notes)
         return
     _emit(climate_frames(account, wedges), format, output, {"municipality": code, "notes": notes})
 
 
-def _wedges(code: str, account: ClimateAccount, notes: list[str]) -> Wedges | None:
+def climate_wedges(code: str, account: ClimateAccount, notes: list[str]) -> Wedges | None:
+    """Each catalogue ambition's CO2e effect as a wedge against the account's baseline (None,
+    with a note, where the account has no path or the municipality no catalogue). Shared by the
+    ``climate`` command and the Climate page so both show the same wedges."""
     if not account.path:
         return None
     try:

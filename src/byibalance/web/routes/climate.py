@@ -55,7 +55,7 @@ def parse_view(value: str) -> View:
 def climate_page(code: str, view: View) -> ClimatePage:
     """The baseline climate account of ``code`` in ``view`` (computed once per process), with the
     wedges and notes exactly as ``byibalance climate`` builds them."""
-    from byibalance.cli.sustainability import _wedges
+    from byibalance.cli.sustainability import climate_wedges
     from byibalance.runner import run
     from byibalance.sustainability import climate_account
     from byibalance.sustainability.loaders import load_climate, observed_population
@@ -63,7 +63,7 @@ def climate_page(code: str, view: View) -> ClimatePage:
     projection = run(municipality=code).projection
     account = climate_account(load_climate(code), view, projection, observed_population(code))
     notes = list(account.notes) + list(account.organisation)
-    wedges = _wedges(code, account, notes)
+    wedges = climate_wedges(code, account, notes)
     return ClimatePage(account, wedges, tuple(notes))
 
 
