@@ -30,6 +30,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from byibalance import paths
 from byibalance.errors import DataError, ErrorLocation, InputError
 
 EMBEDDED = "embedded"
@@ -41,13 +42,8 @@ _CODE_COLUMNS = ("code", "område")
 
 
 def data_home() -> Path:
-    """The user's byibalance data folder (see the module docstring for the order)."""
-    explicit = os.environ.get("BYIBALANCE_DATA_HOME")
-    if explicit:
-        return Path(explicit)
-    xdg = os.environ.get("XDG_DATA_HOME")
-    base = Path(xdg) if xdg else Path.home() / ".local" / "share"
-    return base / "byibalance"
+    """The user's byibalance data folder (:func:`byibalance.paths.data_home`)."""
+    return paths.data_home()
 
 
 def snapshots_dir(home: Path | None = None) -> Path:

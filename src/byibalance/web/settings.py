@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from byibalance.errors import ErrorLocation, InputError
+from byibalance.paths import data_home
 
 LANGUAGES = ("da", "en")
 DEFAULT_MUNICIPALITY = "0165"
@@ -34,10 +35,8 @@ class Settings:
 
 
 def data_dir(env: Mapping[str, str] | None = None) -> Path:
-    """The user's data folder: ``$XDG_DATA_HOME/byibalance`` or ``~/.local/share/byibalance``."""
-    env = os.environ if env is None else env
-    base = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "byibalance"
+    """The user's data folder (:func:`byibalance.paths.data_home`), shared with the snapshots."""
+    return data_home(env)
 
 
 def _persisted_secret(folder: Path) -> str:
