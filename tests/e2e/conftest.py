@@ -53,6 +53,17 @@ def _database(kind: str, folder: Path) -> Iterator[str]:
         admin.dispose()
 
 
+def wait_until_up(base: str, seconds: float) -> None:
+    """Wait until the server at ``base`` answers its health check, or fail the test."""
+    for _ in range(int(seconds * 10)):
+        try:
+            if httpx.get(base + "/api/health", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    pytest.fail(f"the server did not start within {seconds:g} s")
+
+
 @pytest.fixture(scope="session",
                 params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def server(request: pytest.FixtureRequest,
@@ -81,14 +92,7 @@ def server(request: pytest.FixtureRequest,
         assert proc.stdout is not None
         first = proc.stdout.readline()
         assert first.strip() == f"byibalance: open {base}/ in your browser (Ctrl+C stops)"
-        for _ in range(100):
-            try:
-                if httpx.get(base + "/api/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("the server did not start within 10 s")
+        wait_until_up(base, seconds=10)
         yield base
     finally:
         proc.terminate()

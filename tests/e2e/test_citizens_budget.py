@@ -8,12 +8,11 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
+from tests.e2e.conftest import wait_until_up
 
 from byibalance.web.accounts import add_user
 from byibalance.web.db import make_engine, make_sessionmaker, migrate
@@ -50,14 +49,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
          "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"], env=env)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(600):
-            try:
-                if httpx.get(base + "/api/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("the server did not start within 60 s")
+        wait_until_up(base, seconds=60)
         yield base
     finally:
         proc.terminate()

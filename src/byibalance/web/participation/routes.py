@@ -14,7 +14,7 @@ import io
 import json
 import os
 import secrets
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -608,17 +608,26 @@ async def staff_proposal(pid: int, prid: int, action: str, request: Request,
     return RedirectResponse(f"/participation/{pid}", status_code=303)
 
 
+_Row = TypeVar("_Row")
+
+
+def _row_or_404(db: Session, model: type[_Row], row_id: int, what: str) -> _Row:
+    """The staff pages' lookup of a comment or response by the id in the address."""
+    found = get_row(db, model, row_id)
+    if found is None:
+        raise service.ParticipationNotFoundError(f"there is no {what} number {row_id}",
+                                                 fix="reload the page",
+                                                 where=ErrorLocation(field=what))
+    return found
+
+
 @router.post("/participation/comments/{cid}/hide")
 async def staff_hide_comment(cid: int, request: Request, user: User = Depends(page_user),
                              db: Session = Depends(get_db)) -> Response:
     """Analyst or admin: hide a comment with a reason."""
     _staff_writer(user)
     form = await checked_form(request)
-    found = get_row(db, Comment, cid)
-    if found is None:
-        raise service.ParticipationNotFoundError(f"there is no comment number {cid}",
-                                                 fix="reload the page",
-                                                 where=ErrorLocation(field="comment"))
+    found = _row_or_404(db, Comment, cid, "comment")
     service.hide_comment(db, found, form.get("reason"))
     return RedirectResponse(str(request.headers.get("referer") or "/participation"),
                             status_code=303)
@@ -630,11 +639,7 @@ async def staff_tag(rid: int, request: Request, user: User = Depends(page_user),
     """Analyst or admin: tag a hearing response by topic."""
     _staff_writer(user)
     form = await checked_form(request)
-    found = get_row(db, HearingResponse, rid)
-    if found is None:
-        raise service.ParticipationNotFoundError(f"there is no response number {rid}",
-                                                 fix="reload the page",
-                                                 where=ErrorLocation(field="response"))
+    found = _row_or_404(db, HearingResponse, rid, "response")
     service.tag_response(db, found, form.get("topics"))
     return RedirectResponse(f"/participation/{found.process_id}#svar", status_code=303)
 
