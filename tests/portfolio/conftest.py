@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from byibalance.portfolio import Ambition, Catalogue, Headroom
+from byibalance.portfolio import Ambition, Catalogue, Headroom, Mode, modes_for
 from byibalance.provenance import Status
 
 
@@ -27,6 +27,10 @@ def headroom(capital: float = 15.0, liquidity: float = 40.0, service: float = 1.
         liquidity=tuple(liquidity + 10.0 * i for i in range(n)), service=(service,) * n,
         status=Status.ASSUMPTION, source="test",
     )  # fmt: skip
+
+
+HARD = modes_for(Mode.hard)
+"""Every resource rule a constraint: the tests of the constraints' mechanics use it."""
 
 
 @pytest.fixture

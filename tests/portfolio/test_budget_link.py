@@ -18,7 +18,7 @@ from byibalance.portfolio.budget import (
 )
 from byibalance.services import compute
 
-from .conftest import ambition
+from .conftest import HARD, ambition
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +41,9 @@ def test_headroom_is_limit_minus_baseline(baseline) -> None:  # type: ignore[no-
         min(y.liquidity_end - y.liquidity_floor, y.liquidity_average) / MIO
     )
     assert h.limits[Rule.capital][0] == pytest.approx(y.capital_level / MIO)
+    assert h.baseline_slack(Rule.capital)[0] == pytest.approx(
+        (y.capital_level - y.capital_expenditure) / MIO
+    )
 
 
 def test_adjustments_carry_the_plan_into_the_budget(baseline) -> None:  # type: ignore[no-untyped-def]
@@ -71,7 +74,7 @@ def test_chosen_plan_passes_the_finance_rules(baseline) -> None:  # type: ignore
         return verify(before, check_rules(compute_budget(projection, services, params,
                                                          adjustments=adj), params))  # fmt: skip
 
-    problem = Problem(cat, headroom_from_budget(budget))
+    problem = Problem(cat, headroom_from_budget(budget), modes=HARD)
     plan, solved, verdict = solve_verified(problem, check)
     assert plan.starts, "some ambition should fit Albertslund's no-growth room"
     assert check_plan(solved, plan.starts) == []
@@ -81,3 +84,37 @@ def test_chosen_plan_passes_the_finance_rules(baseline) -> None:  # type: ignore
         if c.rule in ("service_ceiling", "capital_level", "kassekreditreglen", "liquidity_target")
     ]
     assert mapped == []
+
+
+@pytest.mark.slow
+def test_frame_warnings_match_the_finance_rules(baseline) -> None:  # type: ignore[no-untyped-def]
+    """Warning mode: the plan's capital warnings per year equal what finance.rules reports for
+    the budget with the plan (capital spending minus the municipality's share), and only the
+    warned frames are set aside from the verdict."""
+    params, projection, services, budget = baseline
+    before = check_rules(budget, params)
+    years = [y.year for y in budget.years]
+    cat = Catalogue(
+        [ambition(f"big{i}", capital_per_year=60, duration=2, social=8 - i, latest_start=2028)
+         for i in range(3)]
+    )  # fmt: skip
+
+    def check(starts):  # type: ignore[no-untyped-def]
+        adj = adjustments_for_plan(cat, starts, years)
+        return verify(before, check_rules(compute_budget(projection, services, params,
+                                                         adjustments=adj), params))  # fmt: skip
+
+    plan, _, verdict = solve_verified(Problem(cat, headroom_from_budget(budget)), check)
+    assert len(plan.starts) == 3
+    finance = {
+        c.year: (c.value - c.limit) / MIO
+        for c in verdict.checks
+        if c.rule == "capital_level" and c.status == "warning"
+    }
+    ours = {w.year: w.over for w in plan.warnings if w.rule is Rule.capital}
+    assert ours and set(ours) == set(finance)
+    for year, over in ours.items():
+        assert over == pytest.approx(finance[year], abs=1e-6)
+    assert {c.rule for c in verdict.warned} <= {"capital_level", "service_ceiling"}
+    assert "capital_level" in {c.rule for c in verdict.warned}
+    assert not [c for c in verdict.new_problems if c.rule in ("capital_level", "service_ceiling")]

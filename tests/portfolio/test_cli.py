@@ -52,10 +52,11 @@ def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
 
 
 def test_json_contract(fast: list[str], capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run([*fast, "--format", "json"], capsys)
+    code, out, err = run([*fast, "--frames", "hard", "--format", "json"], capsys)
     assert code == 0, err
     data = json.loads(out)
-    assert {"selected", "rejected", "objective", "years", "binding"} <= set(data)
+    assert {"selected", "rejected", "objective", "years", "binding", "warnings"} <= set(data)
+    assert data["warnings"] == [] and data["modes"]["capital"]["mode"] == "hard"
     assert data["proven_optimal"] is True
     first = data["selected"][0]
     assert {"id", "start", "cost"} <= set(first)
@@ -128,4 +129,32 @@ def test_table_and_xlsx(
     assert code == 0, err
     from openpyxl import load_workbook
 
-    assert load_workbook(book).sheetnames == ["selected", "rejected", "years", "binding"]
+    assert load_workbook(book).sheetnames == [
+        "selected", "rejected", "years", "binding", "warnings"
+    ]  # fmt: skip
+
+
+def test_frames_as_warnings_by_default_and_the_deprecated_flag(
+    fast: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run([*fast, "--format", "json"], capsys)
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["modes"]["capital"]["mode"] == "warning"
+    assert data["modes"]["liquidity"]["mode"] == "hard"
+    # the capital level no longer binds: every year's warning is the spending above the room
+    over = {y["year"]: y["capital_spending"] - y["capital_room"] for y in data["years"]}
+    warned = {w["year"]: w for w in data["warnings"] if w["rule"] == "capital"}
+    assert warned, "some year should go above the 15 mio. DKK of capital room"
+    assert {y: round(v, 3) for y, v in over.items() if v > 1e-6} == {
+        y: w["over"] for y, w in warned.items()
+    }
+    assert all(w["baseline_over"] == 0 and w["ambitions_add"] == w["over"] for w in warned.values())
+    assert data["warning_summary"][0].startswith("anlægsrammen")
+    hard = json.loads(run([*fast, "--frames", "hard", "--format", "json"], capsys)[1])
+    assert hard["objective"] < data["objective"]
+    code, out, err = run([*fast, "--no-capital-level", "--format", "json"], capsys)
+    assert code == 0 and "--no-capital-level is deprecated: use --frames" in err
+    assert json.loads(out)["modes"]["capital"]["mode"] == "warning"
+    code, out, err = run([*fast, "--capital-level", "--format", "json"], capsys)
+    assert json.loads(out)["objective"] == hard["objective"]

@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 
 from byibalance.errors import PortfolioError
 from byibalance.portfolio import (
+    DEFAULT_MODES,
     Catalogue,
+    Headroom,
     Problem,
     Rule,
     Weights,
@@ -20,9 +22,10 @@ from byibalance.portfolio import (
     solve,
     start_values,
 )
-from byibalance.portfolio.optimise import discount_factor, plan_value
+from byibalance.portfolio.optimise import discount_factor, plan_value, year_use
+from byibalance.provenance import Status
 
-from .conftest import ambition, headroom
+from .conftest import HARD, ambition, headroom
 
 
 def brute_force(problem: Problem) -> float:
@@ -62,14 +65,18 @@ def problems(draw: st.DrawFn) -> Problem:
                 excludes=excludes,
             )
         )
-    room = headroom(
-        capital=draw(st.integers(5, 30)),
-        liquidity=draw(st.integers(0, 40)),
-        service=draw(st.integers(0, 3)),
-        years=range(2027, 2030),
-    )
+    years = range(2027, 2030)
+    # the baseline's signed slack: sometimes already over a limit (negative) in a year
+    slack = {
+        Rule.capital: [draw(st.integers(-5, 30)) for _ in years],
+        Rule.liquidity: sorted(draw(st.integers(-5, 40)) for _ in years),
+        Rule.service: [draw(st.integers(-1, 3)) for _ in years],
+    }
+    room = Headroom.from_slack(years, slack, Status.ASSUMPTION, "test")
     support = {ids[0]: draw(st.floats(0, 1))}
-    return Problem(Catalogue(items), room, Weights(climate=draw(st.integers(0, 3))), support)
+    modes = draw(st.sampled_from([HARD, dict(DEFAULT_MODES)]))
+    weights = Weights(climate=draw(st.integers(0, 3)))
+    return Problem(Catalogue(items), room, weights, support, modes=modes)
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -80,6 +87,22 @@ def test_optimum_equals_brute_force_and_keeps_every_rule(problem: Problem) -> No
     assert check_plan(problem, plan.starts) == []
     assert plan.objective == pytest.approx(brute_force(problem), rel=1e-7, abs=1e-7)
     assert plan.objective == pytest.approx(plan_value(problem, plan.starts), rel=1e-9)
+    no_worse_than_the_baseline(problem, plan.starts)
+
+
+def no_worse_than_the_baseline(problem: Problem, starts: dict[str, int]) -> None:
+    """Restated from the baseline's signed slack, not from the clamped room: under a hard rule
+    the plan uses at most the slack where there is some, and nothing (<= 0) where the baseline
+    is already over, so the baseline's excess never grows."""
+    h = problem.headroom
+    for i, use in enumerate(year_use(problem, starts)):
+        for rule in problem.hard_rules():
+            slack = h.baseline_slack(rule)[i]
+            used = getattr(use, rule.value)
+            if slack < 0:
+                assert used <= 1e-6, (rule, use.year, used, slack)
+            else:
+                assert used <= slack + 1e-6, (rule, use.year, used, slack)
 
 
 @settings(max_examples=40, deadline=None)
@@ -87,11 +110,12 @@ def test_optimum_equals_brute_force_and_keeps_every_rule(problem: Problem) -> No
 def test_greedy_is_feasible_and_never_beats_the_optimum(problem: Problem) -> None:
     greedy = greedy_plan(problem)
     assert check_plan(problem, greedy.starts) == []
+    no_worse_than_the_baseline(problem, dict(greedy.starts))
     assert greedy.objective <= solve(problem).objective + 1e-7
 
 
 def test_small_catalogue_choice_and_dependency(small: Catalogue) -> None:
-    problem = Problem(small, headroom(capital=15.0))
+    problem = Problem(small, headroom(capital=15.0), modes=HARD)
     plan = solve(problem)
     assert check_plan(problem, plan.starts) == []
     # the hall may only start once the school is completed (2 years)
@@ -135,7 +159,7 @@ def test_pinned_ambitions_that_break_a_rule_name_the_rule_and_year() -> None:
 
 def test_pinned_capital_breach_is_named(small: Catalogue) -> None:
     problem = Problem(small, headroom(capital=11.0, liquidity=500.0),
-                      pinned_in=frozenset({"school", "heat_pump"}))  # fmt: skip
+                      pinned_in=frozenset({"school", "heat_pump"}), modes=HARD)  # fmt: skip
     with pytest.raises(PortfolioError, match=r"capital rule in 20\d\d by 9\.0 mio"):
         solve(replace(problem, catalogue=Catalogue([
             ambition("school", latest_start=2027), ambition("heat_pump", latest_start=2027)
@@ -196,6 +220,6 @@ def test_bad_weights() -> None:
 
 
 def test_tight_years_are_reported(small: Catalogue) -> None:
-    plan = solve(Problem(small, headroom(capital=10.0)))
+    plan = solve(Problem(small, headroom(capital=10.0), modes=HARD))
     assert all(rule in Rule for rule, _, _ in plan.tight())
     assert any(rule is Rule.capital for rule, _, _ in plan.tight())

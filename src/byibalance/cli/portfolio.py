@@ -18,11 +18,15 @@ from byibalance.cli.app import app
 from byibalance.errors import ErrorLocation, PortfolioError, ScenarioError
 from byibalance.portfolio import (
     DIMENSIONS,
+    RULE_NATURE,
     Explanation,
     Headroom,
+    Mode,
     Problem,
+    Rule,
     Weights,
     explain,
+    modes_for,
     pareto,
     rank_by_budget,
 )
@@ -89,8 +93,23 @@ def ambitions_overrides(scenario: Scenario | None, file: str | None) -> Ambition
         ) from None
 
 
+def rule_modes(frames: Mode, capital_level: bool | None) -> dict[Rule, Mode]:
+    """The modes for ``--frames``; the deprecated ``--[no-]capital-level`` still sets the
+    capital-spending level alone (hard or warning), with a message on stderr."""
+    modes = modes_for(frames)
+    if capital_level is not None:
+        flag = "--capital-level" if capital_level else "--no-capital-level"
+        typer.echo(
+            f"{flag} is deprecated: use --frames hard|warning (it sets the capital-spending "
+            "level and the service ceiling together); applied to the capital level only",
+            err=True,
+        )
+        modes[Rule.capital] = Mode.hard if capital_level else Mode.warning
+    return modes
+
+
 def _budget_headroom(
-    code: str, scenario: Scenario | None, file: str | None, growth: bool, capital_level: bool
+    code: str, scenario: Scenario | None, file: str | None, growth: bool
 ) -> tuple[Headroom, Any]:
     from byibalance.finance import check_rules, compute_budget, finance_overrides
     from byibalance.finance.inputs import budget_parameters
@@ -109,10 +128,9 @@ def _budget_headroom(
     def check(starts: Mapping[str, int], catalogue: Any) -> Verification:
         adj = adjustments_for_plan(catalogue, starts, years)
         with_plan = compute_budget(projection, services, params, f_ov, adjustments=adj)
-        ignore = () if capital_level else ("capital_level",)
-        return verify(baseline, check_rules(with_plan, params), ignore)
+        return verify(baseline, check_rules(with_plan, params))
 
-    return headroom_from_budget(budget, capital_level=capital_level), check
+    return headroom_from_budget(budget), check
 
 
 def _payload(problem: Problem, e: Explanation, verification: Verification | None) -> dict[str, Any]:
@@ -124,6 +142,38 @@ def _payload(problem: Problem, e: Explanation, verification: Verification | None
             "source": h.source,
             "notes": list(h.notes),
         },
+        "modes": {
+            rule.value: {
+                "mode": problem.mode(rule).value,
+                "collective": RULE_NATURE[rule].collective,
+                "finance_checks": list(RULE_NATURE[rule].finance_checks),
+                "meaning": RULE_NATURE[rule].meaning,
+                "source": RULE_NATURE[rule].source,
+            }
+            for rule in RULE_NATURE
+        },
+        "baseline_breaches": [
+            {
+                "rule": v.rule.value,
+                "year": v.year,
+                "amount": round(v.amount, 3),
+                "text": v.describe(),
+            }
+            for v in e.baseline_breaches
+        ],
+        "warnings": [
+            {
+                "rule": w.rule.value,
+                "year": w.year,
+                "over": round(w.over, 3),
+                "baseline_over": round(w.baseline_over, 3),
+                "ambitions_add": round(w.plan_adds, 3),
+                "limit": None if w.limit is None else round(w.limit, 3),
+                "text": w.describe(),
+            }
+            for w in e.warnings
+        ],
+        "warning_summary": e.warning_lines(),
         "objective": round(e.plan.objective, 6),
         "proven_optimal": e.plan.proven_optimal,
         "weights": problem.weights.__dict__,
@@ -186,6 +236,12 @@ def _payload(problem: Problem, e: Explanation, verification: Verification | None
             {"rule": c.rule, "year": c.year, "status": c.status, "reason": c.reason}
             for c in verification.new_problems
         ],
+        "finance_warnings": []
+        if verification is None
+        else [
+            {"rule": c.rule, "year": c.year, "status": c.status, "reason": c.reason}
+            for c in verification.warned
+        ],
         "money_unit": "mio. DKK, fixed prices",
     }
 
@@ -195,6 +251,12 @@ def _table(payload: dict[str, Any], console: Console) -> None:
                   f"(status: {payload['municipality_headroom']['status']})")  # fmt: skip
     for note in payload["municipality_headroom"]["notes"]:
         console.print(f"  note: {note}")
+    for rule, m in payload["modes"].items():
+        console.print(
+            f"  {rule}: {m['mode']} ({'collective frame' if m['collective'] else 'binding'})"
+        )
+    for b in payload["baseline_breaches"]:
+        console.print(f"Baseline already breaks {b['text']}")
     chosen = Table(title=f"Chosen ambitions (value {payload['objective']:.2f}, "
                    f"proven optimal: {payload['proven_optimal']})")  # fmt: skip
     for col in ("id", "start", "capital (mio. DKK)", "what it costs the others"):
@@ -217,6 +279,16 @@ def _table(payload: dict[str, Any], console: Console) -> None:
                       f"{y['liquidity_use']:,.1f}", f"{y['liquidity_room']:,.1f}",
                       f"{y['service_use']:,.1f}", f"{y['service_room']:,.1f}")  # fmt: skip
     console.print(years)
+    if payload["warnings"]:
+        warn = Table(title="Warnings: collective frames above the municipality's share (mio. DKK)")
+        for col in ("year", "frame", "over", "of which baseline", "of which ambitions"):
+            warn.add_column(col)
+        for w in payload["warnings"]:
+            warn.add_row(str(w["year"]), w["rule"], f"{w['over']:,.1f}",
+                         f"{w['baseline_over']:,.1f}", f"{w['ambitions_add']:,.1f}")  # fmt: skip
+        console.print(warn)
+        for line in payload["warning_summary"]:
+            console.print(f"Warning: {line}")
     console.print("Every ambition's cost and effect is an illustrative estimate unless its status "
                   "says otherwise.")  # fmt: skip
     if payload["verified_by_finance_rules"] is not None:
@@ -237,6 +309,9 @@ def _xlsx(payload: dict[str, Any], output: Path) -> None:
         pd.DataFrame(payload["years"]).to_excel(writer, sheet_name="years", index=False)
         binding = [b | {"keeps_out": ", ".join(b["keeps_out"])} for b in payload["binding"]]
         pd.DataFrame(binding).to_excel(writer, sheet_name="binding", index=False)
+        columns = ["rule", "year", "over", "baseline_over", "ambitions_add", "limit", "text"]
+        warnings = pd.DataFrame(payload["warnings"], columns=columns)
+        warnings.to_excel(writer, sheet_name="warnings", index=False)
 
 
 @app.command()
@@ -259,8 +334,16 @@ def ambitions(
     growth: bool = typer.Option(
         True, "--growth/--no-growth", help="with or without the housing programme"
     ),
-    capital_level: bool = typer.Option(
-        True, "--capital-level/--no-capital-level", help="apply the capital-spending level"
+    frames: Mode = typer.Option(
+        Mode.warning,
+        "--frames",
+        help="the collective frames (capital-spending level, service ceiling): warning (reported "
+        "per year) or hard (constraints); kassekreditreglen is always hard",
+    ),
+    capital_level: bool | None = typer.Option(
+        None,
+        "--capital-level/--no-capital-level",
+        help="deprecated: use --frames; sets the capital-spending level alone",
     ),
     rank: str | None = typer.Option(
         None, "--rank", help="extra mio. DKK a year to try, e.g. 0,10,20,40"
@@ -297,14 +380,14 @@ def ambitions(
             )
         room = cat_file.headroom
     else:
-        room, budget_check = _budget_headroom(municipality, scenario, file, growth, capital_level)
+        room, budget_check = _budget_headroom(municipality, scenario, file, growth)
 
         def check(starts: Mapping[str, int]) -> Verification:
             return budget_check(starts, catalogue)
 
     problem = Problem(
         catalogue, room, w, dict(overrides.support), frozenset(overrides.pinned_in),
-        frozenset(overrides.pinned_out),
+        frozenset(overrides.pinned_out), rule_modes(frames, capital_level),
     )  # fmt: skip
     verification = None
     if check is not None:

@@ -16,12 +16,11 @@ from dataclasses import dataclass, replace
 from byibalance.errors import PortfolioError
 from byibalance.finance import Budget, BudgetAdjustments, RuleCheck
 from byibalance.portfolio.catalogue import Catalogue
-from byibalance.portfolio.headroom import Headroom, Rule
+from byibalance.portfolio.headroom import Headroom, Mode, Rule
 from byibalance.portfolio.optimise import Plan, Problem, solve
 from byibalance.provenance import Status
 
 MIO = 1e6
-NO_LIMIT = 1e9  # mio. DKK: a rule the council chose not to apply
 
 RULE_OF_CHECK: Mapping[str, Rule] = {
     "service_ceiling": Rule.service,
@@ -32,53 +31,38 @@ RULE_OF_CHECK: Mapping[str, Rule] = {
 """The finance rules the headroom stands for, and the headroom rule each maps to."""
 
 
-def headroom_from_budget(budget: Budget, capital_level: bool = True) -> Headroom:
+def headroom_from_budget(budget: Budget) -> Headroom:
     """The room the baseline budget leaves, per year (mio. DKK)::
 
         capital   = capital_level - capital_expenditure
         liquidity = min(liquidity_end - liquidity_floor, liquidity_average)
         service   = service_ceiling - service_expenditure
 
-    A room the baseline already overdraws is set to 0 (nothing more may be added there) and
-    named in ``notes``. ``capital_level=False`` lifts the capital-spending level, a collective
-    frame that the finance module only warns about.
+    These are the baseline's signed slacks (kept in ``Headroom.baseline``); the room for
+    ambitions is ``max(0, slack)`` (:meth:`Headroom.from_slack`), and a year the baseline already
+    overdraws is named in ``notes``. Whether a rule is a constraint at all is the problem's
+    :class:`~byibalance.portfolio.headroom.Mode`, not the headroom's.
     """
-    years, capital, liquidity, service = [], [], [], []
-    notes: list[str] = []
-    for y in budget.years:
-        rooms = {
-            Rule.capital: (y.capital_level - y.capital_expenditure) / MIO
-            if capital_level
-            else NO_LIMIT,
-            Rule.liquidity: min(y.liquidity_end - y.liquidity_floor, y.liquidity_average) / MIO,
-            Rule.service: (y.service_ceiling - y.service_expenditure) / MIO,
-        }
-        for rule, room in rooms.items():
-            if room < 0:
-                notes.append(
-                    f"{y.year}: the baseline budget is already {-room:,.1f} mio. DKK over the "
-                    f"{rule.value} limit; no room for ambitions there"
-                )
-                rooms[rule] = 0.0
-        years.append(y.year)
-        capital.append(rooms[Rule.capital])
-        liquidity.append(rooms[Rule.liquidity])
-        service.append(rooms[Rule.service])
+    slack = {
+        Rule.capital: [(y.capital_level - y.capital_expenditure) / MIO for y in budget.years],
+        Rule.liquidity: [
+            min(y.liquidity_end - y.liquidity_floor, y.liquidity_average) / MIO
+            for y in budget.years
+        ],
+        Rule.service: [(y.service_ceiling - y.service_expenditure) / MIO for y in budget.years],
+    }
     limits = {
         Rule.capital: tuple(y.capital_level / MIO for y in budget.years),
         Rule.liquidity: tuple(y.liquidity_floor / MIO for y in budget.years),
         Rule.service: tuple(y.service_ceiling / MIO for y in budget.years),
     }
-    return Headroom(
-        years=tuple(years),
-        capital=tuple(capital),
-        liquidity=tuple(liquidity),
-        service=tuple(service),
+    return Headroom.from_slack(
+        [y.year for y in budget.years],
+        slack,
         status=Status.DERIVED,
         source=f"byibalance.finance budget for municipality {budget.municipality}: limit minus "
         "the baseline's use, per year",
         limits=limits,
-        notes=tuple(notes),
     )
 
 
@@ -105,14 +89,20 @@ def adjustments_for_plan(
 
 @dataclass(frozen=True)
 class Verification:
-    """The finance module's verdict on a plan: new breaches it causes, rule by rule."""
+    """The finance module's verdict on a plan: new breaches it causes, rule by rule.
+
+    ``warned`` holds the checks made worse on a rule the problem treats as a warning (a
+    collective frame, see ``RULE_NATURE``): reported, not counted against the plan.
+    """
 
     checks: tuple[RuleCheck, ...]
     new_problems: tuple[RuleCheck, ...]
+    warned: tuple[RuleCheck, ...] = ()
 
     @property
     def ok(self) -> bool:
-        """True when the plan causes no breach or warning the baseline did not have."""
+        """True when the plan causes no breach or warning the baseline did not have, other
+        than on a rule in warning mode."""
         return not self.new_problems
 
 
@@ -120,7 +110,7 @@ def verify(
     baseline: Sequence[RuleCheck], with_plan: Sequence[RuleCheck], ignore: Sequence[str] = ()
 ) -> Verification:
     """Rule checks that are worse with the plan than in the baseline (same rule and year);
-    rules named in ``ignore`` (e.g. a lifted ``capital_level``) are not counted."""
+    rules named in ``ignore`` are not counted."""
     before = {(c.rule, c.year): c.status for c in baseline}
     rank = {"ok": 0, "warning": 1, "breach": 2}
     worse = tuple(
@@ -131,22 +121,39 @@ def verify(
     return Verification(tuple(with_plan), worse)
 
 
+def split_warnings(verification: Verification, modes: Mapping[Rule, Mode]) -> Verification:
+    """Move the new problems on rules in warning mode from ``new_problems`` to ``warned``."""
+
+    def warned(c: RuleCheck) -> bool:
+        rule = RULE_OF_CHECK.get(c.rule)
+        return rule is not None and modes.get(rule, Mode.hard) is Mode.warning
+
+    problems = verification.new_problems
+    return replace(
+        verification,
+        new_problems=tuple(c for c in problems if not warned(c)),
+        warned=(*verification.warned, *(c for c in problems if warned(c))),
+    )
+
+
 def solve_verified(
     problem: Problem,
     check: Callable[[Mapping[str, int]], Verification],
     rounds: int = 5,
     time_limit: float | None = None,
 ) -> tuple[Plan, Problem, Verification]:
-    """Solve, check the plan with the finance rules (``check``), and where a mapped rule is
-    newly broken take the excess off that year's room and solve again (at most ``rounds``).
+    """Solve, check the plan with the finance rules (``check``), and where a rule in hard mode
+    is newly broken take the excess off that year's room and solve again (at most ``rounds``).
 
     Returns the plan, the problem it was solved under (with any tightened room) and the final
-    verification. A new problem with a rule the headroom does not model is returned, not hidden.
+    verification. Newly broken checks of a rule in warning mode go to ``Verification.warned``
+    (they are the frames' warnings, which :attr:`Plan.warnings` states in amounts). A new
+    problem with a rule the headroom does not model is returned, not hidden.
     """
     current = problem
     for _ in range(rounds):
         plan = solve(current, time_limit=time_limit)
-        result = check(plan.starts)
+        result = split_warnings(check(plan.starts), current.modes)
         fixable = [c for c in result.new_problems if c.rule in RULE_OF_CHECK]
         if not fixable:
             return plan, current, result

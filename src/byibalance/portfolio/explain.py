@@ -13,13 +13,14 @@ next-best plan, and the ambitions that would come in instead are what it costs t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 
 from byibalance.errors import PortfolioError
 from byibalance.portfolio.catalogue import DIMENSIONS
-from byibalance.portfolio.headroom import RESOURCE_RULES, RULE_NAMES_DA, Rule
+from byibalance.portfolio.headroom import RESOURCE_RULES, RULE_NAMES_DA, RULE_NATURE, Rule
 from byibalance.portfolio.optimise import (
+    FrameWarning,
     Plan,
     Problem,
     Violation,
@@ -65,6 +66,20 @@ class Explanation:
     rejected: tuple[Rejection, ...]
     chosen: tuple[ChoiceCost, ...]
 
+    @property
+    def warnings(self) -> tuple[FrameWarning, ...]:
+        """The collective frames (rules in warning mode) the plan goes above, year by year."""
+        return self.plan.warnings
+
+    @property
+    def baseline_breaches(self) -> tuple[Violation, ...]:
+        """The binding rules the baseline breaks before any ambition (room 0 there)."""
+        return self.plan.baseline_breaches
+
+    def warning_lines(self) -> list[str]:
+        """The frames' warnings in words, one line per rule: its years, amounts and meaning."""
+        return describe_warnings(self.plan.warnings)
+
     def binding(self) -> list[tuple[Rule, int, float, tuple[str, ...]]]:
         """``(rule, year, largest shortfall, ambitions it keeps out)`` for every yearly rule that
         keeps at least one ambition out, largest count first."""
@@ -90,8 +105,11 @@ def money_needed(violations: Sequence[Violation]) -> float:
     return liquidity + yearly
 
 
-def describe(violations: Sequence[Violation]) -> str:
-    """Violations grouped by rule, in words: which years, and the largest shortfall."""
+def describe(violations: Sequence[Violation], overdrawn: Collection[tuple[Rule, int]] = ()) -> str:
+    """Violations grouped by rule, in words: which years, and the largest shortfall.
+
+    ``overdrawn`` holds the (rule, year) pairs the baseline already breaks; the text says so
+    for the years among them (there the room is 0)."""
     parts = []
     for rule in (Rule.requires, Rule.excludes, Rule.window, *RESOURCE_RULES):
         group = [v for v in violations if v.rule is rule]
@@ -101,13 +119,44 @@ def describe(violations: Sequence[Violation]) -> str:
             years = sorted(v.year for v in group if v.year is not None)
             worst = max(group, key=lambda v: v.amount)
             span = f"{years[0]}" if len(years) == 1 else f"{years[0]}-{years[-1]}"
-            parts.append(
+            text = (
                 f"{RULE_NAMES_DA[rule]} short in {span}, at most {worst.amount:,.1f} mio. DKK "
                 f"in {worst.year}"
             )
+            already = [y for y in years if (rule, y) in overdrawn]
+            if already:
+                text += (
+                    f" (the baseline is already over it in {_span(already)}, so no ambition "
+                    "may add to it there)"
+                )
+            parts.append(text)
         else:
             parts.append("; ".join(sorted({v.detail for v in group})))
     return "; ".join(parts)
+
+
+def _span(years: Sequence[int]) -> str:
+    """``2030`` or ``2030-2033`` (first to last)."""
+    return f"{years[0]}" if len(years) == 1 else f"{years[0]}-{years[-1]}"
+
+
+def describe_warnings(warnings: Sequence[FrameWarning]) -> list[str]:
+    """One line per rule in warning mode: the years above it, the largest excess with the
+    baseline's and the ambitions' parts, and what it means (``RULE_NATURE``)."""
+    lines = []
+    for rule in RESOURCE_RULES:
+        group = [w for w in warnings if w.rule is rule]
+        if not group:
+            continue
+        worst = max(group, key=lambda w: w.over)
+        lines.append(
+            f"{RULE_NAMES_DA[rule]}: above the municipality's share in "
+            f"{_span([w.year for w in group])} ({len(group)} years), at most "
+            f"{worst.over:,.1f} mio. DKK in {worst.year} (the baseline {worst.baseline_over:,.1f}, "
+            f"the ambitions {worst.plan_adds:,.1f}). A warning, not a limit: "
+            f"{RULE_NATURE[rule].meaning}"
+        )
+    return lines
 
 
 def _reject(
@@ -140,7 +189,8 @@ def _reject(
     score, start, found = best
     money = score if score != float("inf") else None
     if found:
-        reason = f"best start {start}: " + describe(found)
+        overdrawn = {(v.rule, v.year) for v in plan.baseline_breaches if v.year is not None}
+        reason = f"best start {start}: " + describe(found, overdrawn)
     else:  # fits on top of the plan: only possible when the solver's tie-break left it out
         reason = "it fits but adds no value over the chosen plan"
     displaces: tuple[str, ...] | None = None

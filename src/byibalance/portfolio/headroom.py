@@ -40,6 +40,80 @@ RULE_NAMES_DA: Mapping[Rule, str] = {
 RESOURCE_RULES = (Rule.capital, Rule.liquidity, Rule.service)
 
 
+class Mode(StrEnum):
+    """How a yearly resource rule enters the optimisation."""
+
+    hard = "hard"  # a constraint: no plan may break it (or make a baseline breach worse)
+    warning = "warning"  # not a constraint: the plan's excess is reported per year, with amounts
+
+
+@dataclass(frozen=True)
+class RuleNature:
+    """A resource rule's legal nature, which sets its default :class:`Mode`."""
+
+    default: Mode
+    collective: bool  # a frame for the municipalities together, not a limit on one of them
+    finance_checks: tuple[str, ...]  # the ``finance.rules`` checks the rule stands for
+    meaning: str  # what going above it means for the municipality
+    source: str
+
+
+RULE_NATURE: Mapping[Rule, RuleNature] = {
+    Rule.capital: RuleNature(
+        Mode.warning,
+        collective=True,
+        finance_checks=("capital_level",),
+        meaning="the capital-spending level (anlægsramme) is a frame for the municipalities "
+        "together: if their budgets together exceed it, up to 1 bn DKK of the block grant can be "
+        "cut collectively; one municipality above its share breaks no law but adds to that risk "
+        "(finance.rules reports it as a warning)",
+        source="DOMAIN.md §1 (anlægsramme), §5 (budget sanction; budgetlov)",
+    ),
+    Rule.service: RuleNature(
+        Mode.warning,
+        collective=True,
+        finance_checks=("service_ceiling",),
+        meaning="the service ceiling (serviceramme) is the municipality's share of the agreed "
+        "service level: if the municipalities' budgets together exceed it, up to 3 bn DKK of the "
+        "block grant can be cut collectively; if the accounts exceed it, the cut falls 40 % "
+        "collectively and 60 % on the municipalities that overspent",
+        source="DOMAIN.md §5 (budget and accounts sanctions; budgetlov)",
+    ),
+    Rule.liquidity: RuleNature(
+        Mode.hard,
+        collective=False,
+        finance_checks=("kassekreditreglen", "liquidity_target"),
+        meaning="kassekreditreglen binds each municipality: the average cash over the last 365 "
+        "days must be above 0, or a dispensation is needed; the floor above it is the council's "
+        "own liquidity target",
+        source="DOMAIN.md §5 (kassekreditreglen)",
+    ),
+}
+"""The one table of the resource rules' legal nature. Binding rules (kassekreditreglen, the
+council's liquidity target) are hard by default; the collective frames (anlægsramme,
+serviceramme) are warnings by default. Borrowing rules also bind each municipality, but a plan
+borrows nothing (``BudgetAdjustments.borrowing`` is 0), so they have no room to model; the
+finance check of a plan still reports them."""
+
+FRAMES: tuple[Rule, ...] = tuple(r for r, n in RULE_NATURE.items() if n.collective)
+"""The collective frames: the rules ``--frames warning|hard`` switches."""
+
+DEFAULT_MODES: Mapping[Rule, Mode] = {r: n.default for r, n in RULE_NATURE.items()}
+
+
+def modes_for(frames: Mode | str) -> dict[Rule, Mode]:
+    """The modes with the collective frames set to ``frames``; binding rules stay hard."""
+    try:
+        frame_mode = Mode(frames)
+    except ValueError:
+        raise PortfolioError(
+            f"unknown mode '{frames}' for the collective frames",
+            "use 'warning' (reported per year) or 'hard' (a constraint)",
+            ErrorLocation(field="frames"),
+        ) from None
+    return {r: frame_mode if r in FRAMES else n.default for r, n in RULE_NATURE.items()}
+
+
 @dataclass(frozen=True)
 class Headroom:
     """Room per year for the ambitions' combined use of each rule (mio. DKK).
@@ -50,7 +124,10 @@ class Headroom:
     - ``service[i]``: service ceiling minus the baseline service spending; the plan's operating
       costs (afledt drift, savings negative) in that year must stay within it.
 
-    ``limits`` optionally holds the limits themselves per rule (for display).
+    ``baseline`` optionally holds, per rule, the baseline's own signed slack (limit minus use;
+    negative when the baseline is already over the limit before any ambition); without it the
+    room is taken as the slack. :meth:`from_slack` builds both from the slack with the room
+    ``max(0, slack)``. ``limits`` optionally holds the limits themselves per rule (for display).
     """
 
     years: tuple[int, ...]
@@ -61,6 +138,7 @@ class Headroom:
     source: str
     limits: Mapping[Rule, tuple[float, ...]] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    baseline: Mapping[Rule, tuple[float, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.years:
@@ -74,6 +152,13 @@ class Headroom:
                     "give one value per budget year",
                     ErrorLocation(field=rule.value),
                 )
+        for rule, values in self.baseline.items():
+            if rule not in RESOURCE_RULES or len(values) != n:
+                raise PortfolioError(
+                    f"the baseline slack of '{rule}' has {len(values)} values for {n} years",
+                    "give one value per budget year for capital, liquidity or service",
+                    ErrorLocation(field=f"baseline.{rule}"),
+                )
         for a, b in zip(self.years, self.years[1:], strict=False):
             if b != a + 1:
                 raise PortfolioError(
@@ -82,15 +167,60 @@ class Headroom:
                     ErrorLocation(field="years", year=b),
                 )
 
+    @classmethod
+    def from_slack(
+        cls,
+        years: Sequence[int],
+        slack: Mapping[Rule, Sequence[float]],
+        status: Status,
+        source: str,
+        limits: Mapping[Rule, tuple[float, ...]] | None = None,
+        notes: Sequence[str] = (),
+    ) -> Headroom:
+        """The headroom from the baseline's signed slack per rule (limit minus use).
+
+        The room for ambitions is ``max(0, slack)``: where the baseline is already over a
+        limit, the ambitions together may use nothing more there (their use must be <= 0, i.e.
+        the plan may not make the excess worse; a saving may reduce it). For liquidity, whose
+        use is the plan's cumulative net cash, room 0 means the plan may not lower that year's
+        liquidity. Each such year is named in ``notes``; the signed slack is kept in
+        ``baseline`` so that the excess can be reported (:meth:`baseline_slack`).
+        """
+        found = list(notes)
+        for rule in RESOURCE_RULES:
+            for y, value in zip(years, slack[rule], strict=False):
+                if value < 0:
+                    found.append(
+                        f"{y}: the baseline budget is already {-value:,.1f} mio. DKK over the "
+                        f"{rule.value} limit before any ambition; ambitions may not add to it"
+                    )
+        return cls(
+            years=tuple(years),
+            capital=tuple(max(0.0, float(v)) for v in slack[Rule.capital]),
+            liquidity=tuple(max(0.0, float(v)) for v in slack[Rule.liquidity]),
+            service=tuple(max(0.0, float(v)) for v in slack[Rule.service]),
+            status=status,
+            source=source,
+            limits=dict(limits or {}),
+            notes=tuple(found),
+            baseline={r: tuple(float(v) for v in slack[r]) for r in RESOURCE_RULES},
+        )
+
     def room(self, rule: Rule) -> tuple[float, ...]:
         """The room per year under ``rule`` (one of :data:`RESOURCE_RULES`)."""
         return tuple(getattr(self, rule.value))
+
+    def baseline_slack(self, rule: Rule) -> tuple[float, ...]:
+        """The baseline's own signed slack under ``rule`` (negative: already over)."""
+        return tuple(self.baseline.get(rule, self.room(rule)))
 
     def with_extra(self, per_year: float) -> Headroom:
         """This headroom with ``per_year`` mio. DKK more money for ambitions in each year.
 
         Capital room grows by ``per_year`` each year; the liquidity room by the money added so
-        far, ``per_year * (i + 1)``; the service ceiling is a law and does not move.
+        far, ``per_year * (i + 1)``; the service ceiling is a law and does not move. The extra
+        money is added to the room (after an overdrawn year's room was set to 0); the baseline
+        slack, against which the frames' warnings are measured, does not move.
         """
         return Headroom(
             years=self.years,
@@ -101,13 +231,16 @@ class Headroom:
             source=f"{self.source}; plus {per_year:g} mio. DKK a year" if per_year else self.source,
             limits=self.limits,
             notes=self.notes,
+            baseline=self.baseline,
         )
 
 
 def headroom_from_rows(
     rows: Sequence[Mapping[str, object]], status: Status, source: str, file: str | None = None
 ) -> Headroom:
-    """A :class:`Headroom` from rows ``{year, capital, liquidity, service}`` (mio. DKK)."""
+    """A :class:`Headroom` from rows ``{year, capital, liquidity, service}`` (mio. DKK): the
+    baseline's slack under each rule, negative where it is already over (room ``max(0, slack)``,
+    see :meth:`Headroom.from_slack`)."""
     years: list[int] = []
     columns: dict[str, list[float]] = {r.value: [] for r in RESOURCE_RULES}
     for i, row in enumerate(rows):
@@ -127,11 +260,6 @@ def headroom_from_rows(
                 "write numbers in mio. DKK",
                 ErrorLocation(file=file, line=i + 1),
             ) from None
-    return Headroom(
-        years=tuple(years),
-        capital=tuple(columns["capital"]),
-        liquidity=tuple(columns["liquidity"]),
-        service=tuple(columns["service"]),
-        status=status,
-        source=source,
+    return Headroom.from_slack(
+        years, {r: columns[r.value] for r in RESOURCE_RULES}, status=status, source=source
     )

@@ -10,6 +10,11 @@ the budget years). Maximise ``sum v[a, s] x[a, s]`` subject to, for every budget
 and ``sum_s x[a, s] <= 1`` (one start; ``= 1`` pinned in, ``= 0`` pinned out), exclusions
 ``sum_s x[a, s] + sum_s x[b, s] <= 1``, dependencies ``x[b, s] <= sum_{s' + d_a <= s} x[a, s']``.
 
+Only the rules in hard mode (``Problem.modes``; by default the binding liquidity rule) are
+constraints, with room ``max(0, baseline slack)``; a rule in warning mode (by default the
+collective frames, anlægsramme and serviceramme) is not, and the plan reports per year how far
+baseline and plan together go above it (:func:`frame_warnings`).
+
 The value of a start (:func:`start_values`)::
 
     v[a, s] = 100 * priority_a * (1 + support_weight * support_a)
@@ -37,7 +42,14 @@ from scipy.sparse import coo_matrix, vstack
 
 from byibalance.errors import ErrorLocation, PortfolioError
 from byibalance.portfolio.catalogue import DIMENSIONS, Ambition, Catalogue
-from byibalance.portfolio.headroom import RESOURCE_RULES, Headroom, Rule
+from byibalance.portfolio.headroom import (
+    DEFAULT_MODES,
+    RESOURCE_RULES,
+    RULE_NAMES_DA,
+    Headroom,
+    Mode,
+    Rule,
+)
 
 TOLERANCE = 1e-6  # mio. DKK, i.e. one krone: the rule checks' and the solver's slack
 
@@ -83,8 +95,16 @@ class Problem:
     support: Mapping[str, float] = field(default_factory=dict)
     pinned_in: frozenset[str] = frozenset()
     pinned_out: frozenset[str] = frozenset()
+    modes: Mapping[Rule, Mode] = field(default_factory=lambda: dict(DEFAULT_MODES))
 
     def __post_init__(self) -> None:
+        for rule, mode in self.modes.items():
+            if rule not in RESOURCE_RULES or mode not in tuple(Mode):
+                raise PortfolioError(
+                    f"mode '{mode}' given for rule '{rule}'",
+                    "give 'hard' or 'warning' for capital, liquidity or service",
+                    ErrorLocation(field=f"modes.{rule}"),
+                )
         for key, share in self.support.items():
             if key not in self.catalogue:
                 raise PortfolioError(
@@ -113,6 +133,14 @@ class Problem:
                 "pin it one way only",
                 ErrorLocation(field="ambitions.pinned_in"),
             )
+
+    def mode(self, rule: Rule) -> Mode:
+        """How ``rule`` enters the optimisation (default: its legal nature, ``RULE_NATURE``)."""
+        return Mode(self.modes.get(rule, DEFAULT_MODES[rule]))
+
+    def hard_rules(self) -> tuple[Rule, ...]:
+        """The resource rules that are constraints."""
+        return tuple(r for r in RESOURCE_RULES if self.mode(r) is Mode.hard)
 
     def starts(self, ambition: Ambition) -> range:
         """The start years open to ``ambition``: its window within the budget years."""
@@ -155,21 +183,53 @@ class YearUse:
 
 
 @dataclass(frozen=True)
+class FrameWarning:
+    """A rule in warning mode (a collective frame) that baseline and plan together go above in
+    ``year``: ``over`` mio. DKK above the limit, of which ``baseline_over`` is the baseline's own
+    excess and ``plan_adds`` the ambitions' part (negative when a saving reduces it)."""
+
+    rule: Rule
+    year: int
+    over: float
+    baseline_over: float
+    plan_adds: float
+    limit: float | None
+
+    def describe(self) -> str:
+        """One readable line."""
+        share = f" ({self.limit:,.1f} mio. DKK)" if self.limit is not None else ""
+        return (
+            f"{self.year}: {self.over:,.1f} mio. DKK above {RULE_NAMES_DA[self.rule]}{share}; "
+            f"the baseline {self.baseline_over:,.1f}, the ambitions {self.plan_adds:,.1f}"
+        )
+
+
+@dataclass(frozen=True)
 class Plan:
-    """A chosen set of ambitions with start years, and its value."""
+    """A chosen set of ambitions with start years, and its value.
+
+    ``warnings``: per year, the rules in warning mode that baseline and plan together go above;
+    ``baseline_breaches``: the rules in hard mode the baseline breaks before any ambition (there
+    the plan was held to "no worse": room 0).
+    """
 
     starts: Mapping[str, int]
     objective: float
     years: tuple[YearUse, ...]
     proven_optimal: bool
     gap: float
+    warnings: tuple[FrameWarning, ...] = ()
+    baseline_breaches: tuple[Violation, ...] = ()
 
-    def tight(self, tolerance: float = 1e-3) -> list[tuple[Rule, int, float]]:
-        """``(rule, year, slack)`` for every year whose room is used up to ``tolerance``."""
+    def tight(
+        self, tolerance: float = 1e-3, rules: Sequence[Rule] = RESOURCE_RULES
+    ) -> list[tuple[Rule, int, float]]:
+        """``(rule, year, slack)`` for every year whose room under ``rules`` is used up to
+        ``tolerance`` (pass ``problem.hard_rules()`` for the constraints only)."""
         return [
             (rule, use.year, use.slack(rule))
             for use in self.years
-            for rule in RESOURCE_RULES
+            for rule in rules
             if use.slack(rule) <= tolerance
         ]
 
@@ -225,7 +285,8 @@ def check_plan(problem: Problem, starts: Mapping[str, int]) -> list[Violation]:
     """Every rule the plan breaks; an empty list when it keeps them all.
 
     This is an independent re-statement of the constraints over a concrete plan (no matrix),
-    used as the brute-force oracle and to explain why an ambition does not fit.
+    used as the brute-force oracle and to explain why an ambition does not fit. Only the rules in
+    hard mode are constraints; the others are :func:`frame_warnings`.
     """
     out: list[Violation] = []
     cat = problem.catalogue
@@ -251,7 +312,7 @@ def check_plan(problem: Problem, starts: Mapping[str, int]) -> list[Violation]:
     for key in problem.pinned_out & set(starts):
         out.append(Violation(Rule.pinned, None, 0.0, f"'{key}' is pinned out"))
     for use in year_use(problem, starts):
-        for rule in RESOURCE_RULES:
+        for rule in problem.hard_rules():
             slack = use.slack(rule)
             if slack < -TOLERANCE:
                 room = getattr(use, f"{rule.value}_room")
@@ -262,6 +323,56 @@ def check_plan(problem: Problem, starts: Mapping[str, int]) -> list[Violation]:
                     )
                 )  # fmt: skip
     return out
+
+
+def frame_warnings(problem: Problem, starts: Mapping[str, int]) -> tuple[FrameWarning, ...]:
+    """Per year, each rule in warning mode that the baseline and the plan together go above::
+
+        over = use - baseline_slack        (reported when > 0; one krone of tolerance)
+
+    with ``use`` the plan's use as in :func:`year_use` (liquidity: cumulative net cash) and
+    ``baseline_slack`` the baseline's signed slack (``Headroom.baseline_slack``)."""
+    h = problem.headroom
+    warned = [r for r in RESOURCE_RULES if problem.mode(r) is Mode.warning]
+    out = []
+    for i, use in enumerate(year_use(problem, starts)):
+        for rule in warned:
+            slack = h.baseline_slack(rule)[i]
+            used = float(getattr(use, rule.value))
+            over = used - slack
+            if over > TOLERANCE:
+                limits = h.limits.get(rule)
+                limit = None if limits is None else float(limits[i])
+                base = max(0.0, -slack)
+                out.append(FrameWarning(rule, use.year, over, base, over - base, limit))
+    return tuple(out)
+
+
+def baseline_breaches(problem: Problem) -> tuple[Violation, ...]:
+    """The rules in hard mode that the baseline breaks before any ambition, year by year (the
+    headroom's signed slack below 0). In those years the room is 0: the plan may not add."""
+    h = problem.headroom
+    out = []
+    for rule in problem.hard_rules():
+        for y, slack in zip(h.years, h.baseline_slack(rule), strict=True):
+            if slack < -TOLERANCE:
+                out.append(
+                    Violation(
+                        rule, y, -slack,
+                        "the baseline budget is already over before any ambition; "
+                        "the ambitions may not make it worse there",
+                    )
+                )  # fmt: skip
+    return tuple(out)
+
+
+def _plan(
+    problem: Problem, starts: Mapping[str, int], value: float, optimal: bool, gap: float
+) -> Plan:
+    return Plan(
+        starts, value, year_use(problem, starts), optimal, gap,
+        frame_warnings(problem, starts), baseline_breaches(problem),
+    )  # fmt: skip
 
 
 @dataclass
@@ -333,7 +444,7 @@ def _build(
         cash[col] = [cat[a_id].cash(s, y) for y in h.years]
     cumulative = np.cumsum(cash, axis=1)
     for t, y in enumerate(h.years):
-        for rule in RESOURCE_RULES:
+        for rule in problem.hard_rules():
             room = h.room(rule)[t] + (extra_upper or {}).get((rule, y), 0.0)
             if rule is Rule.liquidity:
                 entries = {col: float(cumulative[col, t]) for col in range(len(keys))}
@@ -496,7 +607,7 @@ def _elastic_violations(problem: Problem) -> list[Violation]:
 def _infeasible(problem: Problem) -> PortfolioError:
     empty = [
         v for v in check_plan(
-            Problem(problem.catalogue, problem.headroom, problem.weights), {}
+            Problem(problem.catalogue, problem.headroom, problem.weights, modes=problem.modes), {}
         ) if v.rule in RESOURCE_RULES
     ]  # fmt: skip
     if empty:
@@ -548,7 +659,7 @@ def solve(
     if n == 0:
         if problem.pinned_in:
             raise _infeasible(problem)
-        return Plan({}, 0.0, year_use(problem, {}), True, 0.0)
+        return _plan(problem, {}, 0.0, True, 0.0)
     matrix, cost, lower, upper, t = _started_by(m, n)
     z0 = None
     if start is not None:
@@ -569,7 +680,7 @@ def solve(
     starts = {k: starts[k] for k in problem.catalogue if k in starts}
     optimal = res.status == HighsModelStatus.kOptimal
     value = -res.objective if objective is None else plan_value(problem, starts)
-    return Plan(starts, value, year_use(problem, starts), optimal, res.gap if not optimal else 0.0)
+    return _plan(problem, starts, value, optimal, res.gap if not optimal else 0.0)
 
 
 def plan_value(problem: Problem, starts: Mapping[str, int]) -> float:
@@ -585,6 +696,7 @@ def greedy_plan(problem: Problem) -> Plan:
     h = problem.headroom
     values = start_values(problem)
     years = np.array(h.years)
+    hard = problem.hard_rules()
     rooms = {r: np.array(h.room(r), dtype=float) for r in RESOURCE_RULES}
     used = {r: np.zeros(len(years)) for r in RESOURCE_RULES}
     starts: dict[str, int] = {}
@@ -604,7 +716,7 @@ def greedy_plan(problem: Problem) -> Plan:
         if any(o in starts for o in a.excludes) or any(a.id in cat[o].excludes for o in starts):
             return False
         p = profile(a, s)
-        return all(np.all(used[r] + p[r] <= rooms[r] + TOLERANCE) for r in RESOURCE_RULES)
+        return all(np.all(used[r] + p[r] <= rooms[r] + TOLERANCE) for r in hard)
 
     def add(a: Ambition, s: int) -> None:
         for r, arr in profile(a, s).items():
@@ -633,7 +745,7 @@ def greedy_plan(problem: Problem) -> Plan:
                     add(a, -neg_start)
                     break
     ordered = {k: starts[k] for k in cat if k in starts}
-    return Plan(ordered, plan_value(problem, ordered), year_use(problem, ordered), False, np.inf)
+    return _plan(problem, ordered, plan_value(problem, ordered), False, np.inf)
 
 
 def dimension_totals(catalogue: Catalogue, starts: Mapping[str, int]) -> dict[str, float]:
