@@ -19,13 +19,12 @@ from byibalance.finance import (
     RuleCheck,
     check_rules,
     compute_budget,
-    finance_overrides,
 )
 from byibalance.finance.inputs import budget_parameters
 from byibalance.parameters import ParameterSet
 from byibalance.population import Projection, project
 from byibalance.scenario import Scenario, load_scenario
-from byibalance.services import ServicesOverrides, ServicesResult, compute, services_overrides
+from byibalance.services import ServicesOverrides, ServicesResult, compute
 
 
 @dataclass(frozen=True)
@@ -65,13 +64,15 @@ def run(
     """Run population, services, budget and rules for ``scenario`` (the baseline if None).
 
     ``municipality`` overrides the scenario's municipality; ``housing=False`` drops the housing
-    programme (Statistics Denmark's way of projecting); ``file`` names the scenario file in error
-    messages about its ``services`` and ``finance`` sections.
+    programme (Statistics Denmark's way of projecting). ``file`` is kept for callers that pass
+    it: the scenario's ``services`` and ``finance`` sections are typed and were checked (with the
+    file, line and field in any error) when the scenario was read, so there is nothing left to
+    check here.
     """
     scenario = scenario if scenario is not None else Scenario()
     code = str(municipality) if municipality is not None else scenario.municipality
-    s_ov = services_overrides(scenario.services, file)
-    f_ov = finance_overrides(scenario.finance, file)
+    s_ov = scenario.services
+    f_ov = scenario.finance
     params = budget_parameters(code)
     projection = project(code, scenario=scenario, housing=housing)
     services = compute(projection, params, s_ov)

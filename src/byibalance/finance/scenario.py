@@ -60,10 +60,10 @@ class Loan(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    year: int
-    amount: float = Field(gt=0)
-    purpose: str
-    term: int | None = Field(default=None, gt=0)
+    year: int = Field(description="The year the loan is taken")
+    amount: float = Field(gt=0, description="DKK, above 0")
+    purpose: str = Field(description="What the loan pays for (the borrowing rules check it)")
+    term: int | None = Field(default=None, gt=0, description="Years to repay, above 0")
 
 
 class FinanceOverrides(BaseModel):
@@ -75,13 +75,38 @@ class FinanceOverrides(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    income_tax_rate: float | Quantity | dict[int, float | Quantity] | None = None
-    land_tax_per_mille: float | Quantity | None = None
-    price_index: dict[int, float] | None = None
-    liquidity_target_per_inhabitant: float | Quantity | None = None
-    opening_liquidity: float | Quantity | None = None
-    loans: list[Loan] = Field(default_factory=list)
-    unit_costs: dict[str, float] = Field(default_factory=dict)
+    income_tax_rate: float | Quantity | dict[int, float | Quantity] | None = Field(
+        default=None,
+        description="Municipal income tax rate in percent (or {value, unit: share}); one rate, "
+        "or rates by year, each in force from its year on. 5-50 % is a sanity bound against "
+        "unit slips (the 98 municipalities lie between 22 and 27 %)",
+    )
+    land_tax_per_mille: float | Quantity | None = Field(
+        default=None,
+        description="Land tax (grundskyld) in per mille of the land value, 0-34 (a sanity bound: "
+        "34 per mille was the ceiling before the 2024 reform)",
+    )
+    price_index: dict[int, float] | None = Field(
+        default=None,
+        description="Price index by budget year, base year = 1; every value above 0",
+    )
+    liquidity_target_per_inhabitant: float | Quantity | None = Field(
+        default=None,
+        description="The council's liquidity target in DKK per inhabitant "
+        "(or {value, unit: DKK_per_person})",
+    )
+    opening_liquidity: float | Quantity | None = Field(
+        default=None,
+        description="Cash at the start of the budget year in DKK (or {value, unit: mio_DKK})",
+    )
+    loans: list[Loan] = Field(
+        default_factory=list,
+        description="Loans: {year, amount (DKK, above 0), purpose, term (years, optional)}",
+    )
+    unit_costs: dict[str, float] = Field(
+        default_factory=dict,
+        description="Read by no computation: a scenario moves it to services.unit_costs",
+    )
 
     @field_validator("income_tax_rate")
     @classmethod
@@ -170,8 +195,16 @@ class BudgetAdjustments:
     purpose: str = "loan_pool"
 
 
-def finance_overrides(raw: dict[str, Any] | None, file: str | None = None) -> FinanceOverrides:
-    """Validate a scenario's ``finance`` mapping; errors name the field path and the year."""
+def finance_overrides(
+    raw: FinanceOverrides | dict[str, Any] | None, file: str | None = None
+) -> FinanceOverrides:
+    """Validate a scenario's ``finance`` mapping; errors name the field path and the year.
+
+    A scenario's ``finance`` is already a validated :class:`FinanceOverrides`; it is returned as
+    it is.
+    """
+    if isinstance(raw, FinanceOverrides):
+        return raw
     try:
         return FinanceOverrides.model_validate(raw or {})
     except ValidationError as err:

@@ -33,12 +33,31 @@ class ServicesOverrides(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    regulation: Literal["full", "marginal"] = "full"
-    marginal_share: dict[str, float] = Field(default_factory=dict)
-    unit_costs: dict[str, float] = Field(default_factory=dict)
-    coverage: dict[str, float] = Field(default_factory=dict)
-    healthy_ageing: dict[str, float] = Field(default_factory=dict)
-    capacity: dict[str, float] = Field(default_factory=dict)
+    regulation: Literal["full", "marginal"] = Field(
+        default="full",
+        description="How spending follows the number of users: 'full' (in proportion) or "
+        "'marginal' (only the marginal_share of each area follows)",
+    )
+    marginal_share: dict[str, float] = Field(
+        default_factory=dict,
+        description="Share (0-1) of an area's spending that follows its users when regulation "
+        "is marginal; by service area",
+    )
+    unit_costs: dict[str, float] = Field(
+        default_factory=dict,
+        description="DKK per user and year (per inhabitant for unit-amount areas), 0 or more; "
+        "by service area",
+    )
+    coverage: dict[str, float] = Field(
+        default_factory=dict, description="Share (0-1) of the age group that uses the service"
+    )
+    healthy_ageing: dict[str, float] = Field(
+        default_factory=dict,
+        description="Share (0-1) by which need falls as the elderly live healthier; by area",
+    )
+    capacity: dict[str, float] = Field(
+        default_factory=dict, description="Places (or classes) available, 0 or more; by area"
+    )
 
     @field_validator("marginal_share", "coverage", "healthy_ageing")
     @classmethod
@@ -57,8 +76,16 @@ class ServicesOverrides(BaseModel):
         return _known_areas(values)
 
 
-def services_overrides(raw: dict[str, Any] | None, file: str | None = None) -> ServicesOverrides:
-    """Validate a scenario's ``services`` mapping; errors name the field path."""
+def services_overrides(
+    raw: ServicesOverrides | dict[str, Any] | None, file: str | None = None
+) -> ServicesOverrides:
+    """Validate a scenario's ``services`` mapping; errors name the field path.
+
+    A scenario's ``services`` is already a validated :class:`ServicesOverrides`; it is returned
+    as it is.
+    """
+    if isinstance(raw, ServicesOverrides):
+        return raw
     try:
         return ServicesOverrides.model_validate(raw or {})
     except ValidationError as err:

@@ -109,6 +109,7 @@ def scenario_from_yaml(text: str, filename: str = "scenario.yaml") -> Scenario:
     """Parse and validate a scenario YAML text (ScenarioError with the line or field)."""
     try:
         data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=yaml.SafeLoader)  # for the line of a field's error
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         raise ScenarioError(
@@ -122,7 +123,7 @@ def scenario_from_yaml(text: str, filename: str = "scenario.yaml") -> Scenario:
             fix="start from a scenario downloaded from the workbench",
             where=ErrorLocation(file=filename, field="name"),
         )
-    scenario = scenario_from_mapping(data, filename)
+    scenario = scenario_from_mapping(data, filename, node=node)
     _raise_section_errors(data, filename)
     return scenario
 

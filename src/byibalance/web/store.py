@@ -12,6 +12,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from byibalance.errors import AuthError, ErrorLocation, InputError
+from byibalance.finance.scenario import RATE_UNITS, Quantity
 from byibalance.web import model
 from byibalance.web.db import Role, Scenario, ScenarioShare, User, get_row
 from byibalance.web.security import require_writer
@@ -50,11 +51,14 @@ def can_read(db: Session, user: User, scenario: Scenario) -> bool:
     """Author, admin, or shared with the user."""
     if user.role_enum is Role.ADMIN or scenario.author_id == user.id:
         return True
-    return db.scalar(
-        select(ScenarioShare.id).where(
-            ScenarioShare.scenario_id == scenario.id, ScenarioShare.user_id == user.id
+    return (
+        db.scalar(
+            select(ScenarioShare.id).where(
+                ScenarioShare.scenario_id == scenario.id, ScenarioShare.user_id == user.id
+            )
         )
-    ) is not None
+        is not None
+    )
 
 
 def can_edit(user: User, scenario: Scenario) -> bool:
@@ -81,8 +85,9 @@ def scenario_of(scenario: Scenario) -> model.Scenario:
     return model.scenario_from_yaml(scenario.overrides_yaml, filename=f"scenario {scenario.id}")
 
 
-def save(db: Session, user: User, draft: model.Scenario,
-         scenario: Scenario | None = None) -> Scenario:
+def save(
+    db: Session, user: User, draft: model.Scenario, scenario: Scenario | None = None
+) -> Scenario:
     """Store a validated scenario as a new one of ``user`` or over ``scenario``."""
     if scenario is None:
         require_writer(user)
@@ -102,11 +107,15 @@ def share(db: Session, user: User, scenario: Scenario, username: str) -> User:
     other = db.scalar(select(User).where(User.username == username.strip()))
     if other is None:
         raise NotFoundError(
-            f"there is no user '{username}'", fix="check the username",
+            f"there is no user '{username}'",
+            fix="check the username",
             where=ErrorLocation(field="share_with"),
         )
-    exists = db.scalar(select(ScenarioShare).where(
-        ScenarioShare.scenario_id == scenario.id, ScenarioShare.user_id == other.id))
+    exists = db.scalar(
+        select(ScenarioShare).where(
+            ScenarioShare.scenario_id == scenario.id, ScenarioShare.user_id == other.id
+        )
+    )
     if exists is None and other.id != scenario.author_id:
         db.add(ScenarioShare(scenario_id=scenario.id, user_id=other.id))
         db.commit()
@@ -122,6 +131,9 @@ _FIELD_OF_PATH = {
     "finance.income_tax_rate": "income_tax_rate",
     "population.fertility.multiplier": "fertility_factor",
     "finance.unit_costs": "unit_costs",
+    "services.unit_costs": "unit_costs",
+    "ambitions.pinned_in": "ambitions_in",
+    "ambitions.pinned_out": "ambitions_out",
     "name": "name",
     "description": "description",
 }
@@ -139,6 +151,38 @@ def _num(value: float) -> str:
     return f"{value:g}"
 
 
+def _percent(rate: float | Quantity) -> str:
+    """A tax rate as the form shows it: percent (a rate given as a share is converted)."""
+    if isinstance(rate, Quantity):
+        return _num(rate.value * RATE_UNITS[rate.unit] * 100)
+    return _num(rate)
+
+
+def _tax_rates(raw: str, errors: dict[str, str]) -> float | dict[int, float] | None:
+    """'25.6', or rates by year '2027: 25.6; 2029: 26' (each in force from its year)."""
+    if ":" not in raw:
+        rate = _number(raw, "income_tax_rate", errors)
+        if rate is not None and not 0 < rate < 100:
+            errors["income_tax_rate"] = f"{_num(rate)} is not a tax rate in percent (0-100)"
+        return rate
+    rates: dict[int, float] = {}
+    for item in raw.replace("\n", ";").split(";"):
+        if not item.strip():
+            continue
+        year, _, value = item.partition(":")
+        when = _number(year, "income_tax_rate", errors, integer=True)
+        rate = _number(value, "income_tax_rate", errors)
+        if when is None or rate is None:
+            errors.setdefault(
+                "income_tax_rate", f"'{item.strip()}': write 'year: percent', e.g. 2028: 26.1"
+            )
+            return None
+        if not 0 < rate < 100:
+            errors["income_tax_rate"] = f"{_num(rate)} is not a tax rate in percent (0-100)"
+        rates[when] = rate
+    return rates or None
+
+
 def form_from_scenario(scenario: model.Scenario | None) -> FormState:
     """The form pre-filled from a scenario (empty fields keep the baseline)."""
     values: dict[str, str] = {}
@@ -146,9 +190,11 @@ def form_from_scenario(scenario: model.Scenario | None) -> FormState:
         return FormState(values=values)
     values["name"] = scenario.name
     values["description"] = scenario.description
-    tax = scenario.finance.get("income_tax_rate")
-    if tax is not None:
-        values["income_tax_rate"] = str(tax)
+    tax = scenario.finance.income_tax_rate
+    if isinstance(tax, dict):
+        values["income_tax_rate"] = "; ".join(f"{y}: {_percent(r)}" for y, r in tax.items())
+    elif tax is not None:
+        values["income_tax_rate"] = _percent(tax)
     if scenario.population.fertility.multiplier != 1.0:
         values["fertility_factor"] = _num(scenario.population.fertility.multiplier)
     row = 0
@@ -159,20 +205,23 @@ def form_from_scenario(scenario: model.Scenario | None) -> FormState:
             values[f"housing.{row}.year"] = str(done.year)
             values[f"housing.{row}.dwellings"] = _num(done.dwellings)
             row += 1
-    costs = scenario.finance.get("unit_costs", {})
-    if isinstance(costs, dict):
-        values["unit_costs"] = "\n".join(f"{k} = {v}" for k, v in costs.items())
-    for key in ("pinned_in", "pinned_out"):
-        pinned = scenario.ambitions.get(key, [])
-        if isinstance(pinned, list):
-            values[f"ambitions_{key.split('_')[1]}"] = ", ".join(str(a) for a in pinned)
+    costs = scenario.services.unit_costs
+    if costs:
+        values["unit_costs"] = "\n".join(f"{k} = {_num(v)}" for k, v in costs.items())
+    for side, pinned in (("in", scenario.ambitions.pinned_in),
+                         ("out", scenario.ambitions.pinned_out)):  # fmt: skip
+        if pinned:
+            values[f"ambitions_{side}"] = ", ".join(pinned)
     return FormState(values=values)
 
 
 def housing_rows(state: FormState) -> int:
     """How many housing rows the form shows: the filled ones and some empty ones."""
-    filled = {int(k.split(".")[1]) for k in state.values
-              if k.startswith("housing.") and k.split(".")[1].isdigit()}
+    filled = {
+        int(k.split(".")[1])
+        for k in state.values
+        if k.startswith("housing.") and k.split(".")[1].isdigit()
+    }
     return max(filled, default=-1) + 1 + HOUSING_ROWS
 
 
@@ -200,13 +249,19 @@ def _number(raw: str, name: str, errors: dict[str, str], integer: bool = False) 
 
 def _housing(values: dict[str, str], errors: dict[str, str]) -> list[dict[str, Any]]:
     projects: dict[str, dict[str, Any]] = {}
-    rows = sorted({int(k.split(".")[1]) for k in values
-                   if k.startswith("housing.") and k.split(".")[1].isdigit()})
+    rows = sorted(
+        {
+            int(k.split(".")[1])
+            for k in values
+            if k.startswith("housing.") and k.split(".")[1].isdigit()
+        }
+    )
     for i in rows:
         name = values.get(f"housing.{i}.project", "").strip()
         year = _number(values.get(f"housing.{i}.year", ""), f"housing.{i}.year", errors, True)
-        dwellings = _number(values.get(f"housing.{i}.dwellings", ""),
-                            f"housing.{i}.dwellings", errors)
+        dwellings = _number(
+            values.get(f"housing.{i}.dwellings", ""), f"housing.{i}.dwellings", errors
+        )
         kind = values.get(f"housing.{i}.type", "flat") or "flat"
         if not name and year is None and dwellings is None:
             continue
@@ -222,9 +277,10 @@ def _housing(values: dict[str, str], errors: dict[str, str]) -> list[dict[str, A
         if kind not in DWELLING_TYPES:
             errors[f"housing.{i}.type"] = f"choose one of {', '.join(DWELLING_TYPES)}"
             continue
-        entry = projects.setdefault(project_id(name), {
-            "id": project_id(name), "name": name, "type": kind, "completions": [],
-            "_row": i})
+        entry = projects.setdefault(
+            project_id(name),
+            {"id": project_id(name), "name": name, "type": kind, "completions": [], "_row": i},
+        )
         entry["completions"].append({"year": year, "dwellings": dwellings})
     return list(projects.values())
 
@@ -238,16 +294,17 @@ def scenario_from_form(
     """
     values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
     errors: dict[str, str] = {}
-    data: dict[str, Any] = model.scenario_mapping(base) if base is not None else {
-        "municipality": municipality.lstrip("0") or "0"}
+    data: dict[str, Any] = (
+        model.scenario_mapping(base)
+        if base is not None
+        else {"municipality": municipality.lstrip("0") or "0"}
+    )
     data["name"] = values.get("name", "").strip()
     data["description"] = values.get("description", "").strip()
     if not data["name"]:
         errors["name"] = "give the scenario a name"
     finance = dict(data.get("finance", {}))
-    tax = _number(values.get("income_tax_rate", ""), "income_tax_rate", errors)
-    if tax is not None and not 0 < tax < 100:
-        errors["income_tax_rate"] = f"{_num(tax)} is not a tax rate in percent (0-100)"
+    tax = _tax_rates(values.get("income_tax_rate", ""), errors)
     finance.pop("income_tax_rate", None)
     if tax is not None:
         finance["income_tax_rate"] = tax
@@ -265,7 +322,7 @@ def scenario_from_form(
     housing["add"] = added
     population["housing"] = housing
     data["population"] = population
-    finance = dict(data.get("finance", {}))
+    services = dict(data.get("services", {}))
     costs: dict[str, float] = {}
     for n, line in enumerate(values.get("unit_costs", "").splitlines(), start=1):
         if not line.strip():
@@ -278,9 +335,14 @@ def scenario_from_form(
             errors["unit_costs"] = f"line {n}: the unit cost of '{area.strip()}' is negative"
         elif number is not None:
             costs[area.strip()] = number
-    finance.pop("unit_costs", None)
+    # Unit costs belong to the services model (finance.unit_costs, where the form wrote them
+    # before the sections were typed, reached no computation).
+    services.pop("unit_costs", None)
     if costs:
-        finance["unit_costs"] = costs
+        services["unit_costs"] = costs
+    data["services"] = services
+    finance = dict(data.get("finance", {}))
+    finance.pop("unit_costs", None)
     data["finance"] = finance
     ambitions = dict(data.get("ambitions", {}))
     for side in ("in", "out"):
@@ -294,8 +356,10 @@ def scenario_from_form(
     data["ambitions"] = ambitions
     state = FormState(values=values, errors=errors)
     for fe in model.scenario_errors(data):
-        key: str | None = next((v for k, v in _FIELD_OF_PATH.items()
-                                if fe.field == k or fe.field.startswith(k + ".")), None)
+        key: str | None = next(
+            (v for k, v in _FIELD_OF_PATH.items() if fe.field == k or fe.field.startswith(k + ".")),
+            None,
+        )
         if key is None and fe.field.startswith("population.housing.add."):
             index = fe.field.split(".")[3]
             key = f"housing.{rows[int(index)]}.project" if index.isdigit() else "housing"
@@ -322,8 +386,11 @@ def excel_workbook(draft: model.Scenario, view: model.CityView) -> bytes:
     number = book.add_format({"num_format": "#,##0"})
     sheet = book.add_worksheet("Scenario")
     sheet.write_row(0, 0, ["field", "value"], bold)
-    rows: list[tuple[str, str]] = [("name", draft.name), ("description", draft.description),
-                                   ("municipality", draft.municipality)]
+    rows: list[tuple[str, str]] = [
+        ("name", draft.name),
+        ("description", draft.description),
+        ("municipality", draft.municipality),
+    ]
     rows += [(k, str(v)) for k, v in model.overrides_of(draft).items()]
     for r, (k, v) in enumerate(rows, start=1):
         sheet.write_string(r, 0, k)
