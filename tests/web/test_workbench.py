@@ -184,4 +184,17 @@ def test_ambitions_page_shows_the_portfolio_and_takes_the_councils_weights(app) 
     assert "the weight of climate &#39;lots&#39; is not a number" in bad.text
     negative = c.get("/ambitions?climate=-1")
     assert "negative" in negative.text
+    # the collective frames: warnings by default, shown per year with amounts (Albertslund's
+    # baseline is already over its share of the capital level in 2027-2037 with the growth)
+    assert 'id="frames-warning" name="frames" value="warning" checked' in html
+    assert "Advarsler: de kollektive rammer" in html and "heraf ambitionerne" in html
+    warned = html.split('id="h-warn"')[1].split("</section>")[0]
+    assert "<td>2027</td><td>anlægsramme</td>" in warned
+    assert "Kassekreditreglen binder den enkelte kommune" in html
+    hard = c.get("/ambitions?frames=hard").text
+    assert 'value="hard" checked' in hard and 'id="h-warn"' not in hard
+    breach = hard.split('id="h-breach"')[1].split("</section>")[0]
+    assert "anlægsramme i 2027:" in breach and "mio. kr. over før nogen ambition" in breach
+    unknown = c.get("/ambitions?frames=soft")
+    assert unknown.status_code == 400 and "the frames&#39; mode &#39;soft&#39;" in unknown.text
     assert "af" in c.get("/").text.split('id="h-amb"')[1][:600]  # the overview's headline

@@ -1,5 +1,5 @@
 """The ambitions page: the chosen portfolio per year, the left-out ones with their reasons,
-and weights the user can change."""
+weights the user can change, and a switch for the collective frames (warnings or limits)."""
 
 from __future__ import annotations
 
@@ -26,27 +26,54 @@ def weights_from_query(request: Request) -> dict[str, float] | None:
         try:
             weights[name] = float(text.replace(",", ".")) if text else 1.0
         except ValueError:
-            raise InputError(f"the weight of {name} '{text}' is not a number",
-                             fix="use a number of 0 or more, e.g. 1 or 2,5",
-                             where=ErrorLocation(field=name)) from None
+            raise InputError(
+                f"the weight of {name} '{text}' is not a number",
+                fix="use a number of 0 or more, e.g. 1 or 2,5",
+                where=ErrorLocation(field=name),
+            ) from None
     return weights
 
 
+def frames_from_query(request: Request) -> str:
+    """The collective frames' mode asked for: ``warning`` (default) or ``hard``."""
+    frames = request.query_params.get("frames", "warning").strip() or "warning"
+    if frames not in ambitions_model.FRAME_MODES:
+        raise InputError(
+            f"the frames' mode '{frames}' is not known",
+            fix="use frames=warning (reported per year) or frames=hard (a limit)",
+            where=ErrorLocation(field="frames"),
+        )
+    return frames
+
+
 @router.get("/ambitions", response_class=HTMLResponse)
-def ambitions(request: Request, user: User = Depends(page_user),
-              db: Session = Depends(get_db)) -> Response:
+def ambitions(
+    request: Request, user: User = Depends(page_user), db: Session = Depends(get_db)
+) -> Response:
     """The portfolio of the baseline under the chosen weights (or why it is not available);
     the published citizens' budgets count as citizens' support."""
     weights = weights_from_query(request)
+    frames = frames_from_query(request)
     support = published_ambition_support(db)
     view, problem = None, None
     if not ambitions_model.available():
         problem = "the ambitions optimiser (byibalance.portfolio) has not landed yet"
     else:
         try:
-            view = ambitions_model.ambitions(None, settings(request).municipality, weights,
-                                             support)
+            view = ambitions_model.ambitions(
+                None, settings(request).municipality, weights, support, frames
+            )
         except ByibalanceError as err:
             problem = str(err)
-    return render(request, "ambitions.html", {
-        "amb": view, "problem": problem, "names": ambitions_model.WEIGHT_NAMES}, user=user)
+    return render(
+        request,
+        "ambitions.html",
+        {
+            "amb": view,
+            "problem": problem,
+            "names": ambitions_model.WEIGHT_NAMES,
+            "frames": frames,
+            "frame_modes": ambitions_model.FRAME_MODES,
+        },
+        user=user,
+    )

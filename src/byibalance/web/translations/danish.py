@@ -296,6 +296,48 @@ DA = {
     "net_migration": "nettoflytning",
     "housing_migration": "tilflytning til nye boliger",
     "liquidity": "likviditet",
+    # The Ambitions page: the collective frames as warnings or limits (portfolio modes).
+    "The collective frames (capital-spending level, service ceiling)":
+        "De kollektive rammer (anlægsramme, serviceramme)",
+    "as warnings: shown per year, the plan may go above them":
+        "som advarsler: vises år for år, planen må gå over dem",
+    "as limits: the plan must stay within them": "som lofter: planen skal holde sig inden for dem",
+    "Kassekreditreglen binds each municipality and is always a limit.":
+        "Kassekreditreglen binder den enkelte kommune og er altid et loft.",
+    "The budget breaks a limit before any ambition":
+        "Budgettet bryder en grænse før nogen ambition",
+    "In these years the budget without ambitions is already over a limit the plan must keep. "
+    "The ambitions may not add to it there: their room is 0.":
+        "I disse år er budgettet uden ambitioner allerede over en grænse, som planen skal "
+        "overholde. Ambitionerne må ikke lægge mere oven i der: deres råderum er 0.",
+    "{rule} in {year}: {amount} mio. DKK over before any ambition":
+        "{rule} i {year}: {amount} mio. kr. over før nogen ambition",
+    "The collective frames are warnings, not limits: see the warnings below.":
+        "De kollektive rammer er advarsler, ikke lofter: se advarslerne nedenfor.",
+    "The collective frames are limits.": "De kollektive rammer er lofter.",
+    "Warnings: the collective frames": "Advarsler: de kollektive rammer",
+    "The capital-spending level (anlægsramme) is a frame for the municipalities together: if "
+    "their budgets together exceed it, up to 1 bn DKK of the block grant can be cut for all of "
+    "them. One municipality above its share breaks no law, but adds to that risk.":
+        "Anlægsrammen er en ramme for kommunerne under ét: budgetterer de tilsammen over den, "
+        "kan op til 1 mia. kr. af bloktilskuddet modregnes for dem alle. En kommune over sin "
+        "andel bryder ingen lov, men øger den risiko.",
+    "The service ceiling (serviceramme) is the municipality's share of the agreed service "
+    "level: if the budgets together exceed it, up to 3 bn DKK of the block grant can be cut for "
+    "all; if the accounts exceed it, 60 % of the cut falls on the municipalities that "
+    "overspent.":
+        "Servicerammen er kommunens andel af det aftalte serviceniveau: budgetterer kommunerne "
+        "tilsammen over det, kan op til 3 mia. kr. af bloktilskuddet modregnes for alle; "
+        "overskrider regnskaberne det, falder 60 % af modregningen på de kommuner, der "
+        "overskred.",
+    "Above the municipality's share of the collective frames, per year, mio. DKK":
+        "Over kommunens andel af de kollektive rammer, pr. år, mio. kr.",
+    "Frame": "Ramme",
+    "Above the share": "Over andelen",
+    "of which the budget without ambitions": "heraf budgettet uden ambitioner",
+    "of which the ambitions": "heraf ambitionerne",
+    "(a negative capital room: the budget without ambitions is already over its share)":
+        "(negativt anlægsråderum: budgettet uden ambitioner er allerede over sin andel)",
 }
 
 EN = {"income_tax_rate": "municipal income tax (%)", "fertility_factor": "fertility factor",
