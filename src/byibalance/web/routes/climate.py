@@ -10,6 +10,7 @@ Only the Plotly figures (presentation) are assembled here.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -84,9 +85,11 @@ def _layout(title: str, y_title: str, *, stacked: bool = False) -> dict[str, Any
     return layout
 
 
-def sector_figure(account: ClimateAccount, title: str, y_title: str, lang: str = "da") -> str:
+def sector_figure(account: ClimateAccount, title: str, y_title: str,
+                  gettext: Callable[[str], str] = str) -> str:  # fmt: skip
     """Stacked bars: each inventory year's sector totals in tonnes CO2e; a sector whose total is
-    missing is left out of its year (never drawn as 0)."""
+    missing is left out of its year (never drawn as 0). ``gettext`` names the sectors in the
+    page's language (the catalogue holds :attr:`Sector.label_da` for Danish)."""
     traces = []
     for sector in Sector:
         xs, ys = [], []
@@ -97,7 +100,7 @@ def sector_figure(account: ClimateAccount, title: str, y_title: str, lang: str =
                 ys.append(row.tonnes)
         traces.append({
             "type": "bar", "x": xs, "y": ys,
-            "name": f"{sector.value} {sector.label_da if lang == 'da' else sector.label}",
+            "name": f"{sector.value} {gettext(sector.label)}",
             "marker": {"color": SECTOR_COLOURS[sector]},
             "hovertemplate": "%{x}: %{y:,.0f} t<extra></extra>",
         })  # fmt: skip

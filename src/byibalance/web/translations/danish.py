@@ -340,6 +340,123 @@ DA = {
         "(negativt anlægsråderum: budgettet uden ambitioner er allerede over sin andel)",
 }
 
+# The climate, sustainability, capital-region and overview pages and the menu (sorted).
+DYNAMIC += ["BASIC", "BASIC+", "incomplete", "Stationary energy", "Transport", "Waste",
+            "Industrial processes and product use", "Agriculture, forestry, land use",
+            "on_track", "target_met", "at_risk", "off_track", "no_target", "not_assessable",
+            "estimated", "not_available"]
+DA |= {
+    "(n) = rank among the 29; * = finance figures are estimates":
+        "(n) = placering blandt de 29; * = økonomital er skøn",
+    "Agriculture, forestry, land use": "Landbrug, skov og arealanvendelse (AFOLU)",
+    "At risk": "I risiko",
+    "BASIC": "BASIC",
+    "BASIC+": "BASIC+",
+    "Capital region": "Hovedstadsregionen",
+    "Capital region (K29)": "Hovedstadsregionen (K29)",
+    "Chart": "Figur",
+    "Climate": "Klima",
+    "Climate account": "Klimaregnskabet",
+    "Council report (PDF)": "Budgetnotat (PDF)",
+    "DKK per tonne": "kr. pr. ton",
+    "Dimension": "Dimension",
+    "Economic": "Økonomisk",
+    "Emissions and the path to the targets": "Udledning og vejen mod målene",
+    "Emissions by GPC sector": "Udledning efter GPC-sektor",
+    "Emissions by sector": "Udledning efter sektor",
+    "Environment": "Miljø",
+    "In {year} the municipality emitted {total} t CO2e, {per_inhabitant}; the inventory covers "
+    "{coverage}.":
+        "I {year} udledte kommunen {total} t CO2e, {per_inhabitant}; opgørelsen dækker "
+        "{coverage}.",
+    "Indicator": "Indikator",
+    "Industrial processes and product use": "Industriprocesser og produkter (IPPU)",
+    "Inhabitants": "Indbyggere",
+    "Key figure": "Nøgletal",
+    "Key figures and rank": "Nøgletal og placering",
+    "Latest": "Seneste",
+    "Latest value, year, status and track against the target":
+        "Seneste værdi, år, status og kurs mod målet",
+    "Level (t)": "Niveau (t)",
+    "Line chart of emissions, baseline and the path to the targets":
+        "Linjediagram over udledning, basis og vejen mod målene",
+    "Municipality": "Kommune",
+    "No climate inventory for this municipality; every sector is missing (NE).":
+        "Kommunen har ingen klimaopgørelse; alle sektorer mangler (NE).",
+    "No path to the targets: a target or its base year is missing.":
+        "Ingen vej mod målene: mål eller basisår mangler.",
+    "No wedges: no ambition with a climate effect, or no path to the targets.":
+        "Ingen kiler: ingen ambitioner med klimaeffekt eller ingen vej mod målene.",
+    "Notes and status": "Noter og status",
+    "Off track": "Ude af kurs",
+    "On track": "På kurs",
+    "Participation": "Borgerinddragelse",
+    "Per inhabitant (t)": "Pr. indbygger (t)",
+    "Reduction in t CO2e per year and cost per tonne": "Reduktion i t CO2e pr. år og pris pr. ton",
+    "Sector": "Sektor",
+    "See the account": "Se regnskabet",
+    "Social": "Socialt",
+    "Stacked area chart: the scenario and each ambition's wedge up to the baseline":
+        "Stablet arealdiagram: scenariet og hver ambitions kile op til basis",
+    "Stacked bar chart of emissions by sector and year":
+        "Stablet søjlediagram over udledning pr. sektor og år",
+    "Stationary energy": "Stationær energi",
+    "Sustainability account": "Bæredygtighedsregnskabet",
+    "Table": "Tabel",
+    "Table of sectors": "Tabel over sektorer",
+    "Table of wedges": "Tabel over kiler",
+    "Target": "Mål",
+    "The ambitions' effect (wedges)": "Ambitionernes effekt (kiler)",
+    "The climate plan's targets": "Klimaplanens mål",
+    "The four dimensions side by side: indicators with a value, and their track against the "
+    "target":
+        "De fire dimensioner side om side: indikatorer med en værdi, og deres kurs mod målet",
+    "The path towards the climate plan's targets": "Vejen mod klimaplanens mål",
+    "To reach the targets, emissions must fall to {path} t by {year}, against {baseline} t if "
+    "nothing changes; the straight path is an assumption{mark}.":
+        "For at nå målene skal udledningen ned til {path} t i {year}, mod {baseline} t hvis "
+        "intet ændres; den lige vej er en antagelse{mark}.",
+    "Tonnes CO2e per year; NE = not estimated (missing, never zero); * = estimate or derived":
+        "Ton CO2e pr. år; NE = ikke opgjort (mangler, aldrig nul); * = skøn eller afledt",
+    "Total (t)": "I alt (t)",
+    "Track": "Kurs",
+    "Transport": "Transport",
+    "Value": "Værdi",
+    "View": "Opgørelse",
+    "Waste": "Affald",
+    "Wedges against the baseline": "Kiler mod basis",
+    "With a value": "Med værdi",
+    "With every ambition, emissions reach {scenario} t in {year} against {baseline} t in the "
+    "baseline; the wedges are estimates from the ambitions catalogue{mark}.":
+        "Med alle ambitioner når udledningen {scenario} t i {year} mod {baseline} t i basis; "
+        "kilerne er skøn fra ambitionskataloget{mark}.",
+    "at_risk": "i risiko",
+    "baseline (frozen)": "basis (fastfrosset)",
+    "estimated": "skønnet",
+    "incomplete": "ufuldstændig",
+    "influence": "kommunens indflydelse",
+    "inventory": "opgjort",
+    "no_target": "intet mål",
+    "none": "intet",
+    "not_assessable": "kan ikke vurderes",
+    "not_available": "ikke tilgængelig",
+    "off_track": "ude af kurs",
+    "on_track": "på kurs",
+    "parts": "delvist",
+    "per inhabitant missing": "pr. indbygger mangler",
+    "scenario": "scenarie",
+    "straight path to the targets (assumption)": "lige vej mod målene (antagelse)",
+    "target": "mål",
+    "target_met": "mål nået",
+    "territory (with through-traffic)": "geografisk (med gennemkørende trafik)",
+    "total / inhabitants": "total / indbyggere",
+    "{known} of {total} indicators have a value; the rest lack data and are shown as missing, "
+    "never as zero.":
+        "{known} af {total} indikatorer har en værdi; resten mangler data og vises som "
+        "manglende, aldrig som nul.",
+    "{value} t per inhabitant": "{value} t pr. indbygger",
+}
+
 EN = {"income_tax_rate": "municipal income tax (%)", "fertility_factor": "fertility factor",
       "unit_costs": "unit costs", "ambitions_in": "ambitions pinned in",
       "ambitions_out": "ambitions pinned out", "population_without_housing":
