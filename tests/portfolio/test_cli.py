@@ -158,3 +158,24 @@ def test_frames_as_warnings_by_default_and_the_deprecated_flag(
     assert json.loads(out)["modes"]["capital"]["mode"] == "warning"
     code, out, err = run([*fast, "--capital-level", "--format", "json"], capsys)
     assert json.loads(out)["objective"] == hard["objective"]
+
+
+def test_baseline_over_a_hard_rule_is_named_in_the_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "over.yaml"
+    path.write_text(
+        CATALOGUE.replace("{year: 2027, capital: 15,", "{year: 2027, capital: -4,"), "utf-8"
+    )
+    args = ["ambitions", "--catalogue", str(path), "--headroom", "catalogue", "--format", "json"]
+    hard = json.loads(run([*args, "--frames", "hard"], capsys)[1])
+    assert [(b["rule"], b["year"], b["amount"]) for b in hard["baseline_breaches"]] == [
+        ("capital", 2027, 4.0)
+    ]
+    assert "2027 (1 years), at most 4.0 mio. DKK" in hard["baseline_breach_summary"][0]
+    assert hard["years"][0]["capital_room"] == 0.0 and hard["years"][0]["capital_spending"] == 0
+    soft = json.loads(run(args, capsys)[1])
+    assert soft["baseline_breaches"] == []
+    first = soft["warnings"][0]
+    assert (first["rule"], first["year"], first["baseline_over"]) == ("capital", 2027, 4.0)
+    assert first["over"] == pytest.approx(4.0 + soft["years"][0]["capital_spending"])

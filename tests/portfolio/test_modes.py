@@ -144,6 +144,14 @@ def test_baseline_already_over_a_hard_rule_is_named_and_not_made_worse() -> None
     assert [(v.rule, v.year, v.amount) for v in e.baseline_breaches] == [
         (Rule.capital, 2027, 5.0), (Rule.service, 2028, 1.0)
     ]  # fmt: skip
+    assert e.breach_lines() == [
+        "the baseline budget already breaks anlægsrammen (capital-spending level) before any "
+        "ambition in 2027 (1 years), at most 5.0 mio. DKK in 2027; as a hard rule, the "
+        "ambitions may not add to it there (their room is 0)",
+        "the baseline budget already breaks servicerammen (service ceiling) before any ambition "
+        "in 2028 (1 years), at most 1.0 mio. DKK in 2028; as a hard rule, the ambitions may not "
+        "add to it there (their room is 0)",
+    ]
     (rejected,) = e.rejected
     assert rejected.id == "only_2027"
     assert "anlægsrammen (capital-spending level) short in 2027, at most 3.0 mio. DKK" in (

@@ -161,6 +161,7 @@ def _payload(problem: Problem, e: Explanation, verification: Verification | None
             }
             for v in e.baseline_breaches
         ],
+        "baseline_breach_summary": e.breach_lines(),
         "warnings": [
             {
                 "rule": w.rule.value,
@@ -255,8 +256,8 @@ def _table(payload: dict[str, Any], console: Console) -> None:
         console.print(
             f"  {rule}: {m['mode']} ({'collective frame' if m['collective'] else 'binding'})"
         )
-    for b in payload["baseline_breaches"]:
-        console.print(f"Baseline already breaks {b['text']}")
+    for line in payload["baseline_breach_summary"]:
+        console.print(f"Note: {line}")
     chosen = Table(title=f"Chosen ambitions (value {payload['objective']:.2f}, "
                    f"proven optimal: {payload['proven_optimal']})")  # fmt: skip
     for col in ("id", "start", "capital (mio. DKK)", "what it costs the others"):

@@ -76,6 +76,10 @@ class Explanation:
         """The binding rules the baseline breaks before any ambition (room 0 there)."""
         return self.plan.baseline_breaches
 
+    def breach_lines(self) -> list[str]:
+        """The baseline's breaches of hard rules in words, one line per rule."""
+        return describe_breaches(self.plan.baseline_breaches)
+
     def warning_lines(self) -> list[str]:
         """The frames' warnings in words, one line per rule: its years, amounts and meaning."""
         return describe_warnings(self.plan.warnings)
@@ -155,6 +159,23 @@ def describe_warnings(warnings: Sequence[FrameWarning]) -> list[str]:
             f"{worst.over:,.1f} mio. DKK in {worst.year} (the baseline {worst.baseline_over:,.1f}, "
             f"the ambitions {worst.plan_adds:,.1f}). A warning, not a limit: "
             f"{RULE_NATURE[rule].meaning}"
+        )
+    return lines
+
+
+def describe_breaches(breaches: Sequence[Violation]) -> list[str]:
+    """One line per hard rule the baseline already breaks: its years and the largest excess."""
+    lines = []
+    for rule in RESOURCE_RULES:
+        group = [v for v in breaches if v.rule is rule and v.year is not None]
+        if not group:
+            continue
+        worst = max(group, key=lambda v: v.amount)
+        lines.append(
+            f"the baseline budget already breaks {RULE_NAMES_DA[rule]} before any ambition in "
+            f"{_span([v.year for v in group if v.year is not None])} ({len(group)} years), at "
+            f"most {worst.amount:,.1f} mio. DKK in {worst.year}; as a hard rule, the ambitions "
+            "may not add to it there (their room is 0)"
         )
     return lines
 

@@ -192,7 +192,7 @@ class Headroom:
                 if value < 0:
                     found.append(
                         f"{y}: the baseline budget is already {-value:,.1f} mio. DKK over the "
-                        f"{rule.value} limit before any ambition; ambitions may not add to it"
+                        f"{rule.value} limit before any ambition (as a hard rule: room 0 there)"
                     )
         return cls(
             years=tuple(years),
