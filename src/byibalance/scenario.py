@@ -48,6 +48,7 @@ from byibalance.errors import ErrorLocation, ScenarioError, UnknownMunicipalityE
 from byibalance.finance.scenario import FinanceOverrides
 from byibalance.population.overrides import PopulationOverrides
 from byibalance.portfolio.scenario import AmbitionsOverrides
+from byibalance.services.areas import AREA_NAMES
 from byibalance.services.scenario import ServicesOverrides
 
 FIRST_START, LAST_END = 2010, 2100
@@ -95,23 +96,23 @@ class Scenario(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _legacy_unit_costs(cls, data: Any) -> Any:
+    def _legacy_unit_costs(cls, data: Any, info: ValidationInfo) -> Any:
         """Move ``finance.unit_costs`` (no computation reads it) to ``services.unit_costs``.
 
         The web form wrote unit costs under ``finance`` until the sections were typed; the
-        services model is where they take effect. Scenarios stored that way still load.
+        services model is where they take effect. In a stored scenario (validation context
+        ``{"stored": True}``) a unit cost of an unknown area stays where it is, so the scenario
+        still opens and its author sees it on the form; anywhere else it is an error.
         """
         if not isinstance(data, Mapping):
             return data
         finance = data.get("finance")
-        if not isinstance(finance, Mapping) or "unit_costs" not in finance:
-            return data
         services = data.get("services") or {}
-        if not isinstance(services, Mapping):
+        if not isinstance(finance, Mapping) or not isinstance(services, Mapping):
             return data
-        legacy = finance["unit_costs"] or {}
+        legacy = finance.get("unit_costs") or {}
         current = services.get("unit_costs") or {}
-        if not isinstance(legacy, Mapping) or not isinstance(current, Mapping):
+        if not legacy or not isinstance(legacy, Mapping) or not isinstance(current, Mapping):
             return data
         for area, cost in legacy.items():
             if area in current and current[area] != cost:
@@ -120,10 +121,14 @@ class Scenario(BaseModel):
                     "the unit cost of '{area}' is given twice, {a} under services.unit_costs and "
                     "{b} under finance.unit_costs", {"area": area, "a": current[area], "b": cost},
                 )])  # fmt: skip
+        stored = bool((info.context or {}).get("stored"))
+        moved = {a: c for a, c in legacy.items() if a in AREA_NAMES or not stored}
+        kept = {a: c for a, c in legacy.items() if a not in moved}
+        rest = {k: v for k, v in finance.items() if k != "unit_costs"}
         return {
             **data,
-            "finance": {k: v for k, v in finance.items() if k != "unit_costs"},
-            "services": {**services, "unit_costs": {**legacy, **current}},
+            "finance": {**rest, "unit_costs": kept} if kept else rest,
+            "services": {**services, "unit_costs": {**moved, **current}},
         }
 
     @model_validator(mode="after")
@@ -440,12 +445,13 @@ def yaml_lines(node: yaml.Node | None) -> Callable[[Sequence[int | str]], int | 
 
 
 def scenario_from_mapping(
-    raw: object, file: str | None = None, *, node: yaml.Node | None = None
+    raw: object, file: str | None = None, *, node: yaml.Node | None = None, stored: bool = False
 ) -> Scenario:
     """Validate a parsed mapping; errors become :class:`ScenarioError` with the field path.
 
     ``node`` is the YAML node tree the mapping was read from (``yaml.compose``): with it the error
-    also names the line.
+    also names the line. ``stored``: the scenario was stored before the sections were typed (see
+    ``Scenario._legacy_unit_costs``).
     """
     if raw is None:
         raw = {}
@@ -456,12 +462,14 @@ def scenario_from_mapping(
             ErrorLocation(file=file, line=1 if node is not None else None),
         )
     try:
-        return Scenario.model_validate(raw)
+        return Scenario.model_validate(raw, context={"stored": stored})
     except ValidationError as err:
         raise scenario_error(err, raw, file, yaml_lines(node) if node else None) from None
 
 
-def scenario_from_yaml_text(text: str, file: str | None = None) -> Scenario:
+def scenario_from_yaml_text(
+    text: str, file: str | None = None, *, stored: bool = False
+) -> Scenario:
     """Parse and validate a scenario's YAML text; errors name the line, the field and the fix."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -473,7 +481,7 @@ def scenario_from_yaml_text(text: str, file: str | None = None) -> Scenario:
             "check the indentation and quoting around this line",
             ErrorLocation(file=file, line=None if mark is None else mark.line + 1),
         ) from None
-    return scenario_from_mapping(raw, file, node=node)
+    return scenario_from_mapping(raw, file, node=node, stored=stored)
 
 
 def load_scenario(path: str | Path) -> Scenario:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from byibalance.errors import AuthError, ErrorLocation, InputError
 from byibalance.finance.scenario import RATE_UNITS, Quantity
+from byibalance.scenario import scenario_from_yaml_text
 from byibalance.web import model
 from byibalance.web.db import Role, Scenario, ScenarioShare, User, get_row
 from byibalance.web.security import require_writer
@@ -81,8 +82,12 @@ def editable(db: Session, user: User, scenario_id: int) -> Scenario:
 
 
 def scenario_of(scenario: Scenario) -> model.Scenario:
-    """The stored scenario, validated against the current schema."""
-    return model.scenario_from_yaml(scenario.overrides_yaml, filename=f"scenario {scenario.id}")
+    """The stored scenario, validated against the current schema.
+
+    Stored as it was written, possibly before the sections were typed: see
+    :func:`byibalance.scenario.scenario_from_mapping` (``stored``) for what is read differently.
+    """
+    return scenario_from_yaml_text(scenario.overrides_yaml, f"scenario {scenario.id}", stored=True)
 
 
 def save(
@@ -170,11 +175,12 @@ def _tax_rates(raw: str, errors: dict[str, str]) -> float | dict[int, float] | N
         if not item.strip():
             continue
         year, _, value = item.partition(":")
-        when = _number(year, "income_tax_rate", errors, integer=True)
-        rate = _number(value, "income_tax_rate", errors)
+        scratch: dict[str, str] = {}
+        when = _number(year, "income_tax_rate", scratch, integer=True)
+        rate = _number(value, "income_tax_rate", scratch)
         if when is None or rate is None:
-            errors.setdefault(
-                "income_tax_rate", f"'{item.strip()}': write 'year: percent', e.g. 2028: 26.1"
+            errors["income_tax_rate"] = (
+                f"'{item.strip()}' is not 'year: percent'; write e.g. 2028: 26.1; 2030: 26.5"
             )
             return None
         if not 0 < rate < 100:
@@ -205,7 +211,9 @@ def form_from_scenario(scenario: model.Scenario | None) -> FormState:
             values[f"housing.{row}.year"] = str(done.year)
             values[f"housing.{row}.dwellings"] = _num(done.dwellings)
             row += 1
-    costs = scenario.services.unit_costs
+    # Unit costs of unknown areas that an older form stored under finance are shown too: saving
+    # the form moves them to services, where an unknown area is named beside the field.
+    costs = {**scenario.finance.unit_costs, **scenario.services.unit_costs}
     if costs:
         values["unit_costs"] = "\n".join(f"{k} = {_num(v)}" for k, v in costs.items())
     for side, pinned in (("in", scenario.ambitions.pinned_in),

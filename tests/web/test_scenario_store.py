@@ -1,0 +1,139 @@
+"""Scenarios in the web store: what users already stored still opens, edits and runs; the typed
+sections round-trip through the form and YAML; an upload's error names its line."""
+
+from __future__ import annotations
+
+import yaml
+from sqlalchemy import select
+from tests.web.conftest import signed_in
+
+from byibalance.web import store
+from byibalance.web.db import Scenario, User
+
+# What the workbench stored before the sections were typed: the old Scenario's
+# model_dump(mode="json", exclude_defaults=True) as YAML (year keys as text, unit costs under
+# finance, where no computation read them, one of them for an area that does not exist).
+OLD_STORED = {
+    "name": "Gammel skat",
+    "municipality": "165",
+    "finance": {
+        "income_tax_rate": {"2028": 26.1, "2030": 26.3},
+        "unit_costs": {"school_6_16": 90000.0, "dagtilbud": 120000.0},
+    },
+    "services": {},
+    "ambitions": {"pinned_in": ["helhedsplan_galgebakken"]},
+}
+
+
+def _store_old(app, data: dict) -> int:  # type: ignore[no-untyped-def]
+    with app.state.sessionmaker() as db:
+        author = db.scalar(select(User).where(User.username == "analyst"))
+        assert author is not None
+        row = Scenario(
+            author_id=author.id,
+            name=data["name"],
+            overrides_yaml=yaml.safe_dump(data, sort_keys=False, allow_unicode=True),
+        )
+        db.add(row)
+        db.commit()
+        return row.id
+
+
+def _stored_yaml(app, sid: int) -> str:  # type: ignore[no-untyped-def]
+    with app.state.sessionmaker() as db:
+        row = db.get(Scenario, sid)
+        assert row is not None
+        return row.overrides_yaml
+
+
+def test_an_old_stored_scenario_loads_typed_and_keeps_every_value(app) -> None:  # type: ignore[no-untyped-def]
+    sid = _store_old(app, OLD_STORED)
+    with app.state.sessionmaker() as db:
+        draft = store.scenario_of(db.get(Scenario, sid))
+    assert draft.finance.income_tax_rate == {2028: 26.1, 2030: 26.3}
+    assert draft.services.unit_costs == {"school_6_16": 90000.0}  # now reaches the model
+    assert draft.finance.unit_costs == {"dagtilbud": 120000.0}  # kept, not dropped
+    assert draft.ambitions.pinned_in == ("helhedsplan_galgebakken",)
+    state = store.form_from_scenario(draft)
+    assert state.values["income_tax_rate"] == "2028: 26.1; 2030: 26.3"
+    assert state.values["unit_costs"].splitlines() == [
+        "dagtilbud = 120000", "school_6_16 = 90000"]  # fmt: skip
+    assert state.values["ambitions_in"] == "helhedsplan_galgebakken"
+
+
+def test_an_old_stored_scenario_opens_and_its_unknown_area_is_named_on_save(app) -> None:  # type: ignore[no-untyped-def]
+    sid = _store_old(app, OLD_STORED)
+    before = _stored_yaml(app, sid)
+    c, token = signed_in(app, "analyst")
+    assert c.get(f"/scenarios/{sid}").status_code == 200
+    form = c.get(f"/scenarios/{sid}/edit")
+    assert form.status_code == 200
+    assert "2028: 26.1; 2030: 26.3" in form.text and "dagtilbud = 120000" in form.text
+    fields = {"name": "Gammel skat", "income_tax_rate": "2028: 26.1; 2030: 26.3",
+              "ambitions_in": "helhedsplan_galgebakken", "csrf_token": token}  # fmt: skip
+    answer = c.post(f"/scenarios/{sid}", data=fields | {
+        "unit_costs": "school_6_16 = 90000\ndagtilbud = 120000"})  # fmt: skip
+    assert answer.status_code == 422
+    assert 'id="err-unit_costs"' in answer.text and "dagtilbud" in answer.text
+    assert _stored_yaml(app, sid) == before  # nothing stored on an error
+    fixed = c.post(f"/scenarios/{sid}", data=fields | {"unit_costs": "school_6_16 = 90000"})
+    assert fixed.status_code == 303
+    saved = yaml.safe_load(c.get(f"/scenarios/{sid}/download.yaml").text)
+    assert saved["services"] == {"unit_costs": {"school_6_16": 90000.0}}
+    assert "unit_costs" not in saved.get("finance", {})
+    assert {int(y): r for y, r in saved["finance"]["income_tax_rate"].items()} == {
+        2028: 26.1, 2030: 26.3}  # fmt: skip
+    assert saved["ambitions"] == {"pinned_in": ["helhedsplan_galgebakken"]}
+
+
+def test_rates_by_year_round_trip_form_yaml_and_upload(app) -> None:  # type: ignore[no-untyped-def]
+    c, token = signed_in(app, "analyst")
+    answer = c.post("/scenarios", data={
+        "name": "Skat trinvis", "income_tax_rate": "2027: 25,6; 2029: 26,0",
+        "unit_costs": "school_6_16 = 85000", "ambitions_out": "fjernvarme_biomasse",
+        "csrf_token": token})  # fmt: skip
+    assert answer.status_code == 303, answer.text
+    sid = answer.headers["location"].rsplit("/", 1)[1]
+    text = c.get(f"/scenarios/{sid}/download.yaml").content
+    saved = yaml.safe_load(text)
+    assert {int(y): r for y, r in saved["finance"]["income_tax_rate"].items()} == {
+        2027: 25.6, 2029: 26.0}  # fmt: skip
+    assert saved["services"] == {"unit_costs": {"school_6_16": 85000.0}}
+    assert saved["ambitions"] == {"pinned_out": ["fjernvarme_biomasse"]}
+    edit = c.get(f"/scenarios/{sid}/edit").text
+    assert "2027: 25.6; 2029: 26" in edit
+    up = c.post("/scenarios/upload", data={"csrf_token": token},
+                files={"file": ("again.yaml", text, "application/yaml")})  # fmt: skip
+    assert up.status_code == 303
+    new = up.headers["location"].rsplit("/", 1)[1]
+    assert c.get(f"/scenarios/{new}/download.yaml").content == text
+
+
+def test_form_errors_of_the_typed_sections_stand_beside_their_fields(app) -> None:  # type: ignore[no-untyped-def]
+    c, token = signed_in(app, "analyst")
+    answer = c.post("/scenarios", data={
+        "name": "Forkert", "income_tax_rate": "2027 - 25.6; 2029: 26", "unit_costs": "x = 1",
+        "ambitions_in": "a", "ambitions_out": "a", "csrf_token": token})  # fmt: skip
+    assert answer.status_code == 422
+    html = answer.text
+    assert 'id="err-income_tax_rate"' in html and "2028: 26.1" in html
+    assert 'id="err-ambitions_out"' in html
+    with app.state.sessionmaker() as db:
+        assert db.scalar(select(Scenario.id)) is None
+    later = c.post("/scenarios", data={
+        "name": "Forkert", "income_tax_rate": "2045: 26", "unit_costs": "vuggestue = 1",
+        "csrf_token": token})  # fmt: skip
+    assert later.status_code == 422
+    assert "horizon" in later.text and "vuggestue" in later.text
+
+
+def test_an_upload_error_names_its_line_and_stores_nothing(app) -> None:  # type: ignore[no-untyped-def]
+    c, token = signed_in(app, "analyst")
+    text = b"name: x\nfinance:\n  income_tax_rate:\n    2027: 25.6\n    2028: 0.261\n"
+    answer = c.post("/scenarios/upload", data={"csrf_token": token},
+                    files={"file": ("plan.yaml", text, "application/yaml")})  # fmt: skip
+    assert answer.status_code == 422
+    assert "plan.yaml, line 5" in answer.text
+    assert "finance.income_tax_rate.2028" in answer.text
+    with app.state.sessionmaker() as db:
+        assert db.scalar(select(Scenario.id)) is None
