@@ -3,10 +3,15 @@ sections round-trip through the form and YAML; an upload's error names its line.
 
 from __future__ import annotations
 
+import io
+
+import openpyxl
+import pytest
 import yaml
 from sqlalchemy import select
 from tests.web.conftest import signed_in
 
+from byibalance.errors import ScenarioError
 from byibalance.web import store
 from byibalance.web.db import Scenario, User
 
@@ -135,5 +140,92 @@ def test_an_upload_error_names_its_line_and_stores_nothing(app) -> None:  # type
     assert answer.status_code == 422
     assert "plan.yaml, line 5" in answer.text
     assert "finance.income_tax_rate.2028" in answer.text
+    with app.state.sessionmaker() as db:
+        assert db.scalar(select(Scenario.id)) is None
+
+
+def _workbook(rows: list[tuple[object, object]]) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Scenario"
+    sheet.append(["field", "value"])
+    for row in rows:
+        sheet.append(list(row))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_downloaded_workbook_uploads_again_unchanged(app) -> None:  # type: ignore[no-untyped-def]
+    c, token = signed_in(app, "analyst")
+    text = (
+        b"name: Alt i et\nend: 2036\npopulation:\n  fertility: {multiplier: 1.1}\n"
+        b"services:\n  unit_costs: {school_6_16: 85000}\n  regulation: marginal\n"
+        b"finance:\n  income_tax_rate: {2027: 25.6, 2029: 26.1}\n  loans:\n"
+        b"  - {year: 2028, amount: 50000000.0, purpose: energy_saving, term: 20}\n"
+        b"ambitions:\n  pinned_in: [helhedsplan_galgebakken]\n  weights: {social: 2.0}\n"
+    )
+    up = c.post("/scenarios/upload", data={"csrf_token": token},
+                files={"file": ("alt.yaml", text, "application/yaml")})  # fmt: skip
+    assert up.status_code == 303, up.text
+    sid = up.headers["location"].rsplit("/", 1)[1]
+    yaml_text = c.get(f"/scenarios/{sid}/download.yaml").content
+    workbook = c.get(f"/scenarios/{sid}/download.xlsx").content
+    rows = {r[0]: r[1] for r in openpyxl.load_workbook(io.BytesIO(workbook))["Scenario"]
+            .iter_rows(values_only=True)}  # fmt: skip
+    assert rows["services.regulation"] == "marginal"
+    assert rows["finance.loans"].startswith("[{year: 2028")
+    again = c.post("/scenarios/upload", data={"csrf_token": token},
+                   files={"file": ("alt.xlsx", workbook, "application/octet-stream")})  # fmt: skip
+    assert again.status_code == 303, again.text
+    new = again.headers["location"].rsplit("/", 1)[1]
+    assert new != sid
+    assert c.get(f"/scenarios/{new}/download.yaml").content == yaml_text
+
+
+EXCEL_CASES = [
+    ([("name", "x"), ("finance.income_tax_rate", "{2027: 25.6, 2028: 0.261}")],
+     "cell B3", 3, "finance.income_tax_rate.2028", "0.261 is not a tax rate"),
+    ([("name", "x"), ("services.unit_cost", "{school_6_16: 1}")],
+     "cell A3", 3, "services.unit_cost", "did you mean 'unit_costs'"),
+    ([("name", "x"), ("description", "y"), ("finance.price_index", "{2050: 1.2}")],
+     "cell B4", 4, "finance.price_index.2050", "outside the scenario's horizon"),
+    ([("name", "x"), ("ambitions.support", "{cykelsti: 80}")],
+     "cell B3", 3, "ambitions.support.cykelsti", "share from 0 to 1"),
+    ([("name", "x"), ("finance.loans", "[{year: 2028, amount: 5")],
+     "cell B3", 3, "finance.loans", "not a YAML value"),
+    ([("name", "x"), ("tax", "26")], "cell A3", 3, "tax", "unknown field 'tax'"),
+    ([("name", "x"), ("end", "soon")], "cell B3", 3, "end", "valid integer"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("rows", "cell", "line", "field", "words"), EXCEL_CASES,
+                         ids=[c[3] for c in EXCEL_CASES])  # fmt: skip
+def test_a_broken_workbook_names_sheet_row_cell_and_field(
+    rows: list[tuple[object, object]], cell: str, line: int, field: str, words: str
+) -> None:
+    with pytest.raises(ScenarioError) as caught:
+        store.scenario_from_excel(_workbook(rows), "plan.xlsx")
+    err = caught.value
+    assert err.where.file == "plan.xlsx" and err.where.line == line
+    assert err.where.field == field
+    assert f"sheet 'Scenario', {cell}:" in str(err) and words in str(err)
+    assert err.fix
+
+
+def test_a_broken_workbook_upload_stores_nothing(app) -> None:  # type: ignore[no-untyped-def]
+    c, token = signed_in(app, "analyst")
+    content = _workbook([("name", "x"), ("finance.income_tax_rate", "{2028: 0.261}")])
+    answer = c.post("/scenarios/upload", data={"csrf_token": token},
+                    files={"file": ("plan.xlsx", content, "application/octet-stream")})  # fmt: skip
+    assert answer.status_code == 422
+    assert "plan.xlsx" in answer.text and "cell B3" in answer.text
+    not_a_book = c.post(
+        "/scenarios/upload",
+        data={"csrf_token": token},
+        files={"file": ("plan.xlsx", b"name: x", "application/octet-stream")},
+    )
+    assert not_a_book.status_code == 422 and "not an Excel workbook" in not_a_book.text
     with app.state.sessionmaker() as db:
         assert db.scalar(select(Scenario.id)) is None

@@ -107,7 +107,7 @@ def test_excel_download_holds_the_scenario_and_the_results(app) -> None:  # type
     assert book.sheetnames == ["Scenario", "Results", "Not available"]
     rows = {r[0]: r[1] for r in book["Scenario"].iter_rows(values_only=True)}
     assert rows["name"] == "Skat og boliger"
-    assert "26.1" in rows["finance"]
+    assert rows["finance.income_tax_rate"] == "26.1"
     results = list(book["Results"].iter_rows(values_only=True))
     population = next(r for r in results if r[0] == "population")
     assert population[2] == "estimate"

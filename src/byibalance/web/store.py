@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import openpyxl
 import xlsxwriter
+import yaml
+from pydantic import ValidationError
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from byibalance.errors import AuthError, ErrorLocation, InputError
+from byibalance.errors import AuthError, ErrorLocation, InputError, ScenarioError
 from byibalance.finance.scenario import RATE_UNITS, Quantity
-from byibalance.scenario import scenario_from_yaml_text
+from byibalance.scenario import scenario_error, scenario_from_yaml_text
 from byibalance.web import model
 from byibalance.web.db import Role, Scenario, ScenarioShare, User, get_row
 from byibalance.web.security import require_writer
@@ -392,15 +395,9 @@ def excel_workbook(draft: model.Scenario, view: model.CityView) -> bytes:
     book = xlsxwriter.Workbook(out, {"in_memory": True})
     bold = book.add_format({"bold": True})
     number = book.add_format({"num_format": "#,##0"})
-    sheet = book.add_worksheet("Scenario")
+    sheet = book.add_worksheet(SCENARIO_SHEET)
     sheet.write_row(0, 0, ["field", "value"], bold)
-    rows: list[tuple[str, str]] = [
-        ("name", draft.name),
-        ("description", draft.description),
-        ("municipality", draft.municipality),
-    ]
-    rows += [(k, str(v)) for k, v in model.overrides_of(draft).items()]
-    for r, (k, v) in enumerate(rows, start=1):
+    for r, (k, v) in enumerate(scenario_rows(draft), start=1):
         sheet.write_string(r, 0, k)
         sheet.write_string(r, 1, v)
     sheet.set_column(0, 0, 22)
@@ -421,3 +418,109 @@ def excel_workbook(draft: model.Scenario, view: model.CityView) -> bytes:
         miss.write_row(r, 0, [k, v])
     book.close()
     return out.getvalue()
+
+
+# The Scenario sheet: one row per field, 'section.key' with the value as YAML (flow style), so a
+# downloaded workbook uploads again unchanged, and an error names the sheet, row and cell.
+SCENARIO_SHEET = "Scenario"
+_TEXT_FIELDS = ("name", "description", "municipality")
+_YEAR_FIELDS = ("start", "end")
+_SECTIONS = ("population", "services", "finance", "ambitions")
+
+
+def _flow(value: object) -> str:
+    text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, sort_keys=False,
+                          width=1_000_000)  # fmt: skip
+    return text.removesuffix("\n").removesuffix("\n...").strip()
+
+
+def scenario_rows(draft: model.Scenario) -> list[tuple[str, str]]:
+    """The Scenario sheet's rows: (field, value), values of sections written as YAML."""
+    data = model.scenario_mapping(draft)
+    rows = [("name", draft.name), ("description", draft.description),
+            ("municipality", draft.municipality)]  # fmt: skip
+    rows += [(key, str(data[key])) for key in _YEAR_FIELDS if key in data]
+    for section in _SECTIONS:
+        rows += [(f"{section}.{k}", _flow(v)) for k, v in data.get(section, {}).items()]
+    return rows
+
+
+def _sheet_error(
+    problem: str, fix: str, filename: str, row: int, column: str, field: str | None = None
+) -> ScenarioError:
+    return ScenarioError(
+        f"sheet '{SCENARIO_SHEET}', cell {column}{row}: {problem}", fix,
+        ErrorLocation(file=filename, line=row, field=field),
+    )  # fmt: skip
+
+
+def scenario_from_excel(content: bytes, filename: str) -> model.Scenario:
+    """Read a scenario from a workbook's Scenario sheet (as :func:`excel_workbook` writes it).
+
+    Errors name the sheet, the row (``line``) and the cell, the field path and the fix.
+    """
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as err:  # openpyxl raises many kinds for a file that is no workbook
+        raise ScenarioError(
+            f"the file is not an Excel workbook ({type(err).__name__})",
+            "upload the .xlsx the workbench downloads, or a .yaml scenario",
+            ErrorLocation(file=filename),
+        ) from None
+    if SCENARIO_SHEET not in book.sheetnames:
+        raise ScenarioError(
+            f"the workbook has no sheet '{SCENARIO_SHEET}'",
+            "start from a workbook downloaded from the workbench",
+            ErrorLocation(file=filename),
+        )
+    data: dict[str, Any] = {}
+    rows: dict[tuple[str, ...], int] = {}
+    for r, cells in enumerate(book[SCENARIO_SHEET].iter_rows(values_only=True), start=1):
+        key, value = (*cells, None, None)[:2]
+        if r == 1 or key is None or not str(key).strip():
+            continue
+        key = str(key).strip()
+        section, _, sub = key.partition(".")
+        if key in _TEXT_FIELDS:
+            data[key] = "" if value is None else str(value)
+        elif key in _YEAR_FIELDS and value not in (None, ""):
+            data[key] = value if isinstance(value, int) else str(value).strip()
+        elif section in _SECTIONS and sub and "." not in sub:
+            try:
+                parsed = yaml.safe_load(value) if isinstance(value, str) else value
+            except yaml.YAMLError as err:
+                raise _sheet_error(
+                    f"not a YAML value ({getattr(err, 'problem', None) or err})",
+                    "write a number, a list [a, b] or a mapping {2028: 26.1}",
+                    filename, r, "B", key,
+                ) from None  # fmt: skip
+            data.setdefault(section, {})[sub] = parsed
+        elif key not in _YEAR_FIELDS:
+            raise _sheet_error(
+                f"unknown field '{key}'",
+                f"use {', '.join(_TEXT_FIELDS + _YEAR_FIELDS)} or section.key with a section of "
+                f"{', '.join(_SECTIONS)} (see docs/scenario.md)",
+                filename, r, "A", key,
+            )  # fmt: skip
+        rows[tuple(key.split("."))] = r
+    if not data.get("name"):
+        raise ScenarioError(
+            f"the sheet '{SCENARIO_SHEET}' gives the scenario no name",
+            "add a row 'name' with the scenario's name", ErrorLocation(file=filename, field="name"),
+        )  # fmt: skip
+
+    def row_of(path: Sequence[int | str]) -> int | None:
+        parts = tuple(str(p) for p in path)
+        return next((rows[parts[:n]] for n in (2, 1) if parts[:n] in rows), None)
+
+    try:
+        return model.Scenario.model_validate(data)
+    except ValidationError as err:
+        found = scenario_error(err, data, filename, row_of)
+    row = found.where.line
+    if row is None:
+        raise found
+    depth = len(str(found.where.field or "").replace("[", ".").split("."))
+    unknown = found.problem.startswith("unknown key") and depth <= 2
+    raise _sheet_error(found.problem, found.fix or "", filename, row, "A" if unknown else "B",
+                       found.where.field)  # fmt: skip

@@ -67,7 +67,8 @@ async def create_scenario(request: Request, user: User = Depends(page_user),
 @router.post("/scenarios/upload", response_class=HTMLResponse)
 async def upload_scenario(request: Request, user: User = Depends(page_user),
                           db: Session = Depends(get_db)) -> Response:
-    """Store an uploaded YAML scenario; an invalid file shows its errors and stores nothing."""
+    """Store an uploaded scenario (YAML, or the workbench's Excel workbook); an invalid file shows
+    its errors (line or sheet and cell, field, fix) and stores nothing."""
     require_writer(user)
     form = await checked_form(request)
     upload = form.get("file")
@@ -80,12 +81,15 @@ async def upload_scenario(request: Request, user: User = Depends(page_user),
             raise InputError(f"the file is larger than {MAX_UPLOAD_BYTES // 1024} KiB",
                              fix="upload a scenario file, not a data set",
                              where=ErrorLocation(file=upload.filename))
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as err:
-            raise InputError("the file is not UTF-8 text", fix="save it as UTF-8 YAML",
-                             where=ErrorLocation(file=upload.filename)) from err
-        draft = model.scenario_from_yaml(text, filename=upload.filename)
+        if upload.filename.lower().endswith(".xlsx"):  # a workbook the workbench downloaded
+            draft = store.scenario_from_excel(raw, upload.filename)
+        else:
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as err:
+                raise InputError("the file is not UTF-8 text", fix="save it as UTF-8 YAML",
+                                 where=ErrorLocation(file=upload.filename)) from err
+            draft = model.scenario_from_yaml(text, filename=upload.filename)
     except ByibalanceError as err:
         items = store.visible_scenarios(db, user)
         return render(request, "scenarios/list.html",
