@@ -69,6 +69,7 @@ def app(settings: Settings):  # type: ignore[no-untyped-def]
             db.add(User(username=name, role=role, full_name=full, password_hash=hashed))
         db.commit()
     yield app
+    app.state.jobs.shutdown()  # its background job runner, if a test started one
     app.state.engine.dispose()
 
 

@@ -9,15 +9,16 @@ import numpy as np
 import pytest
 from tests.web.conftest import new_client, signed_in
 
-from byibalance.web.jobs import JobRegistry, JobState, Progress
+from byibalance.web.app import JOB_RUNNERS
+from byibalance.web.jobs import JobQueue, JobState, Progress
 from byibalance.web.routes import uncertainty
 
 
-def _job_id(answer) -> str:  # type: ignore[no-untyped-def]
+def _job_id(answer) -> int:  # type: ignore[no-untyped-def]
     assert answer.status_code == 303, answer.text
     location = answer.headers["location"]
     assert location.startswith("/uncertainty/jobs/")
-    return str(location.rsplit("/", 1)[1])
+    return int(location.rsplit("/", 1)[1])
 
 
 def test_signed_out_is_sent_to_sign_in(app) -> None:  # type: ignore[no-untyped-def]
@@ -62,16 +63,20 @@ def test_bad_input_is_named_beside_the_field(app, paths, seed, field, text) -> N
     assert uncertainty.registry(app).jobs() == []
 
 
-def test_post_answers_at_once_and_the_page_shows_progress(app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_post_answers_at_once_and_the_page_shows_progress(app, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
     gate = threading.Event()
 
-    def slow(code: str, paths: int, seed: int, progress: Progress, band: int) -> str:
+    def slow(code: str, paths: int, seed: int, progress: Progress, band: int,
+             scenario: object = None) -> str:
         progress(0.4, "population paths")
         gate.wait(10)
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(uncertainty, "compute_fans", slow)
-    app.state.jobs = JobRegistry(workers=1)  # threads: the stand-in run waits on an event
+    app.state.jobs.shutdown()
+    # threads: the stand-in run waits on an event of this process
+    app.state.jobs = JobQueue(app.state.sessionmaker, JOB_RUNNERS, tmp_path, processes=False,
+                              poll=0.05)
     c, token = signed_in(app, "analyst")
     t = time.perf_counter()
     answer = c.post("/uncertainty",
@@ -79,11 +84,13 @@ def test_post_answers_at_once_and_the_page_shows_progress(app, monkeypatch) -> N
     elapsed = time.perf_counter() - t
     assert elapsed < 0.5, f"the POST took {elapsed:.2f} s"
     job_id = _job_id(answer)
-    job = uncertainty.registry(app).get(job_id)
-    assert job is not None
-    deadline = time.monotonic() + 5
-    while job.progress < 0.4 and time.monotonic() < deadline:
-        time.sleep(0.01)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        job = uncertainty.registry(app).get(job_id)
+        assert job is not None
+        if job.progress >= 0.4:
+            break
+        time.sleep(0.02)
     status = c.get(f"/uncertainty/jobs/{job_id}/status")
     assert status.status_code == 200
     assert 'hx-trigger="every 1s"' in status.text and 'aria-live="polite"' in status.text
@@ -92,6 +99,7 @@ def test_post_answers_at_once_and_the_page_shows_progress(app, monkeypatch) -> N
     assert 'id="job-status"' in page.text
     gate.set()
     assert uncertainty.registry(app).wait(job_id).state is JobState.FAILED
+    uncertainty.registry(app).shutdown()
     done = c.get(f"/uncertainty/jobs/{job_id}/status").text
     assert "the run failed: RuntimeError: disk full" in done
     assert "Traceback" not in done and "hx-trigger" not in done
@@ -100,6 +108,7 @@ def test_post_answers_at_once_and_the_page_shows_progress(app, monkeypatch) -> N
 def test_unknown_job_is_not_found(app) -> None:  # type: ignore[no-untyped-def]
     c, _ = signed_in(app, "viewer")
     assert c.get("/uncertainty/jobs/nope/status").status_code == 404
+    assert c.get("/uncertainty/jobs/99999999999999999999/status").status_code == 404
 
 
 def test_small_run_renders_fans_and_probabilities(app) -> None:  # type: ignore[no-untyped-def]
@@ -108,7 +117,7 @@ def test_small_run_renders_fans_and_probabilities(app) -> None:  # type: ignore[
                             data={"csrf_token": token, "paths": "100", "seed": "7", "band": "80"}))
     job = uncertainty.registry(app).wait(job_id, timeout=120)
     assert job.state is JobState.DONE, job.error
-    r = job.result
+    r = uncertainty.fan_result(job.result)
     assert r.paths == 100 and r.seed == 7
     total = r.population[0]
     assert total.name == "total"
@@ -135,7 +144,7 @@ def test_small_run_renders_fans_and_probabilities(app) -> None:  # type: ignore[
     again = _job_id(c.post("/uncertainty",
                            data={"csrf_token": token, "paths": "100", "seed": "7", "band": "80"}))
     assert again == job_id
-    assert job_id in viewer.get("/uncertainty").text
+    assert f"/uncertainty/jobs/{job_id}" in viewer.get("/uncertainty").text
     uncertainty.registry(app).shutdown()
 
 

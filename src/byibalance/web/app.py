@@ -7,6 +7,8 @@ on purpose become a page with the message (or a JSON ``detail`` under ``/api/``)
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from byibalance import __version__
 from byibalance.errors import ByibalanceError
 from byibalance.web import deps
 from byibalance.web.db import make_engine, make_sessionmaker, migrate
+from byibalance.web.jobs import JobQueue
 from byibalance.web.participation import routes as participation
 from byibalance.web.routes import (
     ambitions,
@@ -42,6 +45,12 @@ log = logging.getLogger(__name__)
 
 SESSION_COOKIE = "byibalance_session"
 
+#: The background jobs' kinds and their runners (see byibalance.web.jobs).
+JOB_RUNNERS = {
+    "fans": "byibalance.web.routes.uncertainty:run_fans",
+    "report": "byibalance.web.routes.region:run_report",
+}
+
 
 def plotly_js_path() -> Path:
     """Plotly's own minified bundle inside the installed ``plotly`` package (no CDN)."""
@@ -58,7 +67,15 @@ def create_app(settings: Settings | None = None, *, migrate_db: bool = True) -> 
     engine = make_engine(settings.database_url)
     if migrate_db:
         migrate(engine)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.jobs.start()  # run queued jobs (also those queued before a restart)
+        yield
+        app.state.jobs.shutdown()  # hand a running job back to the queue
+
     app = FastAPI(
+        lifespan=lifespan,
         title="byibalance",
         version=__version__,
         description="By i balance: the city in balance. JSON API of the dashboard and the "
@@ -70,6 +87,9 @@ def create_app(settings: Settings | None = None, *, migrate_db: bool = True) -> 
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
+    # background jobs in the database: this worker runs queued ones (also those queued before a
+    # restart or by another worker) from start-up, and hands its running one back on shutdown
+    app.state.jobs = JobQueue(app.state.sessionmaker, JOB_RUNNERS, settings.data_dir / "jobs")
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key,

@@ -15,7 +15,9 @@ from typing import TypeVar
 
 from sqlalchemy import (
     DateTime,
+    Float,
     ForeignKey,
+    Integer,
     String,
     Text,
     UniqueConstraint,
@@ -112,6 +114,39 @@ class ScenarioShare(Base):
 
     scenario: Mapped[Scenario] = relationship(back_populates="shares")
     user: Mapped[User] = relationship()
+
+
+class JobRow(Base):
+    """A background job shared by every web worker (:mod:`byibalance.web.jobs`): queued by one,
+    claimed atomically and run by one, read by all. ``key`` identifies the computation within its
+    ``kind`` (same key, same result), so a job is computed once."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (UniqueConstraint("kind", "key", name="uq_jobs_kind_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    key: Mapped[str] = mapped_column(String(255))
+    title: Mapped[str] = mapped_column(String(200), default="")
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    scenario_id: Mapped[int | None] = mapped_column(
+        ForeignKey("scenarios.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    params: Mapped[str] = mapped_column(Text, default="{}")
+    state: Mapped[str] = mapped_column(String(16), default="queued", index=True)
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    stage: Mapped[str] = mapped_column(String(200), default="")
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    result: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    worker_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    owner: Mapped[User | None] = relationship()
 
 
 def make_engine(url: str) -> Engine:

@@ -12,13 +12,37 @@ pure-Python loops never hold the server's GIL and the pages stay quick while it 
 function and its result must then be picklable (a module-level function or a
 ``functools.partial`` of one), and its progress reaches the server through a queue.
 
-Limitation: the registry lives in one server process. With several workers (``--workers 4``) a
-job started on one worker is unknown to the others; serve the fans with one worker, or put a
-sticky-session load balancer in front.
+The registry lives in one server process: with several workers a job started on one worker is
+unknown to the others. The web app therefore uses :class:`JobQueue`, the same life cycle kept in
+the database's ``jobs`` table (:class:`byibalance.web.db.JobRow`), so every worker can submit a
+job, read its state and progress and fetch its result:
+
+* **Submit** inserts a ``queued`` row; ``(kind, key)`` is unique, so a second submit of the same
+  key (on any worker) returns the existing job, and a failed one is queued again.
+* **Claim**: each worker's runner thread takes the oldest queued row with
+  ``UPDATE jobs SET state='running', worker_id=... WHERE id=... AND state='queued'`` and runs it
+  only if that changed one row (atomic on SQLite and PostgreSQL), in a spawned process of its own.
+* **Progress and heartbeat**: the runner writes the progress to the row and refreshes its
+  ``heartbeat_at`` every ``heartbeat`` seconds while the job runs; every write is guarded by
+  ``worker_id``, so a worker that lost its job never overwrites another's.
+* **A worker that stops**: on a clean shutdown its running job is put back to ``queued`` (another
+  worker, or the next start, runs it). A worker that dies (killed, crashed, power cut) leaves its
+  job ``running`` with a heartbeat that stops; once it is older than ``stale_after`` seconds any
+  runner marks the job **failed** with a message saying so and when. It is not re-queued by
+  itself: a job that killed its worker (e.g. out of memory) would otherwise kill the next one too.
+  Submitting it again (the same form) queues it again.
+* **Results** are JSON in the row (fans); a file (PDF) is written under the data folder's
+  ``jobs/`` and its name kept in the row, so the data folder must be shared by the workers.
+
+The :class:`JobRegistry` is kept as the in-memory baseline of ``benchmarks/web_fans_jobs.py``.
 """
 
 from __future__ import annotations
 
+import atexit
+import datetime as dt
+import importlib
+import json
 import logging
 import multiprocessing
 import os
@@ -26,13 +50,19 @@ import queue as queue_module
 import secrets
 import threading
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
 from byibalance.errors import ByibalanceError
+from byibalance.web.db import JobRow, User, get_row
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +88,7 @@ class JobState(StrEnum):
 class Job:
     """One background job. ``error`` is a one-line message for the user, never a traceback."""
 
-    id: str
+    id: Any  # a random hex text (JobRegistry) or the row id (JobQueue)
     key: Hashable
     title: str
     owner: str
@@ -70,6 +100,9 @@ class Job:
     created: float = field(default_factory=time.time)
     started: float | None = None
     finished_at: float | None = None
+    kind: str = ""
+    scenario_id: int | None = None
+    params: dict[str, Any] = field(default_factory=dict)
 
     @property
     def seconds(self) -> float | None:
@@ -231,3 +264,384 @@ def _init_child(messages: Any, parent: int) -> None:
 
 def _call_in_child(fn: Callable[[Progress], Any], job_id: str) -> Any:
     return fn(_QueueProgress(job_id))
+
+
+# --------------------------------------------------------------------------------------------
+# The database queue shared by every web worker.
+# --------------------------------------------------------------------------------------------
+
+#: A runner: ``fn(params, progress, files)`` named as ``"package.module:function"`` so that any
+#: worker (and its spawned process) can import it; ``files`` is the folder for result files.
+Runner = Callable[[dict[str, Any], Progress, Path], Any]
+
+
+def _utc(value: dt.datetime | None) -> dt.datetime | None:
+    """A stored timestamp as aware UTC (SQLite gives it back without its zone)."""
+    if value is None:
+        return None
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _epoch(value: dt.datetime | None) -> float | None:
+    aware = _utc(value)
+    return aware.timestamp() if aware is not None else None
+
+
+def resolve(target: str) -> Runner:
+    """The runner named ``"package.module:function"``."""
+    module, _, name = target.partition(":")
+    fn: Runner = getattr(importlib.import_module(module), name)
+    return fn
+
+
+def _call_named_in_child(target: str, params: dict[str, Any], files: str, job_id: str) -> Any:
+    return resolve(target)(params, _QueueProgress(job_id), Path(files))
+
+
+def job_of(row: JobRow, owner: str = "") -> Job:
+    """A row as a :class:`Job` for the pages (the result decoded from JSON)."""
+    return Job(
+        id=row.id, key=row.key, title=row.title, owner=owner, state=JobState(row.state),
+        progress=float(row.progress), stage=row.stage, error=row.error,
+        result=json.loads(row.result) if row.result else None,
+        created=_epoch(row.created_at) or 0.0, started=_epoch(row.started_at),
+        finished_at=_epoch(row.finished_at), kind=row.kind, scenario_id=row.scenario_id,
+        params=json.loads(row.params or "{}"),
+    )
+
+
+class JobQueue:
+    """Background jobs in the database, shared by every web worker (see the module's text).
+
+    ``runners`` maps a job kind to its runner's name (``"module:function"``). ``run=False``
+    makes a queue that only submits and reads (its jobs are run by other workers).
+    """
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        runners: Mapping[str, str],
+        files: Path,
+        *,
+        run: bool = True,
+        processes: bool = True,
+        poll: float = 0.5,
+        heartbeat: float = 2.0,
+        stale_after: float = 60.0,
+        worker_id: str | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self.runners = dict(runners)
+        self.files = Path(files)
+        self.run = run
+        self._processes = processes
+        self.poll = poll
+        self.heartbeat = heartbeat
+        self.stale_after = stale_after
+        self.worker_id = worker_id or f"{os.uname().nodename[:32]}:{os.getpid()}:" \
+                                      f"{secrets.token_hex(4)}"
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._start_lock = threading.Lock()
+        self._process_pool: ProcessPoolExecutor | None = None
+        self._messages: Any = None
+
+    # -- submitting and reading (any worker) ---------------------------------------------------
+
+    def submit(
+        self,
+        kind: str,
+        key: str,
+        params: Mapping[str, Any],
+        *,
+        title: str = "",
+        owner_id: int | None = None,
+        scenario_id: int | None = None,
+    ) -> Job:
+        """Queue a job of ``kind`` under ``key``; the existing job if the key is known and has
+        not failed (computed once), the failed one queued again otherwise. Returns at once."""
+        if kind not in self.runners:
+            raise ValueError(f"no runner for jobs of kind {kind!r}")
+        with self._sessions() as db:
+            row = self._by_key(db, kind, key)
+            if row is None:
+                row = JobRow(kind=kind, key=key, title=title[:200], owner_id=owner_id,
+                             scenario_id=scenario_id, params=json.dumps(dict(params)),
+                             state=JobState.QUEUED.value, created_at=_now())
+                db.add(row)
+                try:
+                    db.commit()
+                except IntegrityError:  # another worker submitted the same key just now
+                    db.rollback()
+                    row = self._by_key(db, kind, key)
+                    assert row is not None
+            elif row.state == JobState.FAILED.value:
+                db.execute(update(JobRow).where(JobRow.id == row.id,
+                                                JobRow.state == JobState.FAILED.value).values(
+                    state=JobState.QUEUED.value, progress=0.0, stage="", error=None,
+                    result=None, started_at=None, finished_at=None, worker_id=None,
+                    heartbeat_at=None, created_at=_now(), owner_id=owner_id, title=title[:200],
+                    params=json.dumps(dict(params))))
+                db.commit()
+                db.refresh(row)
+            job = self._job(db, row)
+        self.start()
+        self._wake.set()
+        return job
+
+    @staticmethod
+    def _by_key(db: Session, kind: str, key: str) -> JobRow | None:
+        return db.scalar(select(JobRow).where(JobRow.kind == kind, JobRow.key == key))
+
+    @staticmethod
+    def _job(db: Session, row: JobRow) -> Job:
+        owner = db.get(User, row.owner_id) if row.owner_id is not None else None
+        return job_of(row, owner.username if owner is not None else "")
+
+    def get(self, job_id: int) -> Job | None:
+        """The job with this id, or None (also for an id no database column can hold)."""
+        with self._sessions() as db:
+            row = get_row(db, JobRow, job_id)
+            return self._job(db, row) if row is not None else None
+
+    def find(self, kind: str, key: str) -> Job | None:
+        """The job of ``kind`` and ``key``, or None."""
+        with self._sessions() as db:
+            row = self._by_key(db, kind, key)
+            return self._job(db, row) if row is not None else None
+
+    def jobs(self, kind: str | None = None, limit: int = 50) -> list[Job]:
+        """The newest jobs (of ``kind``), newest first."""
+        with self._sessions() as db:
+            query = select(JobRow, User.username).outerjoin(User, JobRow.owner_id == User.id)
+            if kind is not None:
+                query = query.where(JobRow.kind == kind)
+            rows = db.execute(query.order_by(JobRow.id.desc()).limit(limit)).all()
+            return [job_of(row, name or "") for row, name in rows]
+
+    def result_file(self, job: Job) -> Path | None:
+        """The file a finished job wrote (its result names it), or None."""
+        name = job.result.get("file") if isinstance(job.result, dict) else None
+        if not isinstance(name, str) or "/" in name or "\\" in name or name.startswith("."):
+            return None
+        path = self.files / name
+        return path if path.is_file() else None
+
+    def wait(self, job_id: int, timeout: float = 60.0) -> Job:
+        """Block until the job has finished (for tests and scripts, never in a request)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            job = self.get(job_id)
+            if job is None:
+                raise KeyError(job_id)
+            if job.state.finished or time.monotonic() > deadline:
+                return job
+            time.sleep(0.02)
+
+    def fail_stale(self) -> int:
+        """Mark running jobs whose worker stopped sending its heartbeat as failed; how many."""
+        now = _now()
+        cutoff = now - dt.timedelta(seconds=self.stale_after)
+        with self._sessions() as db:
+            stale = db.execute(select(JobRow.id, JobRow.heartbeat_at).where(
+                JobRow.state == JobState.RUNNING.value, JobRow.heartbeat_at < cutoff)).all()
+            count = 0
+            for job_id, beat in stale:
+                seen = _utc(beat)
+                when = seen.strftime("%Y-%m-%d %H:%M:%S UTC") if seen else "never"
+                count += db.execute(update(JobRow).where(
+                    JobRow.id == job_id, JobRow.state == JobState.RUNNING.value,
+                    JobRow.heartbeat_at < cutoff).values(
+                    state=JobState.FAILED.value, finished_at=now,
+                    error=f"the server process running this job stopped (last sign of life "
+                          f"{when}); start it again")).rowcount  # type: ignore[attr-defined]
+            db.commit()
+        if count:
+            log.warning("marked %d background job(s) of stopped workers as failed", count)
+        return count
+
+    # -- running (workers with run=True) -------------------------------------------------------
+
+    def start(self) -> None:
+        """Start this worker's runner thread (once; not for a queue made with ``run=False``)."""
+        if not self.run:
+            return
+        with self._start_lock:
+            if self._thread is None and not self._stop.is_set():
+                self._thread = threading.Thread(target=self._loop, daemon=True,
+                                                name="byibalance-job-runner")
+                self._thread.start()
+                atexit.register(self.shutdown)  # hand the running job back, end its process
+
+    def shutdown(self) -> None:
+        """Stop claiming jobs; a running one is put back to ``queued`` for another worker."""
+        self._stop.set()
+        self._wake.set()
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=5)
+        with self._start_lock:
+            if self._process_pool is not None:
+                _stop_pool(self._process_pool)
+                self._process_pool = None
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.fail_stale()
+                claimed = self._claim()
+                if claimed is not None:
+                    self._execute(*claimed)
+                    continue
+            except Exception:  # the database went away for a moment: log, wait, try again
+                log.exception("the background job runner hit an error; retrying")
+            self._wake.wait(self.poll)
+            self._wake.clear()
+
+    def _claim(self) -> tuple[int, str, dict[str, Any]] | None:
+        with self._sessions() as db:
+            candidates = db.execute(select(JobRow.id, JobRow.kind, JobRow.params).where(
+                JobRow.state == JobState.QUEUED.value).order_by(JobRow.id).limit(5)).all()
+            for job_id, kind, params in candidates:
+                if kind not in self.runners:
+                    continue
+                now = _now()
+                changed = db.execute(update(JobRow).where(
+                    JobRow.id == job_id, JobRow.state == JobState.QUEUED.value).values(
+                    state=JobState.RUNNING.value, worker_id=self.worker_id, started_at=now,
+                    heartbeat_at=now, progress=0.0, stage="")).rowcount  # type: ignore[attr-defined]
+                db.commit()
+                if changed == 1:
+                    return job_id, kind, json.loads(params or "{}")
+        return None
+
+    def _mine(self, job_id: int) -> Any:
+        return update(JobRow).where(JobRow.id == job_id, JobRow.worker_id == self.worker_id,
+                                    JobRow.state == JobState.RUNNING.value)
+
+    def _write(self, job_id: int, **values: Any) -> None:
+        with self._sessions() as db:
+            db.execute(self._mine(job_id).values(**values))
+            db.commit()
+
+    def _execute(self, job_id: int, kind: str, params: dict[str, Any]) -> None:
+        self.files.mkdir(parents=True, exist_ok=True)
+        target = self.runners[kind]
+        state = _Tick()
+
+        def progress(fraction: float, stage: str) -> None:
+            state.progress = min(max(float(fraction), 0.0), 1.0)
+            state.stage = str(stage)[:200]
+            state.dirty = True
+
+        def beat(force: bool = False) -> None:
+            now = time.monotonic()
+            since = now - state.written
+            if force or since >= self.heartbeat or (state.dirty and since >= 0.2):
+                self._write(job_id, progress=state.progress, stage=state.stage,
+                            heartbeat_at=_now())
+                state.written, state.dirty = now, False
+
+        try:
+            if self._processes:
+                result = self._in_process(job_id, target, params, progress, beat)
+            else:
+                result = self._in_thread(target, params, progress, beat)
+        except _Requeued:
+            return
+        except ByibalanceError as err:
+            self._write(job_id, state=JobState.FAILED.value, error=str(err), finished_at=_now())
+        except Exception as err:  # the user gets one line; the log keeps the traceback
+            log.exception("background job %s (%s) failed", job_id, kind)
+            self._write(job_id, state=JobState.FAILED.value, finished_at=_now(),
+                        error=f"the run failed: {type(err).__name__}: {err}")
+        else:
+            self._write(job_id, state=JobState.DONE.value, progress=1.0, stage=state.stage,
+                        result=json.dumps(result), finished_at=_now(), heartbeat_at=_now())
+
+    def _in_thread(self, target: str, params: dict[str, Any], progress: Progress,
+                   beat: Callable[..., None]) -> Any:
+        box: dict[str, Any] = {}
+
+        def work() -> None:
+            try:
+                box["result"] = resolve(target)(params, progress, self.files)
+            except BaseException as err:  # handed to the runner thread below
+                box["error"] = err
+
+        thread = threading.Thread(target=work, daemon=True, name="byibalance-job")
+        thread.start()
+        while thread.is_alive():
+            thread.join(0.1)
+            beat()
+        if "error" in box:
+            raise box["error"]
+        return box["result"]
+
+    def _in_process(self, job_id: int, target: str, params: dict[str, Any],
+                    progress: Progress, beat: Callable[..., None]) -> Any:
+        with self._start_lock:
+            if self._stop.is_set():
+                raise _Requeued
+            if self._process_pool is None:
+                context = multiprocessing.get_context("spawn")
+                self._messages = context.Queue()
+                self._process_pool = ProcessPoolExecutor(
+                    1, mp_context=context, initializer=_init_child,
+                    initargs=(self._messages, os.getpid()))
+            messages = self._messages
+            tag = f"{self.worker_id}:{job_id}"
+            future = self._process_pool.submit(_call_named_in_child, target, params,
+                                               str(self.files), tag)
+        while not future.done():
+            if self._stop.is_set():  # a clean shutdown: another worker takes the job over
+                self._write(job_id, state=JobState.QUEUED.value, worker_id=None,
+                            started_at=None, heartbeat_at=None, progress=0.0,
+                            stage="")
+                raise _Requeued
+            try:
+                tagged, fraction, stage = messages.get(timeout=0.1)
+            except queue_module.Empty:
+                pass
+            else:
+                if tagged == tag:  # a late message of an earlier job is dropped
+                    progress(fraction, stage)
+            beat()
+        timeout = 0.2  # the child's last messages may trail its result a little
+        while True:
+            try:
+                tagged, fraction, stage = messages.get(timeout=timeout)
+            except queue_module.Empty:
+                break
+            if tagged == tag:
+                progress(fraction, stage)
+            timeout = 0.01
+        return future.result()
+
+
+@dataclass
+class _Tick:
+    """A running job's latest progress and when it was last written to its row."""
+
+    progress: float = 0.0
+    stage: str = ""
+    written: float = 0.0
+    dirty: bool = False
+
+
+class _Requeued(Exception):
+    """The worker stops: its job went back to the queue."""
+
+
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Shut a process pool down without waiting for its running job (its process is ended)."""
+    processes = list(getattr(pool, "_processes", {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()

@@ -7,17 +7,21 @@ returned by ``POST /api/session``): 403. Errors carry a structured ``detail``.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from byibalance import data
 from byibalance.errors import ErrorLocation, InputError
+from byibalance.provenance import Status
 from byibalance.web import model, store
 from byibalance.web.db import Scenario, User
 from byibalance.web.deps import api_user, get_db, settings
+from byibalance.web.jobs import Job
+from byibalance.web.routes import uncertainty
 from byibalance.web.security import (
     CSRF_HEADER,
     NotSignedInError,
@@ -224,6 +228,147 @@ def compare(request: Request, a: str = "baseline", b: str = "baseline",
     return [DifferenceOut(key=d.key, year=d.year, a=d.a, b=d.b, delta=d.delta,
                           differs=d.differs)
             for d in diffs if d.differs or not only_differences]
+
+
+# --------------------------------------------------------------------------------------------
+# Background jobs: stochastic fans (the Usikkerhed page's runs) and their state.
+# --------------------------------------------------------------------------------------------
+
+
+class UncertaintyIn(BaseModel):
+    """A stochastic run: paths, seed, band (% of paths inside) and an optional scenario base."""
+
+    paths: int = Field(default=500, ge=100, le=5000)
+    seed: int = Field(default=0, ge=0, le=2**31 - 1)
+    band: Literal[50, 80, 90] = 80
+    scenario_id: int | None = Field(default=None, ge=1)
+
+
+class JobOut(BaseModel):
+    """A background job's state; ``progress`` runs from 0 to 1."""
+
+    id: int
+    kind: str
+    title: str
+    state: str
+    progress: float
+    stage: str
+    error: str | None
+    scenario_id: int | None
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+
+
+class FanOut(BaseModel):
+    """One quantity's percentiles per year: ``lower``, ``median``, ``upper``."""
+
+    name: str
+    years: list[int]
+    lower: list[float]
+    median: list[float]
+    upper: list[float]
+
+
+class UncertaintyOut(BaseModel):
+    """A finished run: fans (population: persons; users; budget: mio. DKK) and, per budget
+    year, the share of paths breaking each rule. All are estimates."""
+
+    job_id: int
+    municipality: str
+    paths: int
+    seed: int
+    band: int
+    percentiles: list[float]
+    status: str
+    scenario_id: int | None
+    not_applied: list[str]
+    population: list[FanOut]
+    users: list[FanOut]
+    budget: list[FanOut]
+    budget_years: list[int]
+    breach_probability: dict[str, list[float]]
+    liquidity_below_zero: list[float]
+
+
+def _job_out(job: Job) -> JobOut:
+    def when(value: float | None) -> dt.datetime | None:
+        return dt.datetime.fromtimestamp(value, dt.UTC) if value is not None else None
+
+    return JobOut(id=job.id, kind=job.kind, title=job.title, state=job.state.value,
+                  progress=job.progress, stage=job.stage, error=job.error,
+                  scenario_id=job.scenario_id, created_at=when(job.created) or dt.datetime.now(
+                      dt.UTC), started_at=when(job.started), finished_at=when(job.finished_at))
+
+
+def _readable_job(request: Request, db: Session, user: User, job_id: int) -> Job:
+    found = uncertainty.registry(request.app).get(job_id)  # get_row: any id, never a 500
+    if found is None:
+        raise store.NotFoundError(f"there is no job {job_id}", fix="start the run again",
+                                  where=ErrorLocation(field="job_id"))
+    return uncertainty.readable_job(db, user, found)
+
+
+JOB_ERRORS = ERRORS | {404: {"description": "Not found"}}
+
+
+@router.post("/uncertainty", status_code=202, responses=JOB_ERRORS)
+def start_uncertainty(run: UncertaintyIn, request: Request, user: User = Depends(api_user),
+                      db: Session = Depends(get_db), _: None = Depends(_csrf)) -> JobOut:
+    """Start a stochastic run (admin, analyst), or find the same one; answers at once. Poll
+    ``GET /api/jobs/{id}``, then fetch ``GET /api/uncertainty/{id}``."""
+    require_writer(user)
+    code = data.municipality(settings(request).municipality).code
+    job = uncertainty.start_run(db, user, uncertainty.registry(request.app), code, run.paths,
+                                run.seed, run.band, run.scenario_id)
+    return _job_out(job)
+
+
+@router.get("/jobs/{job_id}", responses=JOB_ERRORS)
+def get_job(job_id: int, request: Request, user: User = Depends(api_user),
+            db: Session = Depends(get_db)) -> JobOut:
+    """A background job's state and progress (any web worker answers)."""
+    return _job_out(_readable_job(request, db, user, job_id))
+
+
+@router.get("/uncertainty/{job_id}",
+            responses=JOB_ERRORS | {409: {"description": "The run has not finished"}})
+def uncertainty_result(job_id: int, request: Request, user: User = Depends(api_user),
+                       db: Session = Depends(get_db)) -> UncertaintyOut:
+    """A finished run's percentiles and rule breach probabilities."""
+    job = _readable_job(request, db, user, job_id)
+    if job.kind != uncertainty.KIND:
+        raise store.NotFoundError(f"job {job_id} is not a stochastic run",
+                                  fix="use GET /api/jobs/{id} for its state",
+                                  where=ErrorLocation(field="job_id"))
+    if job.state.value != "done" or not job.result:
+        raise JobNotFinishedError(
+            f"run {job_id} is {job.state.value}" + (f": {job.error}" if job.error else ""),
+            fix="poll GET /api/jobs/{id} until its state is done"
+            if not job.state.finished else "start the run again",
+            where=ErrorLocation(field="job_id"))
+    r = uncertainty.fan_result(job.result)
+
+    def fans_out(items: tuple[uncertainty.Fan, ...]) -> list[FanOut]:
+        return [FanOut(name=f.name, years=list(f.years), lower=list(f.values[0]),
+                       median=list(f.values[1]), upper=list(f.values[2])) for f in items]
+
+    return UncertaintyOut(
+        job_id=job.id, municipality=r.municipality, paths=r.paths, seed=r.seed, band=r.band,
+        percentiles=list(uncertainty.percentiles_of(r.band)), status=Status.ESTIMATE.value,
+        scenario_id=r.scenario_id,
+        not_applied=list(uncertainty.NOT_APPLIED) if r.scenario_id else [],
+        population=fans_out(r.population), users=fans_out(r.users), budget=fans_out(r.budget),
+        budget_years=list(r.budget_years),
+        breach_probability={k: list(v) for k, v in r.breach.items()},
+        liquidity_below_zero=list(r.liquidity_below_zero),
+    )
+
+
+class JobNotFinishedError(InputError):
+    """A result asked for before its job has finished."""
+
+    http_status = 409
 
 
 __all__ = ["CSRF_HEADER", "router"]

@@ -3,18 +3,25 @@ municipality highlighted. Computes nothing itself: it calls byibalance.benchmark
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from byibalance import data
 from byibalance.benchmark import METRICS, Comparison, load_comparison
 from byibalance.reports.charts import bar_chart_svg
+from byibalance.scenario import Scenario as ScenarioModel
 from byibalance.web import store
-from byibalance.web.db import User
-from byibalance.web.deps import get_db, page_user, render, settings
+from byibalance.web.db import Scenario, User
+from byibalance.web.deps import checked_form, get_db, page_user, render, settings
+from byibalance.web.jobs import Progress
+from byibalance.web.routes.uncertainty import content_hash, registry
 
 router = APIRouter(include_in_schema=False)
 
@@ -48,18 +55,107 @@ def region(
         "highlight": code}, user=user)  # fmt: skip
 
 
-@router.get("/scenarios/{scenario_id}/report.pdf")
-def scenario_report(
-    scenario_id: int, user: User = Depends(page_user), db: Session = Depends(get_db)
-) -> Response:
-    """The council report of a scenario the user may read, as a PDF download."""
+REPORT_KIND = "report"
+
+
+def run_report(params: dict[str, Any], progress: Progress, files: Path) -> dict[str, Any]:
+    """The job runner of kind ``report`` (any worker, in a process of its own): renders the
+    council report of the scenario in ``params`` as a PDF under ``files``; returns its name."""
     from byibalance.reports import load_report
     from byibalance.reports.render import pdf_bytes
 
-    draft = store.scenario_of(store.readable(db, user, scenario_id))
-    pdf = pdf_bytes(load_report(scenario=draft))
-    return Response(
-        pdf,
+    draft = ScenarioModel.model_validate(params["scenario"])
+    progress(0.1, "report figures")
+    report = load_report(scenario=draft)
+    progress(0.5, "PDF")
+    pdf = pdf_bytes(report)
+    name = f"report-{int(params['scenario_id'])}-{params['hash']}.pdf"
+    partial = files / f".{name}.{os.getpid()}.part"
+    partial.write_bytes(pdf)
+    partial.replace(files / name)  # whole or not at all, for a worker serving it meanwhile
+    return {"file": name, "bytes": len(pdf)}
+
+
+def _report_key(db: Session, user: User, scenario_id: int) -> tuple[Scenario, str, dict[str, Any]]:
+    row = store.readable(db, user, scenario_id)
+    draft = store.scenario_of(row)
+    digest = content_hash(draft)
+    params = {"scenario_id": row.id, "hash": digest, "scenario": draft.model_dump(mode="json")}
+    return row, f"{row.id}:{digest}", params
+
+
+def _report_context(request: Request, db: Session, user: User, scenario_id: int) -> dict[str, Any]:
+    row, key, _ = _report_key(db, user, scenario_id)
+    job = registry(request.app).find(REPORT_KIND, key)
+    return {"scenario": row, "job": job}
+
+
+@router.get("/scenarios/{scenario_id}/report", response_class=HTMLResponse)
+def report_page(
+    request: Request,
+    scenario_id: int,
+    user: User = Depends(page_user),
+    db: Session = Depends(get_db),
+) -> Response:
+    """The council report of a scenario the user may read: a button starts it as a background
+    job, the status polls, then a download link."""
+    return render(
+        request, "report_job.html", _report_context(request, db, user, scenario_id), user=user
+    )
+
+
+@router.get("/scenarios/{scenario_id}/report/status", response_class=HTMLResponse)
+def report_status(
+    request: Request,
+    scenario_id: int,
+    user: User = Depends(page_user),
+    db: Session = Depends(get_db),
+) -> Response:
+    """The report job's status partial, polled by its page until the PDF is ready."""
+    return render(
+        request, "report_status.html", _report_context(request, db, user, scenario_id), user=user
+    )
+
+
+@router.post("/scenarios/{scenario_id}/report")
+async def start_report(
+    request: Request,
+    scenario_id: int,
+    user: User = Depends(page_user),
+    form: FormData = Depends(checked_form),
+    db: Session = Depends(get_db),
+) -> Response:
+    """Queue the report (or find the same one: scenario and its content) and go to its page.
+    Everyone who may read the scenario may have its report, as before."""
+    row, key, params = _report_key(db, user, scenario_id)
+    registry(request.app).submit(
+        REPORT_KIND,
+        key,
+        params,
+        title=f"Budgetnotat: {row.name}",
+        owner_id=user.id,
+        scenario_id=row.id,
+    )
+    return RedirectResponse(f"/scenarios/{row.id}/report", status_code=303)
+
+
+@router.get("/scenarios/{scenario_id}/report.pdf")
+def scenario_report(
+    request: Request,
+    scenario_id: int,
+    user: User = Depends(page_user),
+    db: Session = Depends(get_db),
+) -> Response:
+    """The finished council report of a scenario the user may read, as a PDF download; while
+    there is none (for the scenario as it is now), its page with the button and the status."""
+    _, key, _ = _report_key(db, user, scenario_id)
+    queue = registry(request.app)
+    job = queue.find(REPORT_KIND, key)
+    path = queue.result_file(job) if job is not None and job.state.value == "done" else None
+    if path is None:
+        return RedirectResponse(f"/scenarios/{scenario_id}/report", status_code=303)
+    return FileResponse(
+        path,
         media_type="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="budgetnotat-{scenario_id}.pdf"'},
     )

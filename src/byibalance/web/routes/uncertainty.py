@@ -1,35 +1,42 @@
 """The uncertainty page: percentile fans of population, service demand and budget, and the chance
 of each budget rule being broken, computed as a background job (:mod:`byibalance.web.jobs`).
 
-Analysts and admins start a run (paths 100..5000, an integer seed); everyone signed in sees the
-finished runs. The request answers at once; the page polls the job's status partial (htmx, every
-second) until the fans are drawn. The same (municipality, paths, seed) reuses the finished run.
+Analysts and admins start a run (paths 100..5000, an integer seed, a band, and the baseline or a
+saved scenario they may read as its base); everyone signed in sees the finished runs (a run on a
+scenario only those who may read the scenario). The request answers at once; the page polls the
+job's status partial (htmx, every second) until the fans are drawn. The jobs live in the database,
+so any web worker serves them. The same (municipality, paths, seed, band, scenario and its
+content) reuses the run.
 """
 
 from __future__ import annotations
 
-import atexit
-import functools
+import dataclasses
+import hashlib
 import json
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from byibalance import data
 from byibalance.batch.economy import population_fans
 from byibalance.batch.prepare import prepare
+from byibalance.finance import FinanceOverrides
 from byibalance.finance.inputs import budget_parameters
 from byibalance.population.api import DEFAULT_END, latest_observed_year
 from byibalance.population.inputs import last_detailed_year
 from byibalance.population.stochastic import run_paths
 from byibalance.provenance import Status
+from byibalance.scenario import Scenario
+from byibalance.services import ServicesOverrides
 from byibalance.uncertainty import (
     EconomyPaths,
     breach_probability,
@@ -38,10 +45,11 @@ from byibalance.uncertainty import (
     probability_below,
     propagate,
 )
+from byibalance.web import store
 from byibalance.web.charts import COLOURS
 from byibalance.web.db import Role, User
-from byibalance.web.deps import checked_form, page_user, render, settings
-from byibalance.web.jobs import Job, JobRegistry, Progress
+from byibalance.web.deps import checked_form, get_db, page_user, render, settings
+from byibalance.web.jobs import Job, JobQueue, Progress
 from byibalance.web.security import require_writer
 
 router = APIRouter(include_in_schema=False)
@@ -53,7 +61,7 @@ MAX_SEED = 2**31 - 1
 CHUNK = 25  # paths per propagation step (one progress tick)
 METHOD = "docs/model.md, section “Uncertainty”"
 
-_registry_lock = threading.Lock()
+KIND = "fans"
 
 
 @dataclass(frozen=True)
@@ -81,18 +89,55 @@ class FanResult:
     budget_years: tuple[int, ...]
     breach: dict[str, tuple[float, ...]]
     liquidity_below_zero: tuple[float, ...]
+    scenario_id: int | None = None
+    scenario_name: str = ""
 
 
-def registry(app: FastAPI) -> JobRegistry:
-    """The app's job registry (created on first use; each run in a process of its own so the
-    pages stay quick while it runs)."""
-    with _registry_lock:
-        jobs: JobRegistry | None = getattr(app.state, "jobs", None)
-        if jobs is None:
-            jobs = JobRegistry(workers=1, processes=True)
-            atexit.register(jobs.shutdown)  # stop its processes when the server stops
-            app.state.jobs = jobs
-        return jobs
+#: The parts of a scenario a stochastic run does not apply (the page and the API name them).
+NOT_APPLIED = ("population",)
+
+
+def fan_result(data: dict[str, Any]) -> FanResult:
+    """A :class:`FanResult` back from its JSON form (``dataclasses.asdict``)."""
+
+    def fan_list(items: list[dict[str, Any]]) -> tuple[Fan, ...]:
+        return tuple(Fan(f["name"], tuple(f["years"]), tuple(tuple(v) for v in f["values"]))
+                     for f in items)
+
+    return FanResult(
+        municipality=data["municipality"], paths=data["paths"], seed=data["seed"],
+        band=data["band"], population=fan_list(data["population"]),
+        users=fan_list(data["users"]), budget=fan_list(data["budget"]),
+        budget_years=tuple(data["budget_years"]),
+        breach={k: tuple(v) for k, v in data["breach"].items()},
+        liquidity_below_zero=tuple(data["liquidity_below_zero"]),
+        scenario_id=data.get("scenario_id"), scenario_name=data.get("scenario_name", ""),
+    )
+
+
+def run_fans(params: dict[str, Any], progress: Progress, files: Path) -> dict[str, Any]:
+    """The job runner of kind ``fans`` (any worker, in a process of its own): the fans as JSON."""
+    raw = params.get("scenario")
+    scenario = Scenario.model_validate(raw) if raw else None
+    result = compute_fans(str(params["municipality"]), int(params["paths"]),
+                          int(params["seed"]), progress, band=int(params["band"]),
+                          scenario=scenario)
+    out = dataclasses.asdict(result)
+    out["scenario_id"] = params.get("scenario_id")
+    out["scenario_name"] = str(params.get("scenario_name", ""))
+    return out
+
+
+def content_hash(draft: Scenario) -> str:
+    """A short hash of a scenario's content: a changed scenario is a new run."""
+    return hashlib.sha256(draft.model_dump_json().encode()).hexdigest()[:16]
+
+
+def registry(app: FastAPI) -> JobQueue:
+    """The app's job queue (in the database, shared by every web worker; see
+    :mod:`byibalance.web.jobs`)."""
+    jobs: JobQueue = app.state.jobs
+    return jobs
 
 
 def _fan(name: str, years: Sequence[int] | np.ndarray, q: np.ndarray, scale: float = 1.0) -> Fan:
@@ -119,7 +164,8 @@ def percentiles_of(band: int) -> tuple[float, float, float]:
 
 
 def compute_fans(
-    municipality: str, paths: int, seed: int, progress: Progress, band: int = 80
+    municipality: str, paths: int, seed: int, progress: Progress, band: int = 80,
+    scenario: Scenario | None = None,
 ) -> FanResult:
     """Run ``paths`` seeded stochastic paths and summarise them as :class:`FanResult`.
 
@@ -127,6 +173,10 @@ def compute_fans(
     budget paths are those of :func:`byibalance.batch.economy.economy_paths` (the same run),
     propagated ``CHUNK`` paths at a time so that progress can be shown. Percentiles are
     ``np.percentile`` over paths; ``P(rule broken in year)`` = share of paths with a breach.
+
+    With a ``scenario``, its services and finance overrides are applied to every path's services
+    and budget; its population overrides are not (the stochastic population has no overrides
+    yet), which the page and the API say (:data:`NOT_APPLIED`).
     """
     pct = percentiles_of(band)
     code = data.municipality(municipality).code
@@ -145,9 +195,11 @@ def compute_fans(
     result = run_paths(inputs, paths, seed, keep=paths)
     projections = path_projections(result, 0, latest_observed_year(code))
     params = budget_parameters(code)
+    services = ServicesOverrides.model_validate(scenario.services) if scenario else None
+    finance = FinanceOverrides.model_validate(scenario.finance) if scenario else None
     parts = []
     for start in range(0, len(projections), CHUNK):
-        parts.append(propagate(projections[start:start + CHUNK], params))
+        parts.append(propagate(projections[start:start + CHUNK], params, services, finance))
         done = min(start + CHUNK, len(projections))
         progress(0.2 + 0.75 * done / len(projections),
                  f"service and budget paths ({done}/{len(projections)})")
@@ -212,30 +264,70 @@ def _int(form: FormData, name: str, lo: int, hi: int, errors: dict[str, str],
     return number
 
 
-def _page(request: Request, user: User, errors: dict[str, str] | None = None,
+def readable_job(db: Session, user: User, job: Job | None) -> Job:
+    """The job if the user may see it: a run on a scenario only for those who may read the
+    scenario; 404 otherwise (its existence is not revealed)."""
+    if job is None:
+        raise StarletteHTTPException(404, "no such run: it may have been removed; start it again")
+    if job.scenario_id is not None:
+        store.readable(db, user, job.scenario_id)
+    return job
+
+
+def visible_jobs(db: Session, user: User, queue: JobQueue, code: str) -> list[Job]:
+    """This municipality's runs the user may see, newest first."""
+    mine = {s.id for s in store.visible_scenarios(db, user)}
+    return [j for j in queue.jobs(KIND) if j.params.get("municipality") == code
+            and (j.scenario_id is None or j.scenario_id in mine)]
+
+
+def start_run(db: Session, user: User, queue: JobQueue, code: str, paths: int, seed: int,
+              band: int, scenario_id: int | None) -> Job:
+    """Queue a run (or find the same one): keyed by municipality, paths, seed, band and, for a
+    scenario, its id and content hash."""
+    require_writer(user)
+    params: dict[str, Any] = {"municipality": code, "paths": paths, "seed": seed, "band": band}
+    key = f"{code}:{paths}:{seed}:{band}"
+    title = f"{paths} paths, seed {seed}, {band} % band"
+    if scenario_id is not None:
+        row = store.readable(db, user, scenario_id)
+        draft = store.scenario_of(row)
+        digest = content_hash(draft)
+        key += f":scenario={scenario_id}:{digest}"
+        title += f", scenario “{row.name}”"
+        params |= {"scenario_id": scenario_id, "scenario_name": row.name,
+                   "scenario": draft.model_dump(mode="json"), "hash": digest}
+    return queue.submit(KIND, key, params, title=title, owner_id=user.id,
+                        scenario_id=scenario_id)
+
+
+def _page(request: Request, user: User, db: Session, errors: dict[str, str] | None = None,
           values: dict[str, str] | None = None, status_code: int = 200) -> Response:
-    code = settings(request).municipality
-    jobs = [j for j in registry(request.app).jobs()
-            if isinstance(j.key, tuple) and j.key[0] == code]
+    code = data.municipality(settings(request).municipality).code
+    jobs = visible_jobs(db, user, registry(request.app), code)
     return render(request, "uncertainty.html", {
         "jobs": jobs, "errors": errors or {},
-        "values": values or {"paths": str(DEFAULT_PATHS), "seed": "0", "band": "80"},
-        "bands": BANDS,
+        "values": values or {"paths": str(DEFAULT_PATHS), "seed": "0", "band": "80",
+                             "scenario": ""},
+        "bands": BANDS, "scenarios": store.visible_scenarios(db, user),
         "limits": (MIN_PATHS, MAX_PATHS), "can_start": user.role_enum in (Role.ADMIN,
                                                                           Role.ANALYST),
     }, user=user, status_code=status_code)
 
 
 @router.get("/uncertainty", response_class=HTMLResponse)
-def uncertainty(request: Request, user: User = Depends(page_user)) -> Response:
+def uncertainty(request: Request, user: User = Depends(page_user),
+                db: Session = Depends(get_db)) -> Response:
     """The form to start a run (staff who may write) and the runs of this municipality."""
-    return _page(request, user)
+    return _page(request, user, db)
 
 
 @router.post("/uncertainty", response_class=HTMLResponse)
 async def start(request: Request, user: User = Depends(page_user),
-                form: FormData = Depends(checked_form)) -> Response:
-    """Validate paths and seed, queue the run (or find the same one) and go to its page."""
+                form: FormData = Depends(checked_form),
+                db: Session = Depends(get_db)) -> Response:
+    """Validate paths, seed, band and base, queue the run (or find the same one) and go to its
+    page."""
     require_writer(user)
     errors: dict[str, str] = {}
     values: dict[str, str] = {}
@@ -246,39 +338,47 @@ async def start(request: Request, user: User = Depends(page_user),
         band = _int(form, "band", min(BANDS), max(BANDS), errors, values)
     if "band" not in errors and band not in BANDS:
         errors["band"] = f"band {band} is not offered; choose one of {', '.join(map(str, BANDS))}"
+    raw = form.get("scenario")
+    base = raw.strip() if isinstance(raw, str) else ""
+    values["scenario"] = base
+    scenario_id: int | None = None
+    if base:
+        readable_ids = {s.id for s in store.visible_scenarios(db, user)}
+        if not base.isdigit() or int(base) not in readable_ids:
+            errors["scenario"] = (f"scenario {base} is not one you may read; "
+                                  "choose one from the list")
+        else:
+            scenario_id = int(base)
     if errors:
-        return _page(request, user, errors, values, status_code=422)
-    code = str(settings(request).municipality)
-
-    # a partial of a module-level function is picklable: the run goes to a process of its own
-    run = functools.partial(compute_fans, code, paths, seed, band=band)
-    job = registry(request.app).submit(
-        (code, paths, seed, band), run, title=f"{paths} paths, seed {seed}, {band} % band",
-        owner=user.username)
+        return _page(request, user, db, errors, values, status_code=422)
+    code = data.municipality(settings(request).municipality).code
+    job = start_run(db, user, registry(request.app), code, paths, seed, band, scenario_id)
     return RedirectResponse(f"/uncertainty/jobs/{job.id}", status_code=303)
 
 
-def _job(request: Request, job_id: str) -> Job:
-    job = registry(request.app).get(job_id)
-    if job is None:
-        raise StarletteHTTPException(404, "no such run: it may have been removed or started "
-                                          "on another server process; start it again")
-    return job
+def _job(request: Request, db: Session, user: User, job_id: str) -> Job:
+    found = registry(request.app).get(int(job_id)) if job_id.isdigit() else None
+    return readable_job(db, user, found)
 
 
 def _context(job: Job) -> dict[str, Any]:
-    return {"job": job, "result": job.result, "fan_figure": fan_figure,
+    result = fan_result(job.result) if job.state.value == "done" and job.result else None
+    return {"job": job, "result": result, "fan_figure": fan_figure,
             "percentiles_of": percentiles_of, "status": Status.ESTIMATE,
-            "method": METHOD}
+            "method": METHOD, "not_applied": NOT_APPLIED}
 
 
 @router.get("/uncertainty/jobs/{job_id}", response_class=HTMLResponse)
-def job_page(request: Request, job_id: str, user: User = Depends(page_user)) -> Response:
+def job_page(request: Request, job_id: str, user: User = Depends(page_user),
+             db: Session = Depends(get_db)) -> Response:
     """A run's page: its progress while it runs, its fans and probabilities when done."""
-    return render(request, "uncertainty_job.html", _context(_job(request, job_id)), user=user)
+    return render(request, "uncertainty_job.html", _context(_job(request, db, user, job_id)),
+                  user=user)
 
 
 @router.get("/uncertainty/jobs/{job_id}/status", response_class=HTMLResponse)
-def job_status(request: Request, job_id: str, user: User = Depends(page_user)) -> Response:
+def job_status(request: Request, job_id: str, user: User = Depends(page_user),
+               db: Session = Depends(get_db)) -> Response:
     """The status partial polled by the page (stops polling once the job has finished)."""
-    return render(request, "uncertainty_status.html", _context(_job(request, job_id)), user=user)
+    return render(request, "uncertainty_status.html", _context(_job(request, db, user, job_id)),
+                  user=user)

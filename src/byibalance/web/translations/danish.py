@@ -553,6 +553,31 @@ EN |= {"daycare_0_2": "day care 0-2", "daycare_3_5": "day care 3-5", "school_6_1
        "income_transfers": "income transfers", "debt_end": "debt at year end"}
 
 
+# Background jobs in the database: fans on a scenario, the council report as a job (issue #9).
+DYNAMIC += ["report figures", "PDF"]
+DA |= {
+    "Base": "Grundlag",
+    "The baseline": "Basisfremskrivningen",
+    "Base: scenario": "Grundlag: scenariet",
+    "A scenario's services and finance changes are applied to every path; its population "
+    "changes are not (the population fans are the baseline's).":
+        "Et scenaries ændringer af service og økonomi lægges på hvert forløb; dets ændringer af "
+        "befolkningen gør ikke (befolkningsvifterne er basisfremskrivningens).",
+    "Council report": "Budgetnotat",
+    "Back to the scenario": "Tilbage til scenariet",
+    "The council report (PDF) is made in the background and takes a few seconds; this page "
+    "shows when it is ready. A report made for the scenario as it is now is reused.":
+        "Budgetnotatet (PDF) laves i baggrunden og tager nogle sekunder; siden viser, når det "
+        "er klar. Et notat lavet for scenariet, som det er nu, genbruges.",
+    "The council report is ready.": "Budgetnotatet er klar.",
+    "Download the council report (PDF)": "Hent budgetnotatet (PDF)",
+    "The report failed": "Notatet kunne ikke laves",
+    "Make the council report": "Lav budgetnotat",
+    "report figures": "notatets tal",
+    "PDF": "PDF",
+}
+
+
 def build(lang: str, texts: dict[str, str], identity: bool) -> list[str]:
     """Write the catalogue of ``lang``; returns the message ids without a translation."""
     with open(HERE / "messages.pot", "rb") as f:
