@@ -31,6 +31,7 @@ from byibalance.finance.equalisation import (
     tax_sanction,
 )
 from byibalance.finance.scenario import BudgetAdjustments, FinanceOverrides, Loan
+from byibalance.messages import N_, Note
 from byibalance.parameters import ParameterSet
 from byibalance.population.result import FloatArray, Projection
 from byibalance.services.model import ServicesResult, UsedParameter
@@ -460,8 +461,9 @@ def _notes(unknown: list[int], span: int) -> tuple[str, ...]:
     if not unknown:
         return ()
     years = f"{unknown[0]}" if len(unknown) == 1 else f"{unknown[0]}-{unknown[-1]}"
-    return (f"the decline term of the need equalisation is not applied in {years}: the "
-            f"population {span} years earlier is before the projection's first year",)
+    return (Note(N_("the decline term of the need equalisation is not applied in {years}: the "
+                    "population {span} years earlier is before the projection's first year"),
+                 years=years, span=span),)  # fmt: skip
 
 
 def _with_average(item: BudgetYear, average: float) -> BudgetYear:

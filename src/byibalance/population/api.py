@@ -13,6 +13,7 @@ import numpy as np
 
 from byibalance import data
 from byibalance.errors import DataError, ErrorLocation
+from byibalance.messages import N_, Note
 from byibalance.population.engine import RunResult, run
 from byibalance.population.graduation import GraduationMethod
 from byibalance.population.inputs import PreparedRun, build_inputs, last_detailed_year
@@ -104,7 +105,7 @@ def _projection(prepared: PreparedRun, result: RunResult, i: int, first: int) ->
     code = prepared.inputs.codes[i]
     notes = prepared.notes[code]
     if k > 0:
-        notes = (*notes, f"run from {base}; shown from {first}")
+        notes = (*notes, Note(N_("run from {base}; shown from {first}"), base=base, first=first))
     return Projection(
         municipality=code,
         years=years[k:],

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from byibalance import data
 from byibalance.errors import DataError, ErrorLocation, ScenarioError
+from byibalance.messages import N_, Note
 from byibalance.parameters import ParameterSet, params_root
 from byibalance.population import estimation
 from byibalance.population.engine import ModelInputs
@@ -295,6 +296,11 @@ def build_inputs(
     asfr_frame = data.fertility_asfr()
     asfr_year = int(asfr_frame.loc[asfr_frame["year"] < base_year, "year"].max())
     row = asfr_frame[asfr_frame["year"] == asfr_year]
+    asfr_source = str(row["source"].iloc[0]) if "source" in row else data.EMBEDDED_SOURCE
+    # the note names the snapshot when the schedule is a download (embedded: the year alone)
+    asfr_label = (
+        str(asfr_year) if asfr_source == data.EMBEDDED_SOURCE else (f"{asfr_year}, {asfr_source}")
+    )
     reference = np.zeros(N_AGE)
     reference[row["age"].to_numpy()] = row["rate_per_1000"].to_numpy(dtype=np.float64)
     national_tfr = reference.sum() / 1000.0
@@ -352,14 +358,21 @@ def build_inputs(
                 base_population[i],
             )
             notes[code].append(
-                f"housing programme: {len(projects)} projects, "
-                f"{sum(p.net_dwellings() for p in projects):,.0f} net dwellings "
-                "(totals secondary, yearly schedules assumption)"
+                Note(
+                    N_(
+                        "housing programme: {projects} projects, {dwellings:,.0f} net dwellings "
+                        "(totals secondary, yearly schedules assumption)"
+                    ),
+                    projects=len(projects),
+                    dwellings=float(sum(p.net_dwellings() for p in projects)),
+                )
             )
         elif housing_on:
-            notes[code].append("no housing programme known: baseline without local plans")
+            notes[code].append(Note(N_("no housing programme known: baseline without local plans")))
         else:
-            notes[code].append("baseline without the housing programme (as Statistics Denmark)")
+            notes[code].append(
+                Note(N_("baseline without the housing programme (as Statistics Denmark)"))
+            )
 
     targets = np.full((len(codes), n_years, 3), np.nan)
     if calibrate and base_year == last_detailed_year():
@@ -377,21 +390,60 @@ def build_inputs(
                     float(female) if has_sex else np.nan,
                 ]
                 notes[code].append(
-                    f"calibrated to the observed {r.year} total {int(r.population):,} "
-                    f"({r.status}: {r.source})"
+                    Note(
+                        N_(
+                            "calibrated to the observed {year} total {total:,.0f} "
+                            "({status}: {source})"
+                        ),
+                        year=int(r.year),
+                        total=float(int(r.population)),
+                        status=str(r.status),
+                        source=str(r.source),
+                    )
                 )
 
     for i, code in enumerate(codes):
         notes[code][:0] = [
-            f"base population 1 January {base_year}: FOLK1B 5-year groups (published), "
-            f"graduated to single ages by {graduation} (estimate)",
-            f"death rates: {province_of[code]}, {years[0]}-{years[-2]} (estimate)",
-            f"local TFR {tfr[i]:.2f}: national ASFR {asfr_year} (published) scaled by the "
-            f"child-woman ratio {years[1]}-{years[-1]} (estimate)",
-            f"migration: net residual {years[0]}-{years[-1]}, split into in-migration counts "
-            "and out-migration rates (estimate; gross flows are not in the data)",
-            f"sex ratio at birth {srb} (assumption); mortality improvement {improvement} a year "
-            "(assumption)",
+            Note(
+                N_(
+                    "base population 1 January {year}: FOLK1B 5-year groups (published), "
+                    "graduated to single ages by {graduation} (estimate)"
+                ),
+                year=base_year,
+                graduation=graduation,
+            ),
+            Note(
+                N_("death rates: {province}, {first}-{last} (estimate)"),
+                province=province_of[code],
+                first=years[0],
+                last=years[-2],
+            ),
+            Note(
+                N_(
+                    "local TFR {tfr:.2f}: national ASFR {asfr_year} (published) scaled by the "
+                    "child-woman ratio {first}-{last} (estimate)"
+                ),
+                tfr=float(tfr[i]),
+                asfr_year=asfr_label,
+                first=years[1],
+                last=years[-1],
+            ),
+            Note(
+                N_(
+                    "migration: net residual {first}-{last}, split into in-migration counts "
+                    "and out-migration rates (estimate; gross flows are not in the data)"
+                ),
+                first=years[0],
+                last=years[-1],
+            ),
+            Note(
+                N_(
+                    "sex ratio at birth {srb} (assumption); mortality improvement {improvement} "
+                    "a year (assumption)"
+                ),
+                srb=srb,
+                improvement=improvement,
+            ),
         ]
 
     inputs = ModelInputs(

@@ -190,6 +190,8 @@ class RuleRow:
     ok: bool
     reason: str
     status: str = ""
+    message: str = ""  # the reason as a template (byibalance.messages); "" if only reason is known
+    args: tuple[tuple[str, Any], ...] = ()  # its arguments, numbers kept as numbers
 
 
 @dataclass(frozen=True)
@@ -378,7 +380,9 @@ def _budget_section(result: Any, municipality: str) -> dict[str, Any]:
             add(f"{kind}.{name}", [_float(getattr(y, kind, {}).get(name)) for y in budget.years])
     rules = tuple(
         RuleRow(rule=str(c.rule), year=int(c.year), ok=str(c.status) == "ok",
-                reason=str(c.reason), status=str(c.status))
+                reason=str(c.reason), status=str(c.status),
+                message=str(getattr(c, "message", "")),
+                args=tuple(getattr(c, "args", {}).items()))
         for c in checks
     )
     marginal = None

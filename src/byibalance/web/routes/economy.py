@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse, Response
 from byibalance.web import model
 from byibalance.web.db import User
 from byibalance.web.deps import page_user, render, settings
+from byibalance.web.i18n import rule_reason
 
 router = APIRouter(include_in_schema=False)
 
@@ -22,4 +23,5 @@ def economy(request: Request, user: User = Depends(page_user)) -> Response:
         if kind in groups and name:
             groups[kind].append((name, series))
     return render(request, "economy.html", {
-        "view": view, "budget_lines": model.BUDGET_LINES, **groups}, user=user)
+        "view": view, "budget_lines": model.BUDGET_LINES, "rule_reason": rule_reason, **groups},
+        user=user)

@@ -10,6 +10,7 @@ from byibalance.errors import ByibalanceError
 from byibalance.web import ambitions_model, model
 from byibalance.web.db import User
 from byibalance.web.deps import get_db, page_user, render, settings
+from byibalance.web.i18n import localise, rule_reason
 from byibalance.web.participation.service import published_ambition_support
 
 router = APIRouter(include_in_schema=False)
@@ -36,7 +37,9 @@ def overview(request: Request, user: User = Depends(page_user),
         sus_problem = str(err)
     return render(request, "overview.html", {"view": view, "start": start, "later": later,
                                              "amb": amb, "amb_problem": amb_problem,
-                                             "sus": sus, "sus_problem": sus_problem}, user=user)
+                                             "sus": sus, "sus_problem": sus_problem,
+                                             "rule_reason": rule_reason, "localise": localise},
+                  user=user)
 
 
 TRACKS = ("on_track", "target_met", "at_risk", "off_track")

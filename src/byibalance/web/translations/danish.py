@@ -1,8 +1,11 @@
 """Build the Danish and English catalogues from messages.pot and the Danish texts below.
 
-Run from this folder after changing texts in the templates:
-    pybabel extract -F babel.cfg -k _ -o messages.pot ..  &&  python danish.py
+Run from this folder after changing texts in the templates, the web code or the core's messages:
+    pybabel extract -F babel.cfg -k _ -k N_ -o messages.pot .. ../../finance ../../population \
+        && python danish.py
 It writes da/LC_MESSAGES/messages.po and .mo (Danish) and en/... (English, the identity).
+The core's texts (rule reasons, projection and budget notes) are English templates marked with
+``N_`` (byibalance.messages); their Danish keeps the placeholders, e.g. ``{amount:mio}``.
 """
 
 from __future__ import annotations
@@ -455,6 +458,82 @@ DA |= {
         "{known} af {total} indikatorer har en værdi; resten mangler data og vises som "
         "manglende, aldrig som nul.",
     "{value} t per inhabitant": "{value} t pr. indbygger",
+}
+
+# The core's messages (byibalance.messages): rule reasons (finance/rules.py), projection notes
+# (population/inputs.py, api.py) and budget notes (finance/budget.py), sorted.
+DA |= {
+    "365-day average liquidity {average:mio} is above 0":
+        "gennemsnitlig likviditet over 365 dage {average:mio} er over 0",
+    "365-day average liquidity {average:mio} is not above 0: a dispensation is needed":
+        "gennemsnitlig likviditet over 365 dage {average:mio} er ikke over 0: der skal søges "
+        "dispensation",
+    "a loan of {amount:mio} for '{purpose}' is not an allowed purpose (allowed: {allowed})":
+        "et lån på {amount:mio} til '{purpose}' er ikke et tilladt formål (tilladt: {allowed})",
+    "a tax rise costs {cut:mio} of block grant this year":
+        "en skattestigning koster {cut:mio} i bloktilskud i år",
+    "base population 1 January {year}: FOLK1B 5-year groups (published), graduated to single "
+    "ages by {graduation} (estimate)":
+        "startbefolkning 1. januar {year}: FOLK1B i 5-årsgrupper (offentliggjort), fordelt på "
+        "enkelte aldre med {graduation} (skøn)",
+    "baseline without the housing programme (as Statistics Denmark)":
+        "basis uden boligprogrammet (som Danmarks Statistik)",
+    "calibrated to the observed {year} total {total:,.0f} ({status}: {source})":
+        "kalibreret til den faktiske befolkning i {year} på {total:,.0f} ({status}: {source})",
+    "capital spending {spending:mio} is {excess:mio} above the municipality's share of the "
+    "capital level {level:mio}":
+        "anlægsudgifter {spending:mio} er {excess:mio} over kommunens andel af anlægsrammen "
+        "{level:mio}",
+    "capital spending {spending:mio} within the municipality's share of the capital level "
+    "{level:mio}":
+        "anlægsudgifter {spending:mio} inden for kommunens andel af anlægsrammen {level:mio}",
+    "death rates: {province}, {first}-{last} (estimate)":
+        "dødshyppigheder: {province}, {first}-{last} (skøn)",
+    "housing programme: {projects} projects, {dwellings:,.0f} net dwellings (totals secondary, "
+    "yearly schedules assumption)":
+        "boligprogram: {projects} projekter, {dwellings:,.0f} boliger netto (totaler fra "
+        "sekundær kilde, årlige tidsplaner er antagelser)",
+    "local TFR {tfr:.2f}: national ASFR {asfr_year} (published) scaled by the child-woman "
+    "ratio {first}-{last} (estimate)":
+        "lokal samlet fertilitet (TFR) {tfr:.2f}: landets aldersbetingede fertilitet "
+        "{asfr_year} (offentliggjort) skaleret med børn-kvinde-forholdet {first}-{last} (skøn)",
+    "migration: net residual {first}-{last}, split into in-migration counts and out-migration "
+    "rates (estimate; gross flows are not in the data)":
+        "flytninger: nettoresidual {first}-{last}, delt i antal tilflyttere og "
+        "fraflytningsrater (skøn; bruttostrømmene findes ikke i data)",
+    "no housing programme known: baseline without local plans":
+        "intet kendt boligprogram: basis uden lokale planer",
+    "no new loans": "ingen nye lån",
+    "no tax-rise sanction": "ingen sanktion for skattestigning",
+    "operating deficit of {deficit:mio}: revenue does not cover operating spending and interest":
+        "driftsunderskud på {deficit:mio}: indtægterne dækker ikke driftsudgifter og renter",
+    "over {first}-{last} the operating surplus {covered:mio} covers net capital spending and "
+    "repayments {needed:mio}":
+        "i {first}-{last} dækker driftsoverskuddet {covered:mio} nettoanlægsudgifter og afdrag "
+        "{needed:mio}",
+    "over {first}-{last} the operating surplus {covered:mio} does not cover net capital "
+    "spending and repayments {needed:mio}":
+        "i {first}-{last} dækker driftsoverskuddet {covered:mio} ikke nettoanlægsudgifter og "
+        "afdrag {needed:mio}",
+    "run from {base}; shown from {first}": "beregnet fra {base}; vist fra {first}",
+    "service spending {spending:mio} is {excess:mio} above the ceiling {ceiling:mio}":
+        "serviceudgifter {spending:mio} er {excess:mio} over servicerammen {ceiling:mio}",
+    "service spending {spending:mio} within the ceiling {ceiling:mio}":
+        "serviceudgifter {spending:mio} inden for servicerammen {ceiling:mio}",
+    "sex ratio at birth {srb} (assumption); mortality improvement {improvement} a year "
+    "(assumption)":
+        "drenge pr. pige ved fødsel {srb} (antagelse); fald i dødeligheden {improvement} om "
+        "året (antagelse)",
+    "the decline term of the need equalisation is not applied in {years}: the population "
+    "{span} years earlier is before the projection's first year":
+        "udligningens nedgangsled for udgiftsbehov er ikke anvendt i {years}: befolkningen "
+        "{span} år før ligger før fremskrivningens første år",
+    "year-end liquidity {liquidity:mio} is {shortfall:mio} below the council's target "
+    "{target:mio}":
+        "likviditet ultimo {liquidity:mio} er {shortfall:mio} under byrådets mål {target:mio}",
+    "year-end liquidity {liquidity:mio} meets the council's target {target:mio}":
+        "likviditet ultimo {liquidity:mio} opfylder byrådets mål {target:mio}",
+    "{count} new loan(s), all for allowed purposes": "{count} nye lån, alle til tilladte formål",
 }
 
 EN = {"income_tax_rate": "municipal income tax (%)", "fertility_factor": "fertility factor",

@@ -1,0 +1,72 @@
+"""Texts the core hands to people, kept free of any language but English message ids.
+
+A text is an English *template* with named arguments, and the arguments stay numbers: the CLI
+renders the template in English (:func:`render`), the web app looks the template up in its
+catalogue and renders the arguments in the page's language (``byibalance.web.i18n``).
+
+Placeholders:
+
+- ``{name}``: as is (years, counts, names);
+- ``{name:mio}``: an amount in DKK shown in millions with one decimal
+  (``1,234.5 mio. DKK``; in Danish ``1.234,5 mio. kr.``);
+- the usual float formats, e.g. ``{name:,.0f}`` or ``{name:.2f}``.
+
+Templates are marked with :func:`N_` so ``pybabel extract -k N_`` finds them for the catalogue.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+Args = Mapping[str, Any]
+
+
+def N_(template: str) -> str:
+    """Mark ``template`` as a text of the catalogue; returns it unchanged."""
+    return template
+
+
+def mio_english(value: float) -> str:
+    """An amount in DKK in millions with one decimal: ``1,234.5 mio. DKK``."""
+    return f"{value / 1e6:,.1f} mio. DKK"
+
+
+class EnglishFormatter(string.Formatter):
+    """``str.format`` with the ``mio`` format for amounts in DKK."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if format_spec == "mio":
+            return mio_english(float(value))
+        return super().format_field(value, format_spec)
+
+
+ENGLISH = EnglishFormatter()
+
+
+def render(template: str, args: Args, formatter: string.Formatter = ENGLISH) -> str:
+    """``template`` with ``args`` filled in by ``formatter`` (English by default)."""
+    return formatter.vformat(template, (), dict(args))
+
+
+class Note(str):
+    """A note that is its English text wherever a ``str`` is expected (the CLI, reports, JSON)
+    and keeps its template (:attr:`message`) and arguments (:attr:`args`) for translation."""
+
+    message: str
+    args: Args
+
+    def __new__(cls, message: str, /, **args: Any) -> Note:
+        note = super().__new__(cls, render(message, args))
+        note.message = message
+        note.args = MappingProxyType(dict(args))
+        return note
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_note, (self.message, dict(self.args)))
+
+
+def _note(message: str, args: dict[str, Any]) -> Note:
+    return Note(message, **args)
