@@ -30,7 +30,9 @@ def fake_run(scenario: Any = None, *, municipality: str | None = None) -> Any:
     from byibalance.population import project
 
     CALLS.append("run")
-    overrides = FakeFinanceOverrides.model_validate(scenario.finance if scenario else {})
+    # the scenario's finance section is typed (FinanceOverrides): hand the stand-in what it set
+    finance = scenario.finance.model_dump(exclude_defaults=True) if scenario else {}
+    overrides = FakeFinanceOverrides.model_validate(finance)
     projection = project(municipality, scenario=scenario)
     budget = compute_budget(projection, "services", "params", overrides)
     return SimpleNamespace(projection=projection, services="services", params="params",
