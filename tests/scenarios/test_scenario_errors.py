@@ -191,3 +191,20 @@ def test_the_docs_hold_the_generated_field_reference() -> None:
         "docs/scenario.md is out of date: paste "
         "python -c 'from byibalance.scenario import reference_table; print(reference_table())'"
     )
+
+
+@pytest.mark.parametrize("command", ["budget", "services", "ambitions", "project"])
+def test_every_command_reads_the_sections_and_ends_with_one_line(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from byibalance.cli import main
+
+    path = tmp_path / "plan.yaml"
+    path.write_text("name: x\nservices:\n  capacity: {school_6_16: 3200}\n  coverage: {x: 2}\n",
+                    encoding="utf-8")  # fmt: skip
+    with pytest.raises(SystemExit) as stop:
+        main([command, "--scenario", str(path)])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "Traceback" not in err
+    assert f"{path}, line 4, field 'services.coverage'" in err
