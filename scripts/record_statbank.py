@@ -5,8 +5,11 @@
 
 For every table it first asks ``/tableinfo`` and saves the answer; where the variables differ
 from what ``byibalance.sources.statbank.TABLES`` expects it says so (update the spec, then record
-again) and skips the table's data. For the others it asks ``/data`` with exactly the queries the
-client sends (one per municipality, BULK format) and saves each body byte for byte.
+again) and skips the table's data; where a variable lacks value codes the conversion needs
+(``EXPECTED_VALUES``: PSKAT's tax types, FOD33's ages 15..49) it says so too, and records the
+data all the same so that the codes the table really uses can be read from it. For the
+others it asks ``/data`` with exactly the queries the client sends (one per municipality,
+BULK format) and saves each body byte for byte.
 
 The result is a folder ``tests/sources/recordings/<name>/`` with ``session.yaml`` (method, path,
 request body, status, response headers and body file, in order) that the tests replay through
@@ -28,7 +31,7 @@ import httpx
 import yaml
 
 from byibalance.errors import SourceError
-from byibalance.sources.statbank import BASE_URL, TABLES, check_layout, spec_for
+from byibalance.sources.statbank import BASE_URL, TABLES, check_layout, check_values, spec_for
 
 RECORDINGS = Path(__file__).resolve().parents[1] / "tests" / "sources" / "recordings"
 KEPT_HEADERS = ("content-type",)
@@ -84,6 +87,11 @@ def _record(
         except (SourceError, ValueError) as err:
             differing.append(f"{spec.table}: {err}")
             continue
+        try:
+            check_values(info.json(), spec)
+        except SourceError as err:
+            # the data is still recorded: it shows the maintainer the codes the table uses
+            differing.append(f"{spec.table} value codes: {err}")
         batches = [[c] for c in codes] if spec.area else [[]]
         for batch in batches:
             stem = f"data_{spec.table}_{'_'.join(batch) or 'national'}"

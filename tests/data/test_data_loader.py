@@ -16,7 +16,7 @@ COLUMNS = {
     data.municipalities: ["code", "name", "name_en", "region", "province", "k29"],
     data.population_age5: ["code", "year", "sex", "age_start", "population"],
     data.national_single_age: ["date", "sex", "age", "population"],
-    data.fertility_asfr: ["year", "age", "rate_per_1000"],
+    data.fertility_asfr: ["year", "age", "rate_per_1000", "source"],
     data.mortality_province: [
         "province",
         "year",
@@ -33,6 +33,8 @@ COLUMNS = {
         "income_tax_pct",
         "church_tax_pct",
         "land_tax_per_mille",
+        "status",
+        "source",
     ],
     data.observed_totals: ["code", "year", "population", "male", "female", "status", "source"],
 }

@@ -98,7 +98,125 @@ def folk1a_tableinfo(codes: tuple[str, ...]) -> dict[str, object]:
     }
 
 
+RATE_CODES = ("165", "101")
+RATES_SESSION = "fod33_pskat_165_101_constructed"
+
+
+def fod33_body() -> str:
+    """FOD33 as a BULK answer (``lang=en``: decimal point) with the embedded ASFR's rates."""
+    asfr = data.fertility_asfr()
+    lines = ["ALDER;TID;INDHOLD"]
+    for year, age, rate in asfr[["year", "age", "rate_per_1000"]].itertuples(index=False):
+        lines.append(f"{age};{year};{rate:.1f}")
+    return "\n".join(lines) + "\n"
+
+
+def pskat_body(code: str) -> str:
+    """PSKAT as a BULK answer with the embedded (compiled PSKAT page) rates of ``code``."""
+    rates = data.tax_rates()
+    rows = rates[(rates["code"] == code) & (rates["source"] == "embedded")]
+    lines = ["OMRÅDE;SKATPCT;TID;INDHOLD"]
+    for row in rows.itertuples(index=False):
+        lines.append(f"{code};KOMSKAT;{row.year};{row.income_tax_pct:.2f}")
+        lines.append(f"{code};KIRKESKAT;{row.year};{row.church_tax_pct:.2f}")
+        lines.append(f"{code};GRUNDSKYLD;{row.year};{row.land_tax_per_mille:.2f}")
+    return "\n".join(lines) + "\n"
+
+
+def rates_tableinfo(table: str) -> dict[str, object]:
+    if table == "FOD33":
+        years = sorted(data.fertility_asfr()["year"].unique())
+        variables: list[dict[str, object]] = [
+            {
+                "id": "ALDER",
+                "text": "age",
+                "elimination": False,
+                "time": False,
+                "values": [{"id": str(a), "text": f"{a} years"} for a in range(15, 50)],
+            },
+        ]
+    else:
+        years = [2025]
+        variables = [
+            {
+                "id": "OMRÅDE",
+                "text": "region",
+                "elimination": True,
+                "time": False,
+                "values": [{"id": c, "text": NAMES[c]} for c in ("000", *RATE_CODES)],
+            },
+            {
+                "id": "SKATPCT",
+                "text": "type of tax",
+                "elimination": False,
+                "time": False,
+                "values": [
+                    {"id": "KOMSKAT", "text": "Municipal income tax (per cent)"},
+                    {"id": "KIRKESKAT", "text": "Church tax (per cent)"},
+                    {"id": "GRUNDSKYLD", "text": "Land tax (per mille)"},
+                ],
+            },
+        ]
+    variables.append(
+        {
+            "id": "Tid",
+            "text": "time",
+            "elimination": False,
+            "time": True,
+            "values": [{"id": str(y), "text": str(y)} for y in years],
+        }
+    )
+    return {
+        "id": table,
+        "text": spec_for(table).title,
+        "unit": "per 1,000 women" if table == "FOD33" else "per cent / per mille",
+        "note": "CONSTRUCTED from the embedded data; value codes [U] not seen in a real answer",
+        "variables": variables,
+    }
+
+
+def rates_session() -> None:
+    folder = RECORDINGS / RATES_SESSION
+    folder.mkdir(parents=True, exist_ok=True)
+    exchanges: list[dict[str, object]] = []
+
+    def save(path: str, request: dict[str, object], stem: str, text: str, kind: str) -> None:
+        file = folder / f"{len(exchanges) + 1:03d}_{stem}"
+        file.write_text(text, encoding="utf-8", newline="")
+        exchanges.append(
+            {
+                "method": "POST",
+                "path": f"/v1/{path}",
+                "request": request,
+                "status": 200,
+                "response_file": file.name,
+                "headers": {"content-type": kind},
+            }
+        )
+
+    json_kind, csv_kind = "application/json; charset=utf-8", "text/csv; charset=UTF-8"
+    for table in ("FOD33", "PSKAT"):
+        info = json.dumps(rates_tableinfo(table), ensure_ascii=False, indent=1) + "\n"
+        request = {"table": table, "format": "JSON", "lang": "en"}
+        save("tableinfo", request, f"tableinfo_{table}.json", info, json_kind)
+    save("data", spec_for("FOD33").query([]), "data_FOD33_national.csv", fod33_body(), csv_kind)
+    for code in RATE_CODES:
+        body = pskat_body(code)
+        save("data", spec_for("PSKAT").query([code]), f"data_PSKAT_{code}.csv", body, csv_kind)
+    session = {
+        "constructed": True,
+        "note": "constructed from the embedded data (FOD33 ASFR 1973-2019, compiled PSKAT 2025) "
+        "in the verified BULK layout (docs/statbank.md), not captured from the live API; "
+        "refresh with scripts/record_statbank.py --tables FOD33,PSKAT",
+        "exchanges": exchanges,
+    }
+    (folder / "session.yaml").write_text(
+        yaml.safe_dump(session, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+
+
 def main() -> None:
+    rates_session()
     folder = RECORDINGS / "folk1a_165_101_constructed"
     folder.mkdir(parents=True, exist_ok=True)
     spec = spec_for("FOLK1A")

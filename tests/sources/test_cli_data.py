@@ -106,3 +106,26 @@ def test_progress_bar_draws_on_a_terminal():
         bar.refresh()
     text = screen.getvalue()
     assert "FOLK1A (1/2)" in text and "FOLK1A (2/2)" in text and "120.0 kB" in text
+
+
+def test_list_details_and_info_say_what_the_model_does_with_each_table(home, monkeypatch, capsys):
+    def make(progress, retries, timeout):
+        return StatBankClient(
+            transport=replay_transport(load_session("fod33_pskat_165_101_constructed")),
+            progress=progress,
+            retries=retries,
+            sleep=lambda s: None,
+        )
+
+    monkeypatch.setattr(data_cli, "make_client", make)
+    code, out, err = run_cli(
+        ["data", "update", "--municipality", "165", "--tables", "FOD33,PSKAT"], capsys
+    )
+    assert code == 0, err
+    assert "FOD33: 0 areas, 1973..2019" in out and "PSKAT: 1 areas, 2025..2025" in out
+    code, out, _ = run_cli(["data", "list", "--details"], capsys)
+    assert code == 0
+    assert "FOD33 (1973..2019): used: fertility_asfr" in out
+    assert "PSKAT (2025..2025): used: tax_rates" in out
+    code, out, _ = run_cli(["data", "info"], capsys)
+    assert "model: used: tax_rates (income and land tax of the budget" in out

@@ -26,6 +26,7 @@ from byibalance.cli.app import app
 from byibalance.errors import ErrorLocation, InputError
 from byibalance.sources import snapshots
 from byibalance.sources.statbank import (
+    MODEL_USE,
     TABLES,
     Download,
     ProgressCallback,
@@ -140,7 +141,11 @@ def _embedded_summary() -> tuple[str, str, str]:
 
 
 @data_app.command("list")
-def list_snapshots() -> None:
+def list_snapshots(
+    details: bool = typer.Option(
+        False, "--details", help="Also say, per table, what the model does with it."
+    ),
+) -> None:
     """Show the snapshots, their tables and periods, and which one is in use."""
     found = snapshots.list_snapshots()
     active = snapshots.active_snapshot()
@@ -161,6 +166,12 @@ def list_snapshots() -> None:
         return
     how = "pinned" if pin is not None else "newest"
     typer.echo(f"in use ({how}): {active.name if active is not None else 'embedded'}")
+    if details:
+        for snap in reversed(found):
+            typer.echo(f"{snap.name}:")
+            for entry in snap.tables:
+                use_ = MODEL_USE.get(entry.table, "stored, not used")
+                typer.echo(f"  {entry.table} ({entry.period_range}): {use_}")
 
 
 @data_app.command("use")
@@ -182,6 +193,7 @@ def _info_lines(snap: snapshots.Snapshot) -> list[str]:
         lines.append(f"  status {entry.status}; retrieved {entry.retrieved}")
         lines.append(f"  areas {', '.join(entry.codes) or '(national)'}")
         lines.append(f"  periods {entry.period_range} ({len(entry.periods)})")
+        lines.append(f"  model: {MODEL_USE.get(entry.table, 'stored, not used')}")
         if entry.carried_from:
             lines.append(f"  carried from {entry.carried_from}")
         for item in entry.files:

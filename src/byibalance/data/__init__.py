@@ -350,15 +350,70 @@ def national_single_age() -> pd.DataFrame:
     )
 
 
+EMBEDDED_SOURCE = "embedded"
+ASFR_TOLERANCE = 0.05  # per 1,000 women: FOD33 publishes one decimal
+TAX_TOLERANCE = 0.005  # percentage points / per mille: PSKAT publishes two decimals
+
+
+def snapshot_source(name: str, table: str) -> str:
+    """The provenance of a figure taken from a snapshot: ``snapshot <name> (StatBank <table>)``."""
+    return f"snapshot {name} (Statistics Denmark {table})"
+
+
+def _log_revisions(label: str, keys: list[str], diff: pd.DataFrame, tolerance: float) -> None:
+    off = diff[diff["gap"] > tolerance]
+    if off.empty:
+        return
+    at = off["gap"].idxmax()
+    where = ", ".join(f"{k} {off.at[at, k]}" for k in keys)
+    log.warning(
+        "%s: the snapshot differs from the embedded data in %d cells (largest %.3f at %s); the "
+        "snapshot's figures are used (Statistics Denmark may have revised them). To keep the "
+        "embedded figures run: byibalance data use embedded",
+        label,
+        len(off),
+        float(off.at[at, "gap"]),
+        where,
+    )
+
+
+def merge_fertility_asfr(embedded: pd.DataFrame, fresh: pd.DataFrame, name: str) -> pd.DataFrame:
+    """The embedded ASFR with a snapshot's FOD33 laid over it, like FOLK1A over FOLK1B: a year
+    both hold takes the snapshot's rates (a difference above :data:`ASFR_TOLERANCE` is logged as a
+    warning naming the year and age), a year only the snapshot holds is added. ``source`` says
+    ``embedded`` or ``snapshot <name> (Statistics Denmark FOD33)`` for every row."""
+    fresh = fresh.astype({"year": "int64", "age": "int64", "rate_per_1000": "float64"})
+    keys = ["year", "age"]
+    both = embedded.merge(fresh, on=keys, suffixes=("", "_new"))
+    if not both.empty:
+        both["gap"] = (both["rate_per_1000"] - both["rate_per_1000_new"]).abs()
+        _log_revisions("FOD33 fertility rates per 1,000 women", keys, both, ASFR_TOLERANCE)
+    kept = embedded[~embedded["year"].isin(set(fresh["year"].tolist()))]
+    out = pd.concat(
+        [
+            kept.assign(source=EMBEDDED_SOURCE),
+            fresh[["year", "age", "rate_per_1000"]].assign(source=snapshot_source(name, "FOD33")),
+        ],
+        ignore_index=True,
+    )
+    return out.sort_values(keys, ignore_index=True)
+
+
 @cache
 def fertility_asfr() -> pd.DataFrame:
-    """``year,age,rate_per_1000``: Denmark's age-specific fertility, ages 15–49, 1973–2019.
+    """``year,age,rate_per_1000,source``: Denmark's age-specific fertility, ages 15–49,
+    1973–2019 (FOD33, ``source`` = ``embedded``).
 
-    TFR (children per woman) = sum over ages of ``rate_per_1000`` / 1000.
+    TFR (children per woman) = sum over ages of ``rate_per_1000`` / 1000. With an active snapshot
+    holding FOD33, its years replace and extend these (:func:`merge_fertility_asfr`).
     """
-    return _read(
+    embedded = _read(
         "denmark_fertility_asfr.csv", {"year": "int64", "age": "int64", "rate_per_1000": "float64"}
     )
+    fresh = _snapshot_table("fertility_asfr.csv")
+    if fresh is None:
+        return embedded.assign(source=EMBEDDED_SOURCE)
+    return merge_fertility_asfr(embedded, fresh, active_snapshot_name())
 
 
 @cache
@@ -382,13 +437,44 @@ def mortality_province() -> pd.DataFrame:
     )
 
 
+TAX_COLUMNS = ["income_tax_pct", "church_tax_pct", "land_tax_per_mille"]
+
+
+def merge_tax_rates(embedded: pd.DataFrame, fresh: pd.DataFrame, name: str) -> pd.DataFrame:
+    """The embedded PSKAT rates with a snapshot's laid over them: a (municipality, year) both hold
+    takes the snapshot's rates (a difference above :data:`TAX_TOLERANCE` is logged as a
+    warning), the snapshot adds the municipalities and years the embedded page lacks. Areas that
+    are not municipalities (All Denmark, regions) are left out. ``status`` is ``published``;
+    ``source`` says ``embedded`` or ``snapshot <name> (Statistics Denmark PSKAT)``."""
+    names = municipalities().set_index("code")["name"]
+    fresh = fresh.astype({"code": str, "year": "int64", **dict.fromkeys(TAX_COLUMNS, "float64")})
+    fresh = fresh[fresh["code"].isin(names.index)]
+    keys = ["code", "year"]
+    both = embedded.merge(fresh, on=keys, suffixes=("", "_new"))
+    if not both.empty:
+        gaps = [(both[c] - both[f"{c}_new"]).abs() for c in TAX_COLUMNS]
+        both["gap"] = pd.concat(gaps, axis=1).max(axis=1)
+        _log_revisions("PSKAT tax rates", keys, both, TAX_TOLERANCE)
+    replaced = pd.MultiIndex.from_frame(embedded[keys]).isin(pd.MultiIndex.from_frame(fresh[keys]))
+    added = fresh.assign(
+        name=fresh["code"].map(names),
+        status="published",
+        source=snapshot_source(name, "PSKAT"),
+    )
+    out = pd.concat([embedded[~replaced], added[list(embedded.columns)]], ignore_index=True)
+    return out.sort_values(keys, ignore_index=True)
+
+
 @cache
 def tax_rates() -> pd.DataFrame:
-    """``code,name,year,income_tax_pct,church_tax_pct,land_tax_per_mille`` (PSKAT 2025).
+    """``code,name,year,income_tax_pct,church_tax_pct,land_tax_per_mille,status,source``
+    (PSKAT 2025, ``source`` = ``embedded``).
 
-    Only the municipalities of the compiled PSKAT page; the others are missing, not zero.
+    Only the municipalities of the compiled PSKAT page; the others are missing, not zero. With an
+    active snapshot holding PSKAT, its rates fill the missing municipalities and add newer years
+    (:func:`merge_tax_rates`).
     """
-    return _read(
+    embedded = _read(
         "tax_rates.csv",
         {
             "code": str,
@@ -398,7 +484,11 @@ def tax_rates() -> pd.DataFrame:
             "church_tax_pct": "float64",
             "land_tax_per_mille": "float64",
         },
-    )
+    ).assign(status="published", source=EMBEDDED_SOURCE)
+    fresh = _snapshot_table("tax_rates.csv")
+    if fresh is None:
+        return embedded
+    return merge_tax_rates(embedded, fresh, active_snapshot_name())
 
 
 @cache

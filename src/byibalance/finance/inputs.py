@@ -35,15 +35,41 @@ def budget_parameters(code: str | int) -> ParameterSet:
         return params
     r = row.sort_values("year").iloc[-1]
     when = dt.date(int(r["year"]), 1, 1)
-    source = f"embedded tax_rates.csv ({int(r['year'])}), Skatteministeriet [P pskat]"
-    extra = ParameterSet({
-        "revenue.income_tax_rate": Parameter(
-            description="Kommunal indkomstskat", unit="share",
-            values=[DatedValue(**{"from": when, "value": float(r["income_tax_pct"]) / 100,
-                                  "status": Status.PUBLISHED, "source": source})]),
-        "revenue.land_tax_per_mille": Parameter(
-            description="Grundskyld", unit="per_mille",
-            values=[DatedValue(**{"from": when, "value": float(r["land_tax_per_mille"]),
-                                  "status": Status.PUBLISHED, "source": source})]),
-    }, {"revenue.income_tax_rate": "tax_rates.csv", "revenue.land_tax_per_mille": "tax_rates.csv"})
+    if r["source"] == data.EMBEDDED_SOURCE:
+        source = f"embedded tax_rates.csv ({int(r['year'])}), Skatteministeriet [P pskat]"
+    else:
+        source = f"{r['source']}, {int(r['year'])}"
+    extra = ParameterSet(
+        {
+            "revenue.income_tax_rate": Parameter(
+                description="Kommunal indkomstskat",
+                unit="share",
+                values=[
+                    DatedValue(
+                        **{
+                            "from": when,
+                            "value": float(r["income_tax_pct"]) / 100,
+                            "status": Status.PUBLISHED,
+                            "source": source,
+                        }
+                    )
+                ],
+            ),
+            "revenue.land_tax_per_mille": Parameter(
+                description="Grundskyld",
+                unit="per_mille",
+                values=[
+                    DatedValue(
+                        **{
+                            "from": when,
+                            "value": float(r["land_tax_per_mille"]),
+                            "status": Status.PUBLISHED,
+                            "source": source,
+                        }
+                    )
+                ],
+            ),
+        },
+        {"revenue.income_tax_rate": "tax_rates.csv", "revenue.land_tax_per_mille": "tax_rates.csv"},
+    )
     return params.merged(extra)

@@ -39,6 +39,15 @@ ACTIVE_FILE = "active.yaml"
 LICENCE = "Statistics Denmark: free reuse with source citation (comparable to CC BY 4.0)"
 _NAME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{6}(-\d+)?$")
 _CODE_COLUMNS = ("code", "område")
+_NUMBER_COLUMNS = {
+    "value",
+    "population",
+    "year",
+    "rate_per_1000",
+    "income_tax_pct",
+    "church_tax_pct",
+    "land_tax_per_mille",
+}
 
 
 def data_home() -> Path:
@@ -404,7 +413,7 @@ def read_table(snapshot: Snapshot, file: str) -> pd.DataFrame:
             fix,
             ErrorLocation(file=str(path)),
         )
-    text_columns = {c: str for c in entry.columns if c not in {"value", "population", "year"}}
+    text_columns = {c: str for c in entry.columns if c not in _NUMBER_COLUMNS}
     text_columns.pop("age", None)
     text_columns.pop("age_start", None)
     frame = pd.read_csv(path, dtype=text_columns, keep_default_na=False)

@@ -94,11 +94,11 @@ TABLES: dict[str, TableSpec] = {
             {"MODERSALDER": ("*",), "Tid": ("*",)},
         ),
         TableSpec(
-            "FERT1",
-            "Fertility rates by area and age",
-            "fert1",
-            ("OMRÅDE", "ALDER", "Tid"),
-            "OMRÅDE",
+            "FOD33",
+            "Age-specific fertility rates (live births per 1,000 women) by age",
+            "fod33",
+            ("ALDER", "Tid"),
+            None,
             {"ALDER": ("*",), "Tid": ("*",)},
             integer=False,
         ),
@@ -145,6 +145,27 @@ TABLES: dict[str, TableSpec] = {
         ),
     )
 }
+
+
+MODEL_USE: dict[str, str] = {
+    "FOLK1A": "used: population_age5, population_single_age and observed_totals (the "
+    "projection starts from the newest 1 January)",
+    "FOD33": "used: fertility_asfr (the national ASFR the projection scales to each municipality)",
+    "PSKAT": "used: tax_rates (income and land tax of the budget, for municipalities without "
+    "their own finance file)",
+    "DODC2": "stored, not used yet: will feed mortality_province's deaths once a snapshot also "
+    "holds the quarterly populations for the person-years",
+    "FOD407": "stored, not used yet: will feed a local fertility level (births by mother's age) "
+    "in place of the child-woman-ratio estimate",
+    "BEV107": "stored, not used yet: will feed the migration split (in-migration counts and "
+    "out-migration rates) now estimated from the net residual",
+    "VAN1KVT": "stored, not used yet: will feed the in- and out-migration profiles by age, now "
+    "estimated from the net residual",
+    "BOL106": "stored, not used yet: will feed the persons per dwelling of the housing "
+    "assumptions (occupied dwellings against the population)",
+}
+"""What the engine does with each table of a snapshot (shown by ``byibalance data info`` and
+``byibalance data list --details``)."""
 
 
 def spec_for(table: str) -> TableSpec:
@@ -289,6 +310,9 @@ def parse_bulk(
             ErrorLocation(line=number),
         )
     values = frame["value"].astype(str).str.strip()
+    if not spec.integer:
+        # lang=da answers write decimals with a comma (37,7), lang=en with a point (56.2)
+        values = values.str.replace(",", ".", regex=False)
     pattern = r"\d+" if spec.integer else r"\d+(\.\d+)?"
     good = values.str.fullmatch(pattern).to_numpy(dtype=bool)
     if not good.all():
@@ -450,11 +474,154 @@ def folk1a_tables(table: BulkTable) -> dict[str, pd.DataFrame]:
     return {"population_single_age": long, "population_age5": age5}
 
 
+_YEAR = re.compile(r"^\d{4}$")
+FERTILE_AGES = tuple(range(15, 50))  # the ages byibalance's ASFR holds (DOMAIN.md §2.5)
+
+PSKAT_TYPES: dict[str, str] = {
+    "KOMSKAT": "income_tax_pct",
+    "KIRKESKAT": "church_tax_pct",
+    "GRUNDSKYLD": "land_tax_per_mille",
+}
+"""PSKAT's tax-type codes (``SKATPCT``) and the column each fills. [U] not yet seen in a real
+answer: a download whose codes differ is refused, and the data in use is unchanged."""
+
+
+def _years(table: BulkTable) -> list[int]:
+    odd = sorted(p for p in table.frame["tid"].unique() if not _YEAR.match(str(p)))
+    if odd:
+        raise SourceError(
+            f"{table.spec.table} period {odd[0]!r} is not a year like 2025",
+            "Report it; the data in use is unchanged",
+            ErrorLocation(field="Tid"),
+        )
+    return sorted(int(p) for p in table.frame["tid"].unique())
+
+
+def fod33_tables(table: BulkTable) -> dict[str, pd.DataFrame]:
+    """FOD33 checked and turned into ``fertility_asfr`` (``year,age,rate_per_1000``), the columns
+    of the embedded ASFR: ages 15..49 for every year, each once. Other age codes (a total, or
+    ages outside 15..49) are left out; a year lacking one of the ages 15..49 is refused."""
+    frame = table.frame
+    years = _years(table)
+    ages = frame["alder"].astype(str)
+    wanted = {str(a) for a in FERTILE_AGES}
+    rows = frame[ages.isin(wanted)]
+    duplicated = rows.duplicated(["alder", "tid"]).to_numpy()
+    if duplicated.any():
+        dup = rows.iloc[int(duplicated.argmax())]
+        raise SourceError(
+            f"FOD33 has two rates for age {dup['alder']} in {dup['tid']}",
+            "Report it; the data in use is unchanged",
+            ErrorLocation(field="ALDER", year=int(dup["tid"])),
+        )
+    have = set(zip(rows["tid"].astype(int), rows["alder"].astype(int), strict=True))
+    for year in years:
+        for age in FERTILE_AGES:
+            if (year, age) not in have:
+                raise SourceError(
+                    f"FOD33 lacks the rate of age {age} in {year} (ages are "
+                    f"{sorted(set(ages))[:4]}...)",
+                    "Ask for single ages (ALDER=*); the download is partial or the age codes "
+                    "changed; the data in use is unchanged",
+                    ErrorLocation(field="ALDER", year=year),
+                )
+    tidy = pd.DataFrame(
+        {
+            "year": rows["tid"].astype("int64").to_numpy(),
+            "age": rows["alder"].astype("int64").to_numpy(),
+            "rate_per_1000": rows["value"].astype("float64").to_numpy(),
+        }
+    )
+    return {"fertility_asfr": tidy.sort_values(["year", "age"], ignore_index=True)}
+
+
+def pskat_tables(table: BulkTable) -> dict[str, pd.DataFrame]:
+    """PSKAT checked and turned into ``tax_rates`` (``code,year,income_tax_pct,church_tax_pct,
+    land_tax_per_mille``): every area and year must hold the three types of :data:`PSKAT_TYPES`;
+    other types are left out."""
+    frame = table.frame
+    _years(table)
+    types = {str(t) for t in frame["skatpct"].unique()}
+    unknown = sorted(set(PSKAT_TYPES) - types)
+    if unknown:
+        raise SourceError(
+            f"PSKAT has no tax types {unknown} (it has {sorted(types)[:6]})",
+            "The table's codes differ from what byibalance expects: update PSKAT_TYPES in "
+            "byibalance/sources/statbank.py; the data in use is unchanged",
+            ErrorLocation(field="SKATPCT"),
+        )
+    rows = frame[frame["skatpct"].isin(list(PSKAT_TYPES))]
+    if rows.duplicated(["område", "skatpct", "tid"]).any():
+        raise SourceError(
+            "PSKAT has two rates for the same area, type and year",
+            "Report it; the data in use is unchanged",
+            ErrorLocation(field="SKATPCT"),
+        )
+    wide = rows.pivot(index=["område", "tid"], columns="skatpct", values="value")
+    wide = wide.reindex(columns=list(PSKAT_TYPES))
+    gaps = wide[wide.isna().any(axis=1)]
+    if len(gaps):
+        area, period = gaps.index[0]
+        lacking = [t for t in PSKAT_TYPES if pd.isna(gaps.iloc[0][t])]
+        raise SourceError(
+            f"PSKAT lacks {lacking} for area {area} in {period} (the download is partial)",
+            "Run byibalance data update again; the data in use is unchanged",
+            ErrorLocation(field="SKATPCT", year=int(period)),
+        )
+    wide = wide.rename(columns=PSKAT_TYPES).reset_index()
+    tidy = pd.DataFrame(
+        {
+            "code": wide["område"].astype(str),
+            "year": wide["tid"].astype("int64"),
+            **{column: wide[column].astype("float64") for column in PSKAT_TYPES.values()},
+        }
+    )
+    return {"tax_rates": tidy.sort_values(["code", "year"], ignore_index=True)}
+
+
+EXPECTED_VALUES: dict[str, dict[str, frozenset[str]]] = {
+    "FOLK1A": {
+        "KØN": frozenset({"1", "2"}),
+        "CIVILSTAND": frozenset({"TOT"}),
+        "ALDER": frozenset({"IALT", *(str(a) for a in range(MAX_AGE + 1))}),
+    },
+    "FOD33": {"ALDER": frozenset(str(a) for a in FERTILE_AGES)},
+    "PSKAT": {"SKATPCT": frozenset(PSKAT_TYPES)},
+}
+"""The value codes byibalance's conversion needs, per table and variable (``/tableinfo`` must
+list them all)."""
+
+
+def check_values(info: dict[str, Any], spec: TableSpec) -> None:
+    """Refuse a ``/tableinfo`` answer that lacks value codes the conversion of ``spec`` needs
+    (:data:`EXPECTED_VALUES`), before anything is downloaded."""
+    needed = EXPECTED_VALUES.get(spec.table, {})
+    listed = {
+        _fold(str(v.get("id", ""))): {str(x.get("id")) for x in v.get("values", [])}
+        for v in info.get("variables", [])
+        if isinstance(v, dict)
+    }
+    for variable, codes in needed.items():
+        missing = sorted(codes - listed.get(_fold(variable), set()))
+        if missing:
+            raise SourceError(
+                f"table {spec.table}'s variable {variable} lacks the codes {missing[:6]} that "
+                f"byibalance converts (it lists {sorted(listed.get(_fold(variable), set()))[:6]})",
+                "The table's codes changed: update EXPECTED_VALUES and the conversion in "
+                "byibalance/sources/statbank.py; nothing was downloaded and the data in use is "
+                "unchanged",
+                ErrorLocation(field=variable),
+            )
+
+
 def tidy_tables(table: BulkTable) -> dict[str, pd.DataFrame]:
-    """The tidy tables a download is stored as: FOLK1A's two population tables, or for the
-    other tables the checked answer itself (one lower-case column per variable, ``value``)."""
-    if table.spec.table == "FOLK1A":
-        return folk1a_tables(table)
+    """The tidy tables a download is stored as: FOLK1A's two population tables, FOD33's
+    ``fertility_asfr`` and PSKAT's ``tax_rates`` (the engine reads these), or for the other
+    tables the checked answer itself (one lower-case column per variable, ``value``)."""
+    converters = {"FOLK1A": folk1a_tables, "FOD33": fod33_tables, "PSKAT": pskat_tables}
+    convert = converters.get(table.spec.table)
+    if convert is not None:
+        return convert(table)
     return {table.spec.file: table.frame}
 
 
@@ -650,6 +817,7 @@ def download_table(
     spec = spec_for(table)
     info = client.table_info(spec.table)
     check_layout(info, spec)
+    check_values(info, spec)
     time_id = next((v for v in spec.variables if _fold(v) == "tid"), None)
     all_periods = time_id is not None and spec.selection.get(time_id) == ("*",)
     periods = time_values(info) if all_periods else None

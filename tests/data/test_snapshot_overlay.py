@@ -1,0 +1,97 @@
+"""Laying a snapshot's FOD33 and PSKAT over the embedded series (pure merge functions)."""
+
+from __future__ import annotations
+
+import logging
+
+import pandas as pd
+import pytest
+
+from byibalance import data
+
+EMBEDDED_ASFR = pd.DataFrame(
+    {
+        "year": [2018, 2018, 2019, 2019],
+        "age": [15, 16, 15, 16],
+        "rate_per_1000": [1.0, 2.0, 1.5, 2.5],
+    }
+)
+EMBEDDED_TAX = pd.DataFrame(
+    {
+        "code": ["165", "101"],
+        "name": ["Albertslund", "København"],
+        "year": [2025, 2025],
+        "income_tax_pct": [25.6, 23.5],
+        "church_tax_pct": [0.8, 0.8],
+        "land_tax_per_mille": [9.1, 5.1],
+        "status": ["published", "published"],
+        "source": ["embedded", "embedded"],
+    }
+)
+
+
+def test_asfr_overlay_adds_newer_years_and_names_its_source(caplog):
+    fresh = pd.DataFrame(
+        {
+            "year": [2019, 2019, 2020, 2020],
+            "age": [15, 16, 15, 16],
+            "rate_per_1000": [1.5, 2.5, 1.4, 2.4],
+        }
+    )
+    with caplog.at_level(logging.WARNING):
+        out = data.merge_fertility_asfr(EMBEDDED_ASFR, fresh, "S1")
+    assert not caplog.records  # the overlap agrees: no warning
+    assert out["year"].tolist() == [2018, 2018, 2019, 2019, 2020, 2020]
+    assert out["rate_per_1000"].tolist() == [1.0, 2.0, 1.5, 2.5, 1.4, 2.4]
+    snap = "snapshot S1 (Statistics Denmark FOD33)"
+    assert out["source"].tolist() == ["embedded"] * 2 + [snap] * 4
+
+
+def test_asfr_overlap_that_differs_is_warned_with_year_and_age(caplog):
+    fresh = pd.DataFrame({"year": [2019, 2019], "age": [15, 16], "rate_per_1000": [1.5, 2.9]})
+    with caplog.at_level(logging.WARNING):
+        out = data.merge_fertility_asfr(EMBEDDED_ASFR, fresh, "S1")
+    assert len(caplog.records) == 1
+    message = caplog.records[0].getMessage()
+    assert "FOD33" in message and "1 cells" in message and "0.400" in message
+    assert "year 2019, age 16" in message and "byibalance data use embedded" in message
+    assert out.set_index(["year", "age"]).loc[(2019, 16), "rate_per_1000"] == 2.9
+
+
+def test_tax_overlay_fills_missing_municipalities_and_drops_non_municipal_areas(caplog):
+    fresh = pd.DataFrame(
+        {
+            "code": ["165", "751", "000", "751"],
+            "year": [2025, 2025, 2025, 2026],
+            "income_tax_pct": [25.6, 24.52, 25.0, 24.52],
+            "church_tax_pct": [0.8, 0.74, 0.9, 0.74],
+            "land_tax_per_mille": [9.1, 28.0, 20.0, 28.0],
+        }
+    )  # 751 = Aarhus, absent from the embedded page (test values)
+    with caplog.at_level(logging.WARNING):
+        out = data.merge_tax_rates(EMBEDDED_TAX, fresh, "S2")
+    assert not caplog.records
+    assert list(out.columns) == list(EMBEDDED_TAX.columns)
+    assert list(zip(out["code"], out["year"], strict=True)) == [
+        ("101", 2025),
+        ("165", 2025),
+        ("751", 2025),
+        ("751", 2026),
+    ]
+    rows = out.set_index(["code", "year"])
+    assert rows.loc[("751", 2026), "name"] == "Aarhus"
+    assert rows.loc[("751", 2026), "status"] == "published"
+    assert rows.loc[("751", 2026), "source"] == "snapshot S2 (Statistics Denmark PSKAT)"
+    assert rows.loc[("165", 2025), "source"] == "snapshot S2 (Statistics Denmark PSKAT)"
+    assert rows.loc[("101", 2025), "source"] == "embedded"
+
+
+def test_tax_overlap_that_differs_is_warned(caplog):
+    fresh = EMBEDDED_TAX.drop(columns=["name", "status", "source"]).iloc[[0]].copy()
+    fresh["land_tax_per_mille"] = 9.5
+    with caplog.at_level(logging.WARNING):
+        out = data.merge_tax_rates(EMBEDDED_TAX, fresh, "S2")
+    assert len(caplog.records) == 1
+    assert "PSKAT" in caplog.records[0].getMessage()
+    assert "code 165, year 2025" in caplog.records[0].getMessage()
+    assert out.set_index("code").loc["165", "land_tax_per_mille"] == pytest.approx(9.5)
