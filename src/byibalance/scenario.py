@@ -332,8 +332,10 @@ def _fix(item: ErrorDetails, path: Sequence[int | str]) -> str:
         return f"Use a value {bounds[kind].format(**ctx)} ({see})"
     if kind in {"literal_error", "enum"}:
         return f"Use {ctx.get('expected', 'one of the allowed values')}"
-    if kind in _FIXES:
+    if kind == "year_outside_horizon":
         return _FIXES[kind].format(**ctx)
+    if kind in _FIXES:
+        return _FIXES[kind]
     return f"Correct the value ({see})"
 
 
@@ -379,6 +381,19 @@ def _best(errors: list[ErrorDetails], raw: object) -> tuple[int, list[int | str]
     return best, places[best].path, len(others)
 
 
+def _named_key(path: list[int | str], message: str, raw: object) -> list[int | str]:
+    """A mapping's validator that names the bad key in its message ('school_6_16' is -3): the
+    path goes down to that key, so the line is the key's own."""
+    node: object = raw
+    for part in path:
+        node = _child(node, part)
+    if isinstance(node, Mapping):
+        for name in re.findall(r"'([^']+)'", message):
+            if _child(node, name) is not _MISSING:
+                return [*path, name]
+    return path
+
+
 def scenario_error(
     err: ValidationError,
     raw: object,
@@ -394,11 +409,14 @@ def scenario_error(
     if tag:
         path = [*path, *(int(p) if p.isdigit() else p for p in tag.group(1).split("."))]
         message = tag.group(2)
+    elif item["type"] == "value_error":
+        path = _named_key(path, message, raw)
     value = item.get("input")
+    last = path[-1] if path else "?"
     if item["type"] == "extra_forbidden":
-        message = f"unknown key '{path[-1]}'"
+        message = f"unknown key '{last}'"
     elif item["type"] == "missing":
-        message = f"the key '{path[-1]}' is missing"
+        message = f"the key '{last}' is missing"
     elif not isinstance(value, Mapping | list) and repr(value) not in message:
         message = f"{message} (got {value!r})"
     if more:

@@ -39,12 +39,13 @@ CASES = [
      "services.unit_cost", 3, None, ["unknown key 'unit_cost'", "did you mean 'unit_costs'"]),
     ("name: s\nservices:\n  regulation: half\n",
      "services.regulation", 3, None, ["'half'", "Use 'full' or 'marginal'"]),
-    ("name: s\nservices:\n  capacity: {school_6_16: -1}\n",
-     "services.capacity", 3, None, ["cannot be negative"]),
+    ("name: s\nservices:\n  capacity:\n    daycare_0_2: 900\n    school_6_16: -1\n",
+     "services.capacity.school_6_16", 5, None, ["cannot be negative"]),
     ("name: s\nservices:\n  coverage: {daycare_0_2: 1.5}\n",
-     "services.coverage", 3, None, ["between 0 and 1"]),
+     "services.coverage.daycare_0_2", 3, None, ["between 0 and 1"]),
     ("name: s\nservices:\n  coverage: {vuggestue: 0.5}\n",
-     "services.coverage", 3, None, ["unknown service area 'vuggestue'", "daycare_0_2"]),
+     "services.coverage.vuggestue", 3, None, ["unknown service area 'vuggestue'",
+                                                "daycare_0_2"]),
     ("name: s\nservices:\n  unit_costs: {school_6_16: lots}\n",
      "services.unit_costs.school_6_16", 3, None, ["valid number", "'lots'"]),
     # finance
@@ -207,4 +208,34 @@ def test_every_command_reads_the_sections_and_ends_with_one_line(
     assert stop.value.code == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "Traceback" not in err
-    assert f"{path}, line 4, field 'services.coverage'" in err
+    assert f"{path}, line 4, field 'services.coverage.x'" in err
+
+
+PATHS = [path for path, _, _ in field_reference()]
+VALUES = st.one_of(
+    st.none(), st.booleans(), st.integers(-(10**6), 10**6), st.floats(), st.text(max_size=4),
+    st.lists(st.integers(1990, 2060) | st.text(max_size=3), max_size=3),
+    st.dictionaries(
+        st.integers(1990, 2060) | st.sampled_from(["school_6_16", "value", "unit", "x"]),
+        st.floats(-1, 100) | st.text(max_size=3) | st.none(), max_size=3),
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(entries=st.lists(st.tuples(st.sampled_from(PATHS), st.booleans(), VALUES), max_size=4))
+def test_any_mapping_loads_or_gives_one_scenario_error(entries: list) -> None:  # type: ignore[type-arg]
+    """Never a traceback: whatever a file holds, it loads or ends in one ScenarioError."""
+    raw: dict = {}  # type: ignore[type-arg]
+    for path, misspell, value in entries:
+        parts = path.split(".")
+        if misspell:
+            parts[-1] += "x"
+        node = raw
+        for part in parts[:-1]:
+            node = node.setdefault(part, {}) if isinstance(node.get(part, {}), dict) else {}
+        node[parts[-1]] = value
+    try:
+        scenario_from_mapping(raw, "fuzz.yaml")
+    except ScenarioError as err:
+        assert err.problem and err.fix
+        assert "\n" not in str(err)
