@@ -1,12 +1,20 @@
-"""How quickly the web app answers while a fan run computes, side by side in one process.
+"""How quickly the web app answers while a fan run computes, and how long a job takes from
+submit to done over the database queue against the previous in-memory queue, side by side.
 
-Run: python benchmarks/web_fans_jobs.py [--paths 1000]
+Run: python benchmarks/web_fans_jobs.py [--paths 1000] [--repeat 20]
 
-For each way of running the job (``threads``: in the server process, as a plain thread pool would;
-``processes``: a spawned process of its own, what the app does), starts a run of PATHS paths for
-Albertslund with ``POST /uncertainty`` and, until it is done, requests its status partial every
-0.2 s. Prints the POST time, the status requests' median and maximum (milliseconds) against the
-same request on an idle server (the baseline), their ratio, and the run's own time.
+1. **Pages during a run.** For each way of running the job (``threads``: in the server process;
+   ``processes``: a spawned process of its own, what the app does), both over the database job
+   queue the app uses, starts a run of PATHS paths for Albertslund with ``POST /uncertainty`` and,
+   until it is done, requests its status partial every 0.2 s. Prints the POST time, the status
+   requests' median and maximum (milliseconds) against the same request on an idle server (the
+   baseline), their ratio, and the run's own time.
+2. **Submit → done latency** of a job that does nothing (so the figure is the queue's own cost),
+   REPEAT times each, all in spawned processes as the app runs them: the previous in-memory
+   ``JobRegistry`` (the baseline), the database ``JobQueue`` submitted and run by the same
+   worker, and submitted on one worker and run by another (which finds it by polling, every
+   0.5 s by default). SQLite file in a temporary folder. Prints median and maximum and the ratio
+   of the medians against the in-memory queue.
 """
 
 from __future__ import annotations
@@ -17,24 +25,42 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from fastapi.testclient import TestClient
 
 from byibalance.web.accounts import add_user
-from byibalance.web.app import create_app
-from byibalance.web.jobs import JobRegistry
+from byibalance.web.app import JOB_RUNNERS, create_app
+from byibalance.web.jobs import JobQueue, JobRegistry, Progress
 from byibalance.web.routes import uncertainty
 from byibalance.web.settings import Settings
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+RUNNERS = JOB_RUNNERS | {"noop": "web_fans_jobs:noop"}
+
+
+def noop(params: dict[str, Any], progress: Progress, files: Path) -> dict[str, int]:
+    """A job of the database queue that does nothing."""
+    return {"n": int(params["n"])}
+
+
+def noop_registry(progress: Progress) -> int:
+    """A job of the in-memory registry that does nothing."""
+    return 1
+
+
+def settings() -> Settings:
+    folder = Path(tempfile.mkdtemp())
+    return Settings(database_url=f"sqlite:///{folder / 'b.sqlite3'}",
+                    secret_key="benchmark-secret-key-0123456789-abcdefghijklmnop",
+                    data_dir=folder)
 
 
 def client(processes: bool) -> tuple[TestClient, str]:
-    folder = Path(tempfile.mkdtemp())
-    app = create_app(Settings(database_url=f"sqlite:///{folder / 'b.sqlite3'}",
-                              secret_key="benchmark-secret-key-0123456789-abcdefghijklmnop",
-                              data_dir=folder))
-    app.state.jobs = JobRegistry(workers=1, processes=processes)
+    app = create_app(settings())
+    app.state.jobs = JobQueue(app.state.sessionmaker, RUNNERS, app.state.settings.data_dir,
+                              processes=processes)
+    app.state.jobs.start()
     with app.state.sessionmaker() as db:
         add_user(db, "analyst", "benchmark password", "analyst", "")
     c = TestClient(app, follow_redirects=False)
@@ -55,20 +81,20 @@ def measure(processes: bool, paths: int) -> None:
     c, token = client(processes)
     # warm the process pool and the caches with a tiny run first, so both modes start equal
     warm = c.post("/uncertainty", data={"csrf_token": token, "paths": "100", "seed": "999"})
-    warm_id = warm.headers["location"].rsplit("/", 1)[1]
-    registry = uncertainty.registry(c.app)  # type: ignore[arg-type]
-    registry.wait(warm_id, 600)
+    warm_id = int(warm.headers["location"].rsplit("/", 1)[1])
+    jobs = uncertainty.registry(c.app)  # type: ignore[arg-type]
+    jobs.wait(warm_id, 600)
     url = f"/uncertainty/jobs/{warm_id}/status"
     idle = [ms(c, url) for _ in range(20)]
     t = time.perf_counter()
     answer = c.post("/uncertainty", data={"csrf_token": token, "paths": str(paths), "seed": "1"})
     post_ms = (time.perf_counter() - t) * 1000
-    job_id = answer.headers["location"].rsplit("/", 1)[1]
+    job_id = int(answer.headers["location"].rsplit("/", 1)[1])
     busy = []
-    while not registry.get(job_id).state.finished:  # type: ignore[union-attr]
+    while not jobs.get(job_id).state.finished:  # type: ignore[union-attr]
         busy.append(ms(c, f"/uncertainty/jobs/{job_id}/status"))
         time.sleep(0.2)
-    job = registry.get(job_id)
+    job = jobs.get(job_id)
     assert job is not None and job.state.value == "done", job and job.error
     base = statistics.median(idle)
     mid, top = statistics.median(busy), max(busy)
@@ -76,15 +102,66 @@ def measure(processes: bool, paths: int) -> None:
           f"median {base:5.1f} ms | during run median {mid:6.1f} ms, max {top:7.1f} ms "
           f"({len(busy)} requests) | ratio median {mid / base:5.1f}x, max {top / base:6.1f}x | "
           f"run {job.seconds:5.1f} s")
+    jobs.shutdown()
+
+
+def latency(repeat: int) -> None:
+    """Submit → done of a job that does nothing: in-memory against the database queue."""
+    rows: dict[str, list[float]] = {}
+
+    registry = JobRegistry(workers=1, processes=True)
+    registry.wait(registry.submit("warm", noop_registry).id, 120)
+    times = []
+    for i in range(repeat):
+        t = time.perf_counter()
+        registry.wait(registry.submit(i, noop_registry).id, 60)
+        times.append((time.perf_counter() - t) * 1000)
+    rows["in-memory JobRegistry (previous)"] = times
     registry.shutdown()
+
+    app = create_app(settings())
+    other = create_app(app.state.settings)  # a second worker on the same database
+    try:
+        same = JobQueue(app.state.sessionmaker, RUNNERS, app.state.settings.data_dir)
+        same.start()
+        same.wait(same.submit("noop", "warm", {"n": 0}).id, 120)
+        times = []
+        for i in range(repeat):
+            t = time.perf_counter()
+            same.wait(same.submit("noop", f"same-{i}", {"n": i}).id, 60)
+            times.append((time.perf_counter() - t) * 1000)
+        rows["database JobQueue, same worker"] = times
+        front = JobQueue(other.state.sessionmaker, RUNNERS, app.state.settings.data_dir,
+                         run=False)
+        times = []
+        for i in range(repeat):
+            time.sleep(0.137 * (i % 4))  # submits land at different points of the poll
+            t = time.perf_counter()
+            front.wait(front.submit("noop", f"other-{i}", {"n": i}).id, 60)
+            times.append((time.perf_counter() - t) * 1000)
+        rows["database JobQueue, other worker"] = times
+        same.shutdown()
+    finally:
+        app.state.engine.dispose()
+        other.state.engine.dispose()
+
+    base = statistics.median(rows["in-memory JobRegistry (previous)"])
+    for name, values in rows.items():
+        mid = statistics.median(values)
+        print(f"{name:>34}: submit→done median {mid:6.1f} ms, max {max(values):6.1f} ms "
+              f"({len(values)} jobs) | ratio of medians {mid / base:5.2f}x")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--paths", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--skip-pages", action="store_true", help="only the latency figures")
     args = parser.parse_args()
-    for processes in (False, True):
-        measure(processes, args.paths)
+    if not args.skip_pages:
+        for processes in (False, True):
+            measure(processes, args.paths)
+    latency(args.repeat)
 
 
 if __name__ == "__main__":

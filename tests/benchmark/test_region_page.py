@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -59,7 +60,14 @@ def test_region_page_unknown_metric_falls_back_and_needs_login(client: TestClien
 @pytest.mark.slow
 def test_scenario_report_button_downloads_the_pdf(client: TestClient) -> None:
     page = client.get("/scenarios/1")
-    assert page.status_code == 200 and 'href="/scenarios/1/report.pdf"' in page.text
+    assert page.status_code == 200 and 'href="/scenarios/1/report"' in page.text
+    # the report is a background job: the PDF is served once it is made
+    assert client.get("/scenarios/1/report.pdf").status_code == 303
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    assert client.post("/scenarios/1/report", data={"csrf_token": token}).status_code == 303
+    jobs = client.app.state.jobs  # type: ignore[attr-defined]
+    jobs.start()  # as the app's start-up does
+    jobs.wait(jobs.jobs("report")[0].id, timeout=180)
     pdf = client.get("/scenarios/1/report.pdf")
     assert pdf.status_code == 200, pdf.text[:300]
     assert pdf.headers["content-type"] == "application/pdf"

@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import func, inspect, select, update
 from tests.web.conftest import new_client, signed_in
 
+from byibalance.web import app as app_module
 from byibalance.web.app import JOB_RUNNERS, create_app
 from byibalance.web.db import JobRow, Scenario, User, downgrade, make_engine, migrate
 from byibalance.web.jobs import JobQueue, JobState, Progress
@@ -79,6 +81,13 @@ def queue(app, tmp_path: Path, **kw: Any) -> JobQueue:  # type: ignore[no-untype
     options = {"processes": False, "poll": 0.05, "heartbeat": 0.05} | kw
     app.state.jobs = JobQueue(app.state.sessionmaker, RUNNERS, tmp_path / "jobs", **options)
     return app.state.jobs
+
+
+def running(app, tmp_path: Path, **kw: Any) -> JobQueue:  # type: ignore[no-untyped-def]
+    """:func:`queue` with its runner started (as the app's start-up does)."""
+    jobs = queue(app, tmp_path, **kw)
+    jobs.start()
+    return jobs
 
 
 def wait_for(check, timeout: float = 20.0):  # type: ignore[no-untyped-def]
@@ -184,7 +193,7 @@ def test_a_job_of_a_dead_worker_is_failed_and_can_be_run_again(app, settings, tm
         db.commit()
     other = create_app(settings)
     try:
-        survivor = queue(other, tmp_path, stale_after=60.0)
+        survivor = running(other, tmp_path, stale_after=60.0)
         assert survivor.fail_stale() == 1
         failed = survivor.get(job.id)
         assert failed is not None and failed.state is JobState.FAILED
@@ -207,8 +216,24 @@ def test_a_job_of_a_dead_worker_is_failed_and_can_be_run_again(app, settings, tm
         other.state.engine.dispose()
 
 
+def test_a_queued_job_survives_a_restart(app, settings, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    before = queue(app, tmp_path, run=False).submit("test", "r", {"n": 5})
+    app.state.jobs.shutdown()  # the server stops before any worker ran the job
+    monkeypatch.setattr(app_module, "JOB_RUNNERS", RUNNERS)
+    (tmp_path / "jobs").mkdir()
+    (tmp_path / "jobs" / "go").touch()
+    restarted = create_app(settings)
+    try:
+        with TestClient(restarted):  # its start-up starts the runner, which finds the job
+            done = restarted.state.jobs.wait(before.id, timeout=120)
+        assert done.state is JobState.DONE, done.error
+        assert done.result == {"double": 10}
+    finally:
+        restarted.state.engine.dispose()
+
+
 def test_jobs_run_in_a_process_and_a_clean_stop_requeues(app, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    jobs = queue(app, tmp_path, processes=True)
+    jobs = running(app, tmp_path, processes=True)
     job = jobs.wait(jobs.submit("pid", "p", {}).id, timeout=120)
     assert job.state is JobState.DONE, job.error
     assert job.result["pid"] != os.getpid() and job.stage == "child"
@@ -360,7 +385,7 @@ def test_a_scenario_changes_the_budget_fans_not_the_population() -> None:
 
 @pytest.mark.slow
 def test_the_council_report_is_a_job_with_a_download(app, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    jobs = queue(app, tmp_path)
+    jobs = running(app, tmp_path)
     c, token = signed_in(app, "analyst")
     with app.state.sessionmaker() as db:
         author = db.scalar(select(User).where(User.username == "analyst"))

@@ -77,6 +77,7 @@ def test_post_answers_at_once_and_the_page_shows_progress(app, monkeypatch, tmp_
     # threads: the stand-in run waits on an event of this process
     app.state.jobs = JobQueue(app.state.sessionmaker, JOB_RUNNERS, tmp_path, processes=False,
                               poll=0.05)
+    app.state.jobs.start()
     c, token = signed_in(app, "analyst")
     t = time.perf_counter()
     answer = c.post("/uncertainty",
@@ -112,6 +113,7 @@ def test_unknown_job_is_not_found(app) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_small_run_renders_fans_and_probabilities(app) -> None:  # type: ignore[no-untyped-def]
+    uncertainty.registry(app).start()  # as the app's start-up does
     c, token = signed_in(app, "analyst")
     job_id = _job_id(c.post("/uncertainty",
                             data={"csrf_token": token, "paths": "100", "seed": "7", "band": "80"}))

@@ -317,8 +317,9 @@ def job_of(row: JobRow, owner: str = "") -> Job:
 class JobQueue:
     """Background jobs in the database, shared by every web worker (see the module's text).
 
-    ``runners`` maps a job kind to its runner's name (``"module:function"``). ``run=False``
-    makes a queue that only submits and reads (its jobs are run by other workers).
+    ``runners`` maps a job kind to its runner's name (``"module:function"``). :meth:`start`
+    starts this worker's runner (the app does on start-up); ``run=False`` makes a queue that
+    only submits and reads (its jobs are run by other workers).
     """
 
     def __init__(
@@ -390,8 +391,7 @@ class JobQueue:
                 db.commit()
                 db.refresh(row)
             job = self._job(db, row)
-        self.start()
-        self._wake.set()
+        self._wake.set()  # this worker's runner, if started, looks at once
         return job
 
     @staticmethod
@@ -612,7 +612,7 @@ class JobQueue:
                 if tagged == tag:  # a late message of an earlier job is dropped
                     progress(fraction, stage)
             beat()
-        timeout = 0.2  # the child's last messages may trail its result a little
+        timeout = 0.05  # the child's last messages may trail its result a little
         while True:
             try:
                 tagged, fraction, stage = messages.get(timeout=timeout)
