@@ -12,12 +12,17 @@ import typer
 
 from byibalance.cli.app import app
 from byibalance.errors import ErrorLocation, InputError
-from byibalance.participation import RULES, Outcome, RuleOptions
+from byibalance.participation import RULES, DistrictOutcome, Outcome, RuleOptions
 from byibalance.participation.ballot_table import (
     ballots_to_csv,
     profile_from_csv,
     read_excel,
     write_excel,
+)
+from byibalance.participation.districts import (
+    CITY_WIDE_LABEL,
+    city_wide_budget,
+    count_by_district,
 )
 from byibalance.participation.files import read_pb, write_pb
 from byibalance.participation.model import Election, Profile
@@ -104,38 +109,33 @@ def outcome_json(outcome: Outcome, explain: bool) -> dict[str, object]:
     return out
 
 
-@pb_app.command("run")
-def run(
-    file: Path,
-    rule: RuleName = typer.Option(RuleName.greedy, help="Counting rule."),
-    utility: UtilityName = typer.Option(UtilityName.cost, help="MES utilities."),
-    completion: CompletionName = typer.Option(CompletionName.none, help="MES completion."),
-    threshold: int = typer.Option(0, help="Minimum votes a project needs (greedy)."),
-    tie_breaking: TieName = typer.Option(TieName.id, help="id, or votes then cost then id."),
-    explain: bool = typer.Option(False, help="Show the rounds and why projects lost."),
-    fmt: OutFormat = typer.Option(OutFormat.table, "--format", help="table or json."),
-) -> None:
-    """Count an election in a .pb file and print the projects bought, in order."""
-    if threshold < 0:
-        raise InputError(
-            "--threshold is negative",
-            fix="give 0 or more votes",
-            where=ErrorLocation(field="threshold"),
-        )
-    election, profile = read_pb(file)
-    options = RuleOptions(
-        utility=utility.value,
-        completion=completion.value,
-        threshold=threshold,
-        tie_breaking=tie_breaking.value,
-    )
-    outcome = RULES[rule.value](election, profile, options=options)
-    if fmt is OutFormat.json:
-        typer.echo(json.dumps(outcome_json(outcome, explain), ensure_ascii=False, indent=2))
-        return
+def district_outcome_json(result: DistrictOutcome, explain: bool) -> dict[str, object]:
+    """The JSON form of a count by district: the merged view and one entry per part
+    (``district`` null for the city-wide part), each with its budget and outcome."""
+    out = outcome_json(result.merged, explain)
+    out["by_district"] = True
+    out["districts"] = [
+        {
+            "district": part.district,
+            "label": part.label,
+            "budget": _num(part.election.budget),
+            "cost": _num(part.outcome.cost),
+            "voters": part.profile.num_voters,
+            **{
+                k: v
+                for k, v in outcome_json(part.outcome, explain).items()
+                if k not in ("cost", "budget")
+            },
+        }
+        for part in result.parts
+    ]
+    return out
+
+
+def _print_outcome(title: str, election: Election, outcome: Outcome, explain: bool) -> None:
     names = {p.id: p.name for p in election.projects}
     typer.echo(
-        f"{rule.value}: {len(outcome.selected)} projects, cost {_num(outcome.cost)} "
+        f"{title}: {len(outcome.selected)} projects, cost {_num(outcome.cost)} "
         f"of {_num(outcome.budget)}"
     )
     for r in outcome.rounds:
@@ -160,6 +160,63 @@ def run(
             typer.echo(f"  lost {lp.project_id}: {lp.reason}{eff}")
 
 
+@pb_app.command("run")
+def run(
+    file: Path,
+    rule: RuleName = typer.Option(RuleName.greedy, help="Counting rule."),
+    utility: UtilityName = typer.Option(UtilityName.cost, help="MES utilities."),
+    completion: CompletionName = typer.Option(CompletionName.none, help="MES completion."),
+    threshold: int = typer.Option(0, help="Minimum votes a project needs (greedy)."),
+    tie_breaking: TieName = typer.Option(TieName.id, help="id, or votes then cost then id."),
+    explain: bool = typer.Option(False, help="Show the rounds and why projects lost."),
+    fmt: OutFormat = typer.Option(OutFormat.table, "--format", help="table or json."),
+    by_district: bool = typer.Option(
+        False,
+        "--by-district",
+        help="Count each district with its own budget, and the city-wide part with the rest.",
+    ),
+) -> None:
+    """Count an election in a .pb file and print the projects bought, in order.
+
+    With --by-district every district (META districts / district_budgets, project column
+    district) is counted on its own with the same rule, and the projects without a district with
+    what is left of the budget; one table per part, then the total.
+    """
+    if threshold < 0:
+        raise InputError(
+            "--threshold is negative",
+            fix="give 0 or more votes",
+            where=ErrorLocation(field="threshold"),
+        )
+    election, profile = read_pb(file)
+    options = RuleOptions(
+        utility=utility.value,
+        completion=completion.value,
+        threshold=threshold,
+        tie_breaking=tie_breaking.value,
+    )
+    if by_district:
+        result = count_by_district(election, profile, rule.value, options)
+        if fmt is OutFormat.json:
+            data = district_outcome_json(result, explain)
+            typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+            return
+        for part in result.parts:
+            _print_outcome(f"{part.label} ({rule.value})", part.election, part.outcome, explain)
+            typer.echo("")
+        typer.echo(
+            f"all parts: {len(result.selected)} projects, cost {_num(result.cost)} "
+            f"of {_num(election.budget)}; "
+            + ", ".join(f"{p.label} {_num(p.outcome.cost)}" for p in result.parts)
+        )
+        return
+    outcome = RULES[rule.value](election, profile, options=options)
+    if fmt is OutFormat.json:
+        typer.echo(json.dumps(outcome_json(outcome, explain), ensure_ascii=False, indent=2))
+        return
+    _print_outcome(rule.value, election, outcome, explain)
+
+
 @pb_app.command("stats")
 def stats(file: Path) -> None:
     """Describe an election: voters, projects, budget, vote type, ballot lengths."""
@@ -168,6 +225,16 @@ def stats(file: Path) -> None:
     typer.echo(f"projects: {len(election.projects)}")
     typer.echo(f"budget: {_num(election.budget)}")
     typer.echo(f"vote type: {election.vote_type}")
+    if election.district_budgets:
+        per = Counter(p.district for p in election.projects)
+        for name, amount in election.district_budgets.items():
+            typer.echo(f"district {name}: budget {_num(amount)}, {per[name]} projects")
+        typer.echo(
+            f"{CITY_WIDE_LABEL}: budget {_num(city_wide_budget(election))} "
+            f"(the rest), {per[None]} projects"
+        )
+    elif "district" in election.meta:
+        typer.echo(f"district: {election.meta['district']} (the whole file is this district)")
     dist = Counter(profile.lengths().tolist())
     typer.echo("ballot length: " + ", ".join(f"{k}: {dist[k]}" for k in sorted(dist)))
 

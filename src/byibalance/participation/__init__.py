@@ -5,6 +5,11 @@ adapters are in :mod:`byibalance.participation.files` and
 :mod:`byibalance.participation.ballot_table`.
 """
 
+from byibalance.participation.districts import (
+    DistrictCount,
+    DistrictOutcome,
+    count_by_district,
+)
 from byibalance.participation.model import (
     Ballot,
     BallotLimits,
@@ -30,6 +35,8 @@ __all__ = [
     "RULES",
     "Ballot",
     "BallotLimits",
+    "DistrictCount",
+    "DistrictOutcome",
     "Election",
     "LosingProject",
     "Outcome",
@@ -40,6 +47,7 @@ __all__ = [
     "Statistics",
     "anonymised",
     "ballot_problem",
+    "count_by_district",
     "format_pb",
     "greedy",
     "method_of_equal_shares",

@@ -55,7 +55,9 @@ class Election:
     """A participatory-budgeting election.
 
     ``category_caps`` maps a category to the most that may be spent on it; ``district_budgets``
-    maps a district to its own budget (projects then carry that district). ``meta`` keeps every
+    maps a district to its own budget (projects then carry that district). ``budget`` is the
+    total: the district budgets (each >= 0) add up to at most it, and what is left is the
+    city-wide part's budget (see :mod:`byibalance.participation.districts`). ``meta`` keeps every
     META key of a ``.pb`` file in order, so that writing gives back an equivalent file.
     """
 
@@ -95,6 +97,30 @@ class Election:
                     where=ErrorLocation(field="cost"),
                 )
             seen.add(p.id)
+        for name, amount in self.district_budgets.items():
+            if amount < 0:
+                raise BallotError(
+                    f"district {name!r} has a negative budget {amount}",
+                    fix="give every district a budget of 0 or more",
+                    where=ErrorLocation(field="district_budgets"),
+                )
+            if amount > self.budget:
+                raise BallotError(
+                    f"district {name!r} has a budget of {amount}, above the total budget "
+                    f"{self.budget}",
+                    fix="the total budget covers every district and the city-wide part: raise "
+                    f"it, or lower district {name!r}'s budget",
+                    where=ErrorLocation(field="district_budgets"),
+                )
+        districts_total = sum(self.district_budgets.values(), Fraction(0))
+        if districts_total > self.budget:
+            raise BallotError(
+                f"the district budgets add up to {districts_total}, more than the total budget "
+                f"{self.budget}",
+                fix="the total budget covers every district and the city-wide part: raise it to "
+                "at least the districts' sum, or lower the district budgets",
+                where=ErrorLocation(field="district_budgets"),
+            )
 
     @property
     def project_ids(self) -> tuple[str, ...]:

@@ -209,6 +209,57 @@ def _category_caps(
     }
 
 
+def _district_budgets(
+    meta: Mapping[str, str], meta_lines: Mapping[str, int], source: str, budget: Fraction
+) -> dict[str, Fraction]:
+    """META ``districts`` and ``district_budgets`` (byibalance's extension, in the style of
+    ``categories`` / ``max_sum_cost_per_category``): one budget per district, same order."""
+    if "district_budgets" not in meta:
+        return {}
+    line = meta_lines["district_budgets"]
+    if "districts" not in meta:
+        raise _err(
+            source,
+            line,
+            "districts",
+            "META has 'district_budgets' but no 'districts'",
+            "add a 'districts;A,B,...' row naming the districts in the budgets' order",
+        )
+    names = [d.strip() for d in meta["districts"].split(",")]
+    amounts = [a.strip() for a in meta["district_budgets"].split(",")]
+    if len(names) != len(amounts) or len(set(names)) != len(names) or "" in names:
+        raise _err(
+            source,
+            line,
+            "district_budgets",
+            f"{len(amounts)} district budgets for {len(names)} districts ({meta['districts']})",
+            "name each district once in 'districts' and give one budget per district, in the "
+            "same order",
+        )
+    pairs = zip(names, amounts, strict=True)
+    out = {d: _fraction(a, source, line, "district_budgets") for d, a in pairs}
+    for d, a in out.items():
+        if a < 0 or a > budget:
+            raise _err(
+                source,
+                line,
+                "district_budgets",
+                f"district {d!r} has a budget of {a}, outside 0..{budget} (the total budget)",
+                "give every district a budget between 0 and the total 'budget'",
+            )
+    total = sum(out.values(), Fraction(0))
+    if total > budget:
+        raise _err(
+            source,
+            line,
+            "district_budgets",
+            f"the district budgets add up to {total}, more than the total budget {budget}",
+            "'budget' is the total of the districts and the city-wide part: raise it or lower "
+            "the district budgets",
+        )
+    return out
+
+
 def parse_pb(text: str, source: str = "<pb>") -> tuple[Election, Profile]:
     """Parse the text of a ``.pb`` file into an :class:`Election` and its :class:`Profile`.
 
@@ -270,6 +321,7 @@ def parse_pb(text: str, source: str = "<pb>") -> tuple[Election, Profile]:
         vote_type=vote_type,
         limits=limits,
         category_caps=_category_caps(meta, meta_lines, source),
+        district_budgets=_district_budgets(meta, meta_lines, source, budget),
         meta=meta,
     )
     profile = _parse_votes(lines, v, rows, election, source)
@@ -542,6 +594,11 @@ def format_pb(election: Election, profile: Profile, newline: str = "\r\n") -> st
     """
     meta = dict(election.meta)
     meta.setdefault("description", "")
+    if election.district_budgets:
+        meta["districts"] = ",".join(election.district_budgets)
+        meta["district_budgets"] = ",".join(
+            _fmt_number(a) for a in election.district_budgets.values()
+        )
     meta.update(
         budget=_fmt_number(election.budget),
         vote_type=election.vote_type,
@@ -553,11 +610,15 @@ def format_pb(election: Election, profile: Profile, newline: str = "\r\n") -> st
     pcols = ["project_id", "cost"]
     for p in election.projects:
         pcols += [k for k in p.extra if k not in pcols]
+    if "district" not in pcols and any(p.district for p in election.projects):
+        pcols.append("district")
     out += ["PROJECTS", _line(pcols)]
     for p in election.projects:
         values = {"project_id": p.id, "cost": _fmt_number(p.cost), **p.extra}
         if p.name and "name" not in p.extra:
             values["name"] = p.name
+        if p.district and "district" not in p.extra:
+            values["district"] = p.district
         out.append(_line([values.get(c, "") for c in pcols]))
     vcols = (
         ["voter_id", "vote"]

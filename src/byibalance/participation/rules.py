@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
-from typing import Literal
+from typing import Literal, cast
 
 import numpy as np
 
 from byibalance.errors import ErrorLocation, ParticipationError
-from byibalance.participation.mes_engine import MesEngine, _ReferenceMesEngine
-from byibalance.participation.model import Election, Profile
+from byibalance.participation.mes_engine import MesEngine, MesResult, _ReferenceMesEngine
+from byibalance.participation.model import Election, IntArray, Profile
 from byibalance.participation.outcome import LosingProject, Outcome, Round, statistics
 from byibalance.participation.support import Classes, Support
 
@@ -52,6 +52,8 @@ class RuleOptions:
 
 
 DEFAULT_OPTIONS = RuleOptions()
+
+CAP_REASON = "would break its category's spending cap"
 
 
 def _tie_key(
@@ -113,7 +115,7 @@ def _greedy_pass(
             stopped = options.stop_at_misfit
             continue
         if not _fits_caps(election, p, by_cat):
-            reasons[p] = ("would break its category's spending cap", None)
+            reasons[p] = (CAP_REASON, None)
             continue
         chosen.append(p)
         spent += proj.cost
@@ -204,6 +206,8 @@ def method_of_equal_shares(
     support = Support(election, profile)
     tie = _tie_key(election, support.counts, options.tie_breaking)
     engine = MesEngine(election, support, options.utility, tie)
+    if _capped_projects(election):
+        engine = cast(MesEngine, _CappedMes(election, profile, support, options.utility, tie))
     start = election.budget / n
     budget_used = start
     if options.completion in ("add1", "add1-exhaustive"):
@@ -218,12 +222,91 @@ def method_of_equal_shares(
                 if support.counts[p] == 0
                 else ("its supporters could not pay its cost", short.get(p))
             )
+    for p in getattr(engine, "capped", ()):
+        reasons[p] = (CAP_REASON, None)
     if options.completion == "greedy" or options.fill:
         _greedy_pass(
             election, support.counts, replace(options, threshold=0), chosen, rounds, reasons
         )
     losers = _losers(election, support.counts, chosen, reasons, eff)
     return _outcome("mes", election, profile, chosen, rounds, losers, budget_used)
+
+
+def _capped_projects(election: Election) -> list[int]:
+    """Projects in at least one category that has a spending cap."""
+    caps = election.category_caps
+    return [
+        p for p, proj in enumerate(election.projects) if any(c in caps for c in proj.categories)
+    ]
+
+
+def _first_cap_break(election: Election, chosen: Sequence[int]) -> int | None:
+    """The first project in ``chosen`` whose purchase, after those before it, breaks a cap."""
+    by_cat: dict[str, Fraction] = {}
+    for p in chosen:
+        if not _fits_caps(election, p, by_cat):
+            return p
+        for c in election.projects[p].categories:
+            by_cat[c] = by_cat.get(c, Fraction(0)) + election.projects[p].cost
+    return None
+
+
+def _without(profile: Profile, excluded: set[int]) -> Profile:
+    """The same voters, with the ``excluded`` projects struck off every ballot."""
+    if not excluded:
+        return profile
+    keep = ~np.isin(profile.indices, np.fromiter(excluded, np.int64))
+    row_of = np.repeat(np.arange(profile.num_voters, dtype=np.int64), profile.lengths())
+    indptr: IntArray = np.zeros(profile.num_voters + 1, np.int64)
+    np.cumsum(np.bincount(row_of[keep], minlength=profile.num_voters), out=indptr[1:])
+    points = None if profile.points is None else profile.points[keep]
+    return Profile(profile.voter_ids, indptr, profile.indices[keep], points, profile.extra)
+
+
+class _CappedMes:
+    """MES under category caps, as a hook around the engine's winner choice.
+
+    The capped rule: each round the winner is the project with the least q_p / u_p among those
+    the supporters can afford *and* whose purchase keeps every category within its cap; a project
+    that would break a cap is never bought (spending only grows, so it never fits again), and
+    counting goes on. Equivalent count: run the plain engine; at the first bought project that
+    breaks a cap, strike it off the ballots and count again (every voter keeps B/n, so n is
+    unchanged). Rounds before it are unchanged (they chose among a set that contained their
+    winner), and at its round the next best wins, as in the capped rule. At most one rerun per
+    capped-out project.
+    """
+
+    def __init__(
+        self,
+        election: Election,
+        profile: Profile,
+        support: Support,
+        utility: str,
+        tie_key: Callable[[int], tuple[object, ...]],
+    ) -> None:
+        self.election, self.profile, self.support = election, profile, support
+        self.utility, self.tie_key = utility, tie_key
+        self.capped: set[int] = set()
+
+    def run(self, budget_per_voter: Fraction, explain: bool = False) -> MesResult:
+        """Count with ``budget_per_voter``; ``capped`` holds the projects struck off."""
+        excluded: set[int] = set()
+        while True:
+            support = (
+                Support(self.election, _without(self.profile, excluded))
+                if excluded
+                else self.support
+            )
+            engine = MesEngine(self.election, support, self.utility, self.tie_key)
+            result = engine.run(budget_per_voter, explain)
+            breaker = _first_cap_break(self.election, result.chosen)
+            if breaker is None:
+                self.capped = excluded
+                for p in excluded:
+                    result.shortfall.pop(p, None)
+                    result.effective_support.pop(p, None)
+                return result
+            excluded.add(breaker)
 
 
 def _add1_reference(
@@ -292,6 +375,7 @@ def sequential_phragmen(
         p: ("no votes", None) for p in range(len(costs)) if support.counts[p] == 0
     }
     spent = Fraction(0)
+    by_cat: dict[str, Fraction] = {}
     while live:
         best: tuple[Fraction, tuple[object, ...], int] | None = None
         for p in live:
@@ -306,6 +390,11 @@ def sequential_phragmen(
             if options.stop_at_misfit:
                 break
             continue
+        if not _fits_caps(election, win, by_cat):
+            reasons[win] = (CAP_REASON, None)
+            continue
+        for c in election.projects[win].categories:
+            by_cat[c] = by_cat.get(c, Fraction(0)) + costs[win]
         spent += costs[win]
         mapping = {
             c: classes.intern(t) for _, c in list(classes.sorted_values) if classes.hist[win, c]
