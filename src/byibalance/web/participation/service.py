@@ -27,6 +27,7 @@ from byibalance.errors import (
     InputError,
     ParticipationNotFoundError,
 )
+from byibalance.participation.districts import DistrictOutcome, count_by_district
 from byibalance.participation.model import (
     Ballot,
     BallotLimits,
@@ -238,6 +239,12 @@ def create_budget(db: Session, *, title: str, description: str, budget: int,
         raise InputError(f"the budget is {budget}", fix="give a budget above 0",
                          where=ErrorLocation(field="budget"))
     districts = parse_district_budgets(district_budgets)
+    if sum(districts.values()) > budget:
+        raise InputError(f"the district budgets add up to {sum(districts.values())} kr., more "
+                         f"than the budget {budget} kr.",
+                         fix="the budget is the total of the districts and the city-wide part: "
+                         "raise it or lower the district budgets",
+                         where=ErrorLocation(field="district_budgets"))
     process = Process(kind=Kind.BUDGET.value, title=title, description=description,
                       budget=budget, ballot_type=ballot_type, max_length=max_length,
                       max_points=max_points, rule=rule, voting_closes=voting_closes,
@@ -380,6 +387,7 @@ def review_proposal(db: Session, process: Process, proposal: Proposal, *, accept
         db.commit()
         return None
     reviewed = whole_number(cost, "cost", minimum=1, maximum=process.budget)
+    check_district(process, proposal.district)
     ambition = clean_text(ambition_id, "ambition_id", 80, required=False) or None
     proposal.status = ProposalStatus.ACCEPTED.value
     proposal.reviewed_cost = reviewed
@@ -390,6 +398,16 @@ def review_proposal(db: Session, process: Process, proposal: Proposal, *, accept
     db.add(project)
     db.commit()
     return project
+
+
+def check_district(process: Process, district: str) -> None:
+    """Refuse a project in a district without a budget when the process has district budgets
+    (it could not be counted); an empty district is the city-wide part."""
+    budgets = json.loads(process.district_budgets or "{}")
+    if budgets and district and district not in budgets:
+        raise InputError(f"district '{district}' has no budget in this citizens' budget",
+                         fix=f"use one of {', '.join(budgets)}, or no district for the "
+                         "city-wide part", where=ErrorLocation(field="district"))
 
 
 def add_project(db: Session, process: Process, *, code: str, title: str, cost: int,
@@ -403,6 +421,7 @@ def add_project(db: Session, process: Process, *, code: str, title: str, cost: i
     if not re.fullmatch(r"[A-Za-z0-9_-]{1,32}", code):
         raise InputError(f"project code '{code}' is not 1-32 letters, digits, '-' or '_'",
                          fix="choose a short code such as p12", where=ErrorLocation(field="code"))
+    check_district(process, district)
     project = Project(process_id=process.id, code=code,
                       title=clean_text(title, "title", TITLE_MAX),
                       description=clean_text(description, "description", TEXT_MAX,
@@ -593,14 +612,28 @@ def profile_of(db: Session, process: Process, election: Election) -> Profile:
 
 def count(db: Session, process: Process) -> tuple[Election, Profile, Outcome]:
     """Count the ballots with the process's rule (the engine's rules, never re-implemented)."""
-    election = election_of(db, process)
-    profile = profile_of(db, process, election)
-    outcome = RULES[process.rule](election, profile, options=RULE_OPTIONS[process.rule])
+    election, profile, outcome, _ = count_parts(db, process)
     return election, profile, outcome
 
 
-def result_summary(election: Election, profile: Profile, outcome: Outcome) -> dict[str, object]:
-    """The published result: winners in order, an explanation per project, statistics."""
+def count_parts(db: Session, process: Process
+                ) -> tuple[Election, Profile, Outcome, DistrictOutcome | None]:
+    """Count, district by district when the process has district budgets (each district with its
+    own budget, projects without a district with what is left; see
+    :mod:`byibalance.participation.districts`); the outcome is then the merged one."""
+    election = election_of(db, process)
+    profile = profile_of(db, process, election)
+    if election.district_budgets:
+        parts = count_by_district(election, profile, process.rule, RULE_OPTIONS[process.rule])
+        return election, profile, parts.merged, parts
+    outcome = RULES[process.rule](election, profile, options=RULE_OPTIONS[process.rule])
+    return election, profile, outcome, None
+
+
+def result_summary(election: Election, profile: Profile, outcome: Outcome,
+                   parts: DistrictOutcome | None = None) -> dict[str, object]:
+    """The published result: winners in order, an explanation per project, statistics; with
+    ``parts``, each project's district and per district its budget, spending and winners."""
     votes = profile.approval_counts(len(election.projects))
     scores = profile.scores(len(election.projects))
     index = election.index()
@@ -626,7 +659,22 @@ def result_summary(election: Election, profile: Profile, outcome: Outcome) -> di
             "budget": int(outcome.budget), "voters": stats.voters,
             "share_no_funded": float(stats.share_no_funded),
             "avg_funded_per_voter": float(stats.avg_funded_per_voter),
-            "budget_spent": float(stats.budget_spent), "projects": projects}
+            "budget_spent": float(stats.budget_spent), "projects": projects,
+            **_district_summary(election, parts, projects)}
+
+
+def _district_summary(election: Election, parts: DistrictOutcome | None,
+                      projects: list[dict[str, object]]) -> dict[str, object]:
+    """Per district (``district`` None: city-wide): budget, cost, voters, winners; and each
+    project row's district."""
+    if parts is None:
+        return {}
+    where = {p.id: p.district for p in election.projects}
+    for row in projects:
+        row["district"] = where[str(row["id"])]
+    return {"districts": [{"district": part.district, "budget": int(part.election.budget),
+                           "cost": int(part.outcome.cost), "voters": part.profile.num_voters,
+                           "selected": list(part.outcome.selected)} for part in parts.parts]}
 
 
 def publish_results(db: Session, process: Process) -> dict[str, object]:
@@ -637,8 +685,8 @@ def publish_results(db: Session, process: Process) -> dict[str, object]:
         raise InputError("results can be published only after the voting",
                          fix="advance the process to voting first",
                          where=ErrorLocation(field="phase"))
-    election, profile, outcome = count(db, process)
-    summary = result_summary(election, profile, outcome)
+    election, profile, outcome, parts = count_parts(db, process)
+    summary = result_summary(election, profile, outcome, parts)
     process.result_json = json.dumps(summary, ensure_ascii=False)
     process.pb_export = pb_text(election, profile)
     process.published_at = now_utc()

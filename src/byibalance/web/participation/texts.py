@@ -46,13 +46,19 @@ DA: dict[str, str] = {
     "Download the anonymised ballots (Pabulib .pb) to recount":
         "Hent de anonymiserede stemmesedler (Pabulib .pb) og tæl selv efter",
     "Download the data stored about you": "Hent de oplysninger, der er gemt om dig",
+    "District": "Bydel",
     "Duplicate of proposal number": "Dublet af forslag nummer",
+    "Each district was counted on its own, with its own budget and the votes on its projects; "
+    "projects without a district were counted for the whole city with the rest of the budget.":
+        "Hver bydel blev talt op for sig, med sit eget budget og stemmerne på sine projekter; "
+        "projekter uden bydel blev talt op for hele byen med resten af budgettet.",
     "E-mail (optional, only if you want replies)": "E-mail (valgfri, kun hvis du vil have svar)",
     "Every project and why it was or was not funded":
         "Alle projekter, og hvorfor de fik eller ikke fik penge",
     "Explanation": "Forklaring",
     "Funded projects per voter on average": "Projekter med penge pr. vælger i gennemsnit",
     "Funded": "Får penge",
+    "Funded projects": "Projekter med penge",
     "Generate and download (CSV)": "Dan og hent (CSV)",
     "Hearing deadline (UTC)": "Høringsfrist (UTC)",
     "Hearing deadline": "Høringsfrist",
@@ -90,6 +96,7 @@ DA: dict[str, str] = {
     "Responses per topic": "Høringssvar pr. emne",
     "Responses": "Høringssvar",
     "Result": "Resultat",
+    "Result per district": "Resultat pr. bydel",
     "Review": "Vurdering",
     "Reviewed cost": "Vurderet pris",
     "Rough cost in kroner": "Anslået pris i kroner",
@@ -98,6 +105,7 @@ DA: dict[str, str] = {
     "See the result": "Se resultatet",
     "Send response": "Send høringssvar",
     "Share of the budget spent": "Andel af budgettet brugt",
+    "Spent": "Brugt",
     "Statistics": "Statistik",
     "Submit proposal": "Indsend forslag",
     "Summary for the council": "Sammenfatning til kommunalbestyrelsen",
@@ -118,6 +126,7 @@ DA: dict[str, str] = {
     "Topics (comma-separated)": "Emner (adskilt med komma)",
     "Valid until (UTC, optional)": "Gyldig til (UTC, valgfrit)",
     "Vote": "Stem",
+    "Voters": "Vælgere",
     "Voters with no funded project on their ballot":
         "Vælgere uden et projekt med penge på deres stemmeseddel",
     "Votes": "Stemmer",
@@ -143,6 +152,7 @@ DA: dict[str, str] = {
         "afstemningen lukker; den sidste stemme tæller.",
     "ambition": "ambition",
     "at most": "højst",
+    "city-wide": "hele byen",
     "deleted": "slettet",
     "each supporter paid at most": "hver støtte betalte højst",
     "from organisations": "fra organisationer",
