@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from byibalance.errors import ErrorLocation, InputError
+from byibalance.messages import N_, Note
 
 #: Metrics in display order: (key, Danish label, unit, higher_is_better or None when neutral).
 METRICS: tuple[tuple[str, str, str, bool | None], ...] = (
@@ -168,20 +169,20 @@ def compare(inputs: Sequence[MunicipalityInputs], group: str) -> Comparison:
             housing_programme=m.housing_programme)
         for i, (m, (vals, per)) in enumerate(zip(inputs, figures, strict=True))
     )  # fmt: skip
-    notes = ["ranks: 1 = highest value among the group (not a judgement of better or worse)"]
+    notes = [Note(N_("ranks: 1 = highest value among the group (not a judgement of better or "
+                     "worse)"))]  # fmt: skip
     est = [m.code for m in inputs if m.finance_status != "published"]
     if est:
-        notes.append(
-            f"service and finance figures for {len(est)} of {len(inputs)} municipalities rest on "
-            "national default parameters (estimate): they have no finance parameter file"
-        )
+        notes.append(Note(
+            N_("service and finance figures for {estimated} of {total} municipalities rest on "
+               "national default parameters (estimate): they have no finance parameter file"),
+            estimated=len(est), total=len(inputs)))  # fmt: skip
     with_housing = [m.code for m in inputs if m.housing_programme]
-    notes.append(
-        "projected growth: baseline without a local housing programme"
-        + (
-            f", except {', '.join(with_housing)} whose housing programme is included"
-            if with_housing
-            else ""
-        )
-    )
+    if with_housing:
+        notes.append(Note(
+            N_("projected growth: baseline without a local housing programme, except {codes} "
+               "whose housing programme is included"),
+            codes=", ".join(with_housing)))  # fmt: skip
+    else:
+        notes.append(Note(N_("projected growth: baseline without a local housing programme")))
     return Comparison(group=group, rows=rows, notes=tuple(notes))

@@ -17,6 +17,7 @@ from rich.table import Table
 from byibalance import data
 from byibalance.cli.app import app
 from byibalance.errors import ErrorLocation, InputError
+from byibalance.messages import N_, Note
 from byibalance.population import Projection, project
 from byibalance.scenario import Scenario, load_scenario
 from byibalance.sustainability import (
@@ -276,8 +277,8 @@ def climate_wedges(code: str, account: ClimateAccount, notes: list[str]) -> Wedg
         notes.append(f"no wedges: {err}")
         return None
     effects = ambition_effects(catalogue.values())
-    notes.append("wedges: each ambition with a climate effect, started at its earliest start "
-                 "(assumption until the optimiser's plan is passed in)")  # fmt: skip
+    notes.append(Note(N_("wedges: each ambition with a climate effect, started at its "
+                         "earliest start (assumption until the optimiser's plan is passed in)")))
     wedges = ambition_wedges(account.baseline, effects)
     notes.extend(wedges.notes)
     return wedges

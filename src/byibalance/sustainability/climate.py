@@ -33,6 +33,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from byibalance.messages import N_, Note
 from byibalance.sustainability.series import Cell, ProjectionLike, Series, population_series
 from byibalance.sustainability.values import Notation, ValueStatus
 
@@ -399,10 +400,17 @@ def climate_account(
                 points.append((target.year, level))
         path = tuple(_point(y, t, population) for y, t in sorted(_linear_path(points).items()))
         baseline = tuple(_point(p.year, points[0][1], population) for p in path)
-        notes.append(f"path: straight line from {start.year} to each target (assumption)")
         notes.append(
-            f"baseline: the {start.year} total held constant (frozen, assumption); per "
-            "inhabitant it still falls as the population grows"
+            Note(N_("path: straight line from {year} to each target (assumption)"), year=start.year)
+        )
+        notes.append(
+            Note(
+                N_(
+                    "baseline: the {year} total held constant (frozen, assumption); per "
+                    "inhabitant it still falls as the population grows"
+                ),
+                year=start.year,
+            )
         )
     targets = tuple(
         TargetRow(t, *target_level(t, inventory)) for t in inventory.targets if t.view is view

@@ -24,6 +24,7 @@ from byibalance.sustainability import ClimateAccount, Sector, View, Wedges
 from byibalance.web.charts import COLOURS
 from byibalance.web.db import User
 from byibalance.web.deps import page_user, render, settings
+from byibalance.web.i18n import localise
 
 router = APIRouter(include_in_schema=False)
 
@@ -89,7 +90,7 @@ def sector_figure(account: ClimateAccount, title: str, y_title: str,
                   gettext: Callable[[str], str] = str) -> str:  # fmt: skip
     """Stacked bars: each inventory year's sector totals in tonnes CO2e; a sector whose total is
     missing is left out of its year (never drawn as 0). ``gettext`` names the sectors in the
-    page's language (the catalogue holds :attr:`Sector.label_da` for Danish)."""
+    page's language (the catalogue holds the account's Danish sector names)."""
     traces = []
     for sector in Sector:
         xs, ys = [], []
@@ -162,4 +163,5 @@ def climate(request: Request, view: str = "territory", user: User = Depends(page
         "page": page, "account": page.account, "wedges": page.wedges, "notes": page.notes,
         "view": chosen.value, "views": [v.value for v in View], "sectors": list(Sector),
         "sector_figure": sector_figure, "path_figure": path_figure, "wedge_figure": wedge_figure,
+        "localise": localise,
     }, user=user)  # fmt: skip

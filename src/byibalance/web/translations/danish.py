@@ -2,9 +2,9 @@
 
 Run from this folder after changing texts in the templates, the web code or the core's messages:
     pybabel extract -F babel.cfg -k _ -k N_ -o messages.pot .. ../../finance ../../population \
-        && python danish.py
+        ../../benchmark ../../sustainability ../../cli  &&  python danish.py
 It writes da/LC_MESSAGES/messages.po and .mo (Danish) and en/... (English, the identity).
-The core's texts (rule reasons, projection and budget notes) are English templates marked with
+The core's texts (rule reasons, projection, budget, region and climate notes) are English templates marked with
 ``N_`` (byibalance.messages); their Danish keeps the placeholders, e.g. ``{amount:mio}``.
 """
 
@@ -461,7 +461,8 @@ DA |= {
 }
 
 # The core's messages (byibalance.messages): rule reasons (finance/rules.py), projection notes
-# (population/inputs.py, api.py) and budget notes (finance/budget.py), sorted.
+# (population/inputs.py, api.py), budget notes (finance/budget.py), the capital region's notes
+# (benchmark/compare.py) and the climate account's (sustainability/climate.py, cli), sorted.
 DA |= {
     "365-day average liquidity {average:mio} is above 0":
         "gennemsnitlig likviditet over 365 dage {average:mio} er over 0",
@@ -534,6 +535,30 @@ DA |= {
     "year-end liquidity {liquidity:mio} meets the council's target {target:mio}":
         "likviditet ultimo {liquidity:mio} opfylder byrådets mål {target:mio}",
     "{count} new loan(s), all for allowed purposes": "{count} nye lån, alle til tilladte formål",
+}
+DA |= {
+    "baseline: the {year} total held constant (frozen, assumption); per inhabitant it still "
+    "falls as the population grows":
+        "basis: totalen for {year} holdt konstant (fastfrosset, antagelse); pr. indbygger "
+        "falder den stadig, når befolkningen vokser",
+    "path: straight line from {year} to each target (assumption)":
+        "vej: ret linje fra {year} til hvert mål (antagelse)",
+    "projected growth: baseline without a local housing programme":
+        "fremskrevet vækst: basis uden lokalt boligprogram",
+    "projected growth: baseline without a local housing programme, except {codes} whose "
+    "housing programme is included":
+        "fremskrevet vækst: basis uden lokalt boligprogram, undtagen {codes}, hvis "
+        "boligprogram er medregnet",
+    "ranks: 1 = highest value among the group (not a judgement of better or worse)":
+        "placering: 1 = højeste værdi i gruppen (ikke en vurdering af bedre eller dårligere)",
+    "service and finance figures for {estimated} of {total} municipalities rest on national "
+    "default parameters (estimate): they have no finance parameter file":
+        "service- og økonomital for {estimated} af {total} kommuner bygger på landsdækkende "
+        "standardparametre (skøn): de har ingen fil med økonomiparametre",
+    "wedges: each ambition with a climate effect, started at its earliest start (assumption "
+    "until the optimiser's plan is passed in)":
+        "kiler: hver ambition med klimaeffekt, startet ved sin tidligste start (antagelse, "
+        "indtil optimeringens plan gives med)",
 }
 
 EN = {"income_tax_rate": "municipal income tax (%)", "fertility_factor": "fertility factor",
