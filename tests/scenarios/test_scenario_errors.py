@@ -239,3 +239,13 @@ def test_any_mapping_loads_or_gives_one_scenario_error(entries: list) -> None:  
     except ScenarioError as err:
         assert err.problem and err.fix
         assert "\n" not in str(err)
+
+
+@pytest.mark.parametrize("doc", ["scenario.md", "model.md", "portfolio.md"])
+def test_the_scenario_examples_in_the_docs_load(doc: str) -> None:
+    text = (DOCS.parent / doc).read_text(encoding="utf-8")
+    blocks = [b.split("```", 1)[0] for b in text.split("```yaml\n")[1:]]
+    examples = [b for b in blocks if "name:" in b.split("\n", 1)[0] or b.startswith("ambitions:")]
+    assert examples, doc
+    for block in examples:
+        scenario_from_yaml_text(block, doc)
