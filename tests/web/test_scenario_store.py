@@ -229,3 +229,22 @@ def test_a_broken_workbook_upload_stores_nothing(app) -> None:  # type: ignore[n
     assert not_a_book.status_code == 422 and "not an Excel workbook" in not_a_book.text
     with app.state.sessionmaker() as db:
         assert db.scalar(select(Scenario.id)) is None
+
+
+def test_a_stored_scenario_the_new_checks_reject_is_kept_and_can_be_corrected(app) -> None:  # type: ignore[no-untyped-def]
+    """Uploads did not check the ambitions section before: such a scenario is named, not lost."""
+    sid = _store_old(app, {"name": "Gammel", "municipality": "165",
+                           "ambitions": {"pinned": ["helhedsplan_galgebakken"]}})  # fmt: skip
+    before = _stored_yaml(app, sid)
+    c, token = signed_in(app, "analyst")
+    page = c.get(f"/scenarios/{sid}")
+    assert page.status_code == 400
+    assert "ambitions.pinned" in page.text and "did you mean" in page.text
+    assert f"/scenarios/{sid}/download.yaml" in page.text
+    raw = c.get(f"/scenarios/{sid}/download.yaml")
+    assert raw.status_code == 200 and raw.text == before  # the stored text, as it is
+    fixed = raw.text.replace("pinned:", "pinned_in:")
+    up = c.post("/scenarios/upload", data={"csrf_token": token},
+                files={"file": ("fixed.yaml", fixed.encode(), "application/yaml")})  # fmt: skip
+    assert up.status_code == 303
+    assert _stored_yaml(app, sid) == before

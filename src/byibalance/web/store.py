@@ -90,7 +90,19 @@ def scenario_of(scenario: Scenario) -> model.Scenario:
     Stored as it was written, possibly before the sections were typed: see
     :func:`byibalance.scenario.scenario_from_mapping` (``stored``) for what is read differently.
     """
-    return scenario_from_yaml_text(scenario.overrides_yaml, f"scenario {scenario.id}", stored=True)
+    try:
+        return scenario_from_yaml_text(
+            scenario.overrides_yaml, f"scenario {scenario.id}", stored=True
+        )
+    except ScenarioError as err:  # stored before a check existed (e.g. the ambitions section)
+        raise ScenarioError(
+            err.problem,
+            f"{(err.fix or 'Correct it').rstrip('.')}. The scenario was stored before this was "
+            "checked and is kept as it is: "
+            f"download its YAML (/scenarios/{scenario.id}/download.yaml), correct it and upload "
+            "it again",
+            err.where,
+        ) from None
 
 
 def save(

@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
-from byibalance.errors import ByibalanceError, ErrorLocation, InputError
+from byibalance.errors import ByibalanceError, ErrorLocation, InputError, ScenarioError
 from byibalance.web import model, store
 from byibalance.web.db import User
 from byibalance.web.deps import checked_form, get_db, page_user, render, settings
@@ -185,7 +185,10 @@ def download_yaml(scenario_id: int, user: User = Depends(page_user),
                   db: Session = Depends(get_db)) -> Response:
     """The scenario as a YAML file."""
     scenario = store.readable(db, user, scenario_id)
-    text = model.scenario_to_yaml(store.scenario_of(scenario))
+    try:
+        text = model.scenario_to_yaml(store.scenario_of(scenario))
+    except ScenarioError:  # stored before a check existed: the author gets the text to correct
+        text = scenario.overrides_yaml
     return Response(text, media_type="application/yaml", headers={
         "Content-Disposition": f'attachment; filename="scenario-{scenario.id}.yaml"'})
 
