@@ -351,8 +351,10 @@ def _year(path: Sequence[int | str], item: ErrorDetails) -> int | None:
     return None
 
 
-def _best(errors: list[ErrorDetails], raw: object) -> tuple[int, list[int | str], int]:
-    """The most specific error, and how many other places have a problem.
+def _best(
+    errors: list[ErrorDetails], raw: object, among: Sequence[int] | None = None
+) -> tuple[int, list[int | str], int]:
+    """The most specific error (of those ``among``), and how many other places have a problem.
 
     Of a union's failed branches, the one that went deepest into the user's data; where that
     data is a mapping, the branch that looked inside it (a missing key) rather than one that
@@ -376,9 +378,17 @@ def _best(errors: list[ErrorDetails], raw: object) -> tuple[int, list[int | str]
         inside = len(p.path) if isinstance(p.node, Mapping) else -len(p.path)
         return branch(i) not in wrong, p.found, inside, len(errors[i]["loc"]), -i
 
-    best = max(range(len(errors)), key=score)
+    best = max(range(len(errors)) if among is None else among, key=score)
     others = {p.site for p in places} - {places[best].site}
     return best, places[best].path, len(others)
+
+
+def _sites(errors: list[ErrorDetails], raw: object) -> list[list[int]]:
+    """The errors grouped by the place they are about (a union's branches are one place)."""
+    groups: dict[tuple[int | str, ...], list[int]] = {}
+    for i, item in enumerate(errors):
+        groups.setdefault(_clean(item["loc"], raw).site, []).append(i)
+    return list(groups.values())
 
 
 def _named_key(path: list[int | str], message: str, raw: object) -> list[int | str]:
@@ -394,16 +404,10 @@ def _named_key(path: list[int | str], message: str, raw: object) -> list[int | s
     return path
 
 
-def scenario_error(
-    err: ValidationError,
-    raw: object,
-    file: str | None = None,
-    line_of: Callable[[Sequence[int | str]], int | None] | None = None,
-) -> ScenarioError:
-    """One :class:`ScenarioError` for a failed validation: path, line, year and fix."""
-    errors = err.errors()
-    best, path, more = _best(errors, raw)
-    item = errors[best]
+def _describe(
+    item: ErrorDetails, path: list[int | str], raw: object
+) -> tuple[list[int | str], str]:
+    """The path and the message of one error, in the user's words."""
     message = str(item["msg"]).removeprefix("Value error, ")
     tag = re.match(r"\[([^\]]+)\] (.*)", message)  # the finance model's '[2028] ...' messages
     if tag:
@@ -419,6 +423,36 @@ def scenario_error(
         message = f"the key '{last}' is missing"
     elif not isinstance(value, Mapping | list) and repr(value) not in message:
         message = f"{message} (got {value!r})"
+    return path, message
+
+
+def field_problems(raw: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """Every problem of a scenario mapping as (field path, message, fix), one per place; empty
+    when it validates. For forms, which show each problem beside its field."""
+    try:
+        Scenario.model_validate(dict(raw))
+    except ValidationError as err:
+        errors = err.errors()
+        out = []
+        for group in _sites(errors, raw):
+            best, path, _ = _best(errors, raw, group)
+            path, message = _describe(errors[best], path, raw)
+            out.append((field_path(path), message, _fix(errors[best], path)))
+        return out
+    return []
+
+
+def scenario_error(
+    err: ValidationError,
+    raw: object,
+    file: str | None = None,
+    line_of: Callable[[Sequence[int | str]], int | None] | None = None,
+) -> ScenarioError:
+    """One :class:`ScenarioError` for a failed validation: path, line, year and fix."""
+    errors = err.errors()
+    best, path, more = _best(errors, raw)
+    item = errors[best]
+    path, message = _describe(item, path, raw)
     if more:
         message += f" (and {more} more problem{'s' if more > 1 else ''} elsewhere)"
     return ScenarioError(

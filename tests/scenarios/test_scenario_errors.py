@@ -18,6 +18,7 @@ from byibalance.scenario import (
     DEFAULT_END,
     FIRST_START,
     Scenario,
+    field_problems,
     field_reference,
     load_scenario,
     reference_table,
@@ -249,3 +250,14 @@ def test_the_scenario_examples_in_the_docs_load(doc: str) -> None:
     assert examples, doc
     for block in examples:
         scenario_from_yaml_text(block, doc)
+
+
+def test_field_problems_lists_each_place_once() -> None:
+    """For forms: every wrong place, a union's failed branches counted as one."""
+    raw = {"finance": {"income_tax_rate": "abc", "land_tax_per_mille": 40},
+           "services": {"capacty": {}}}  # fmt: skip
+    problems = field_problems(raw)
+    assert [p[0] for p in problems] == [
+        "services.capacty", "finance.income_tax_rate", "finance.land_tax_per_mille"]  # fmt: skip
+    assert "valid number" in problems[1][1] and problems[1][2].startswith("Write a number")
+    assert field_problems({"name": "ok"}) == []

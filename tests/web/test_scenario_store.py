@@ -248,3 +248,17 @@ def test_a_stored_scenario_the_new_checks_reject_is_kept_and_can_be_corrected(ap
                 files={"file": ("fixed.yaml", fixed.encode(), "application/yaml")})  # fmt: skip
     assert up.status_code == 303
     assert _stored_yaml(app, sid) == before
+
+
+def test_model_errors_on_the_form_read_as_the_file_errors_do() -> None:
+    draft, state = store.scenario_from_form({
+        "name": "x", "housing.0.project": "Ny bydel", "housing.0.type": "flat",
+        "housing.0.year": "1800", "housing.0.dwellings": "10", "income_tax_rate": "2027: 0.2",
+    }, None, "0165")  # fmt: skip
+    assert draft is None
+    assert state.errors["income_tax_rate"].startswith(
+        "finance.income_tax_rate.2027: 0.2 is not a tax rate")  # fmt: skip
+    assert "[2027]" not in state.errors["income_tax_rate"]
+    assert state.errors["housing.0.project"].startswith(
+        "population.housing.add[0].completions[0].year: ")  # fmt: skip
+    assert "at or above 2000" in state.errors["housing.0.project"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from byibalance.errors import AuthError, ErrorLocation, InputError, ScenarioError
 from byibalance.finance.scenario import RATE_UNITS, Quantity
-from byibalance.scenario import scenario_error, scenario_from_yaml_text
+from byibalance.scenario import field_problems, scenario_error, scenario_from_yaml_text
 from byibalance.web import model
 from byibalance.web.db import Role, Scenario, ScenarioShare, User, get_row
 from byibalance.web.security import require_writer
@@ -378,15 +379,19 @@ def scenario_from_form(
         errors["ambitions_out"] = f"pinned both in and out: {', '.join(sorted(both))}"
     data["ambitions"] = ambitions
     state = FormState(values=values, errors=errors)
-    for fe in model.scenario_errors(data):
+    for path, message, fix in field_problems(data):
         key: str | None = next(
-            (v for k, v in _FIELD_OF_PATH.items() if fe.field == k or fe.field.startswith(k + ".")),
+            (
+                v
+                for k, v in _FIELD_OF_PATH.items()
+                if path == k or path.startswith((k + ".", k + "["))
+            ),
             None,
         )
-        if key is None and fe.field.startswith("population.housing.add."):
-            index = fe.field.split(".")[3]
-            key = f"housing.{rows[int(index)]}.project" if index.isdigit() else "housing"
-        state.errors.setdefault(key or "form", f"{fe.field}: {fe.message}")
+        project = re.match(r"population\.housing\.add\[(\d+)\]", path)
+        if key is None and path.startswith("population.housing.add"):
+            key = f"housing.{rows[int(project.group(1))]}.project" if project else "housing"
+        state.errors.setdefault(key or "form", f"{path or 'scenario'}: {message}. {fix}")
     if state.errors:
         return None, state
     return model.parse_scenario(data), state
