@@ -444,3 +444,35 @@ def test_the_jobs_migration_up_and_down(db_url: str) -> None:
         assert "jobs" in inspect(engine).get_table_names()
     finally:
         engine.dispose()
+
+
+def test_each_queued_job_is_claimed_by_exactly_one_worker(app, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    others = [create_app(settings) for _ in range(2)]
+    try:
+        queues = [
+            JobQueue(a.state.sessionmaker, RUNNERS, tmp_path, run=False) for a in (app, *others)
+        ]
+        ids = {queues[0].submit("test", f"j{i}", {"n": i}).id for i in range(12)}
+        claims: dict[str, list[int]] = {q.worker_id: [] for q in queues}
+        start = threading.Barrier(len(queues) * 2)
+
+        def claim(q: JobQueue) -> None:
+            start.wait()
+            while (got := q._claim()) is not None:
+                claims[q.worker_id].append(got[0])
+
+        threads = [threading.Thread(target=claim, args=(q,)) for q in queues * 2]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        claimed = [job_id for mine in claims.values() for job_id in mine]
+        assert sorted(claimed) == sorted(ids)  # every job once, none twice
+        with app.state.sessionmaker() as db:
+            rows = db.scalars(select(JobRow)).all()
+            assert {r.state for r in rows} == {"running"}
+            for worker, mine in claims.items():
+                assert {r.id for r in rows if r.worker_id == worker} == set(mine)
+    finally:
+        for a in others:
+            a.state.engine.dispose()
