@@ -254,3 +254,13 @@ def test_projection_notes_read_in_danish_on_the_overview(pages) -> None:  # type
     assert re.search(r"beregnet fra \d{4}; vist fra \d{4}", danish)
     assert re.search(r"run from \d{4}; shown from \d{4}", english)
     assert "lokal samlet fertilitet (TFR) 1,73" in danish and "local TFR 1.73" in english
+
+
+def test_sustainability_values_carry_danish_units_and_decimal_commas(pages) -> None:  # type: ignore[no-untyped-def]
+    danish, english = (
+        visible_text(pages["da", "/sustainability"]),
+        visible_text(pages["en", "/sustainability"]),
+    )
+    assert re.search(r"\b0,\d+ andel\b", danish) and re.search(r"\b0\.\d+ share\b", english)
+    for unit in ("tonnes_CO2e", "DKK_per_person", " share", "persons"):
+        assert unit not in danish

@@ -64,6 +64,9 @@ class LocalFormatter(string.Formatter):
         match = FLOAT_SPEC.fullmatch(format_spec)
         if match and isinstance(value, int | float):
             return self.number(float(value), int(match["digits"]), grouping=bool(match["comma"]))
+        if format_spec and isinstance(value, int | float):  # e.g. ",.3g": Python's digits
+            text = format(value, format_spec)
+            return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
         return super().format_field(value, format_spec)
 
     def number(self, value: float, digits: int, *, grouping: bool) -> str:
@@ -97,3 +100,8 @@ def rule_reason(row: Any, lang: str) -> str:
         return str(row.reason)
     args = row.args if isinstance(row.args, Mapping) else dict(row.args)
     return format_message(message, args, lang)
+
+
+def local_format(value: float, spec: str, lang: str) -> str:
+    """``format(value, spec)`` in ``lang``'s number style (``2,5`` for 2.5 in Danish)."""
+    return LocalFormatter(lang).format_field(value, spec)

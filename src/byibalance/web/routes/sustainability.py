@@ -13,6 +13,7 @@ from byibalance import data
 from byibalance.reports.model import IndicatorLine
 from byibalance.web.db import User
 from byibalance.web.deps import page_user, render, settings
+from byibalance.web.i18n import local_format, localise
 
 router = APIRouter(include_in_schema=False)
 
@@ -35,4 +36,6 @@ def sustainability(request: Request, user: User = Depends(page_user)) -> Respons
     code = data.municipality(settings(request).municipality).code
     lines, notes = account(code)
     columns = [(d, [x for x in lines if x.dimension == d]) for d in DIMENSIONS]
-    return render(request, "sustainability.html", {"columns": columns, "notes": notes}, user=user)
+    return render(request, "sustainability.html", {
+        "columns": columns, "notes": notes, "local_format": local_format,
+        "localise": localise}, user=user)  # fmt: skip

@@ -347,7 +347,9 @@ DA = {
 DYNAMIC += ["BASIC", "BASIC+", "incomplete", "Stationary energy", "Transport", "Waste",
             "Industrial processes and product use", "Agriculture, forestry, land use",
             "on_track", "target_met", "at_risk", "off_track", "no_target", "not_assessable",
-            "estimated", "not_available"]
+            "estimated", "not_available", "DKK", "DKK_per_person", "kg_per_person",
+            "litres_per_person_per_day", "persons", "share", "tonnes_CO2e",
+            "tonnes_CO2e_per_person"]
 DA |= {
     "(n) = rank among the 29; * = finance figures are estimates":
         "(n) = placering blandt de 29; * = økonomital er skøn",
@@ -360,6 +362,8 @@ DA |= {
     "Chart": "Figur",
     "Climate": "Klima",
     "Climate account": "Klimaregnskabet",
+    "DKK": "kr.",
+    "DKK_per_person": "kr. pr. indbygger",
     "Council report (PDF)": "Budgetnotat (PDF)",
     "DKK per tonne": "kr. pr. ton",
     "Dimension": "Dimension",
@@ -439,6 +443,8 @@ DA |= {
     "incomplete": "ufuldstændig",
     "influence": "kommunens indflydelse",
     "inventory": "opgjort",
+    "kg_per_person": "kg pr. indbygger",
+    "litres_per_person_per_day": "liter pr. indbygger pr. dag",
     "no_target": "intet mål",
     "none": "intet",
     "not_assessable": "kan ikke vurderes",
@@ -448,10 +454,13 @@ DA |= {
     "parts": "delvist",
     "per inhabitant missing": "pr. indbygger mangler",
     "scenario": "scenarie",
+    "share": "andel",
     "straight path to the targets (assumption)": "lige vej mod målene (antagelse)",
     "target": "mål",
     "target_met": "mål nået",
     "territory (with through-traffic)": "geografisk (med gennemkørende trafik)",
+    "tonnes_CO2e": "t CO2e",
+    "tonnes_CO2e_per_person": "t CO2e pr. indbygger",
     "total / inhabitants": "total / indbyggere",
     "{known} of {total} indicators have a value; the rest lack data and are shown as missing, "
     "never as zero.":
