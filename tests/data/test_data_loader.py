@@ -25,6 +25,7 @@ COLUMNS = {
         "deaths",
         "person_years",
         "weeks_in_year",
+        "source",
     ],
     data.tax_rates: [
         "code",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -95,3 +96,68 @@ def test_tax_overlap_that_differs_is_warned(caplog):
     assert "PSKAT" in caplog.records[0].getMessage()
     assert "code 165, year 2025" in caplog.records[0].getMessage()
     assert out.set_index("code").loc["165", "land_tax_per_mille"] == pytest.approx(9.5)
+
+
+def quarters_from_january(year: int) -> pd.DataFrame:
+    """Every code's four quarters of ``year`` set to its embedded 1 January (test oracle)."""
+    pop = data.population_age5()
+    jan = pop[pop["year"] == 2020]
+    return pd.concat([jan.assign(year=year, quarter=q) for q in (1, 2, 3, 4)], ignore_index=True)[
+        ["code", "year", "quarter", "sex", "age_start", "population"]
+    ]
+
+
+def test_person_years_are_the_quarterly_mean_summed_over_the_province():
+    quarters = quarters_from_january(2021)
+    py = data.snapshot_person_years(quarters).set_index(["province", "year", "sex", "age_start"])
+    towns = data.municipalities().set_index("code")["province"]
+    jan = data.population_age5().query("year == 2020")
+    omegn = jan[jan["code"].map(towns) == "Province Københavns omegn"]
+    expected = omegn.query("sex == 'f' and age_start == 80")["population"].sum()
+    assert py.loc[("Province Københavns omegn", 2021, "f", 80), "person_years"] == expected
+    national = jan.query("code == '000' and sex == 'm' and age_start == 0")["population"].iloc[0]
+    assert py.loc[("All Denmark", 2021, "m", 0), "person_years"] == national
+    assert len(py.index.get_level_values("province").unique()) == 12
+
+    one_short = quarters[~((quarters["code"] == "165") & (quarters["quarter"] == 3))]
+    provinces = set(data.snapshot_person_years(one_short)["province"])
+    assert "Province Københavns omegn" not in provinces and "Province Fyn" in provinces
+
+
+def test_a_new_mortality_year_is_added_only_with_person_years_for_every_province(caplog):
+    embedded = data.mortality_province().drop(columns="source")
+    last = embedded[embedded["year"] == 2019]
+    deaths = last.drop(columns="person_years").assign(year=2021, deaths=last["deaths"] + 1)
+    person_years = data.snapshot_person_years(quarters_from_january(2021))
+    out = data.merge_mortality(embedded, deaths, person_years, "S3")
+    added = out[out["year"] == 2021]
+    assert len(added) == len(last) and set(added["source"]) == {
+        "snapshot S3 (Statistics Denmark DODC2, FOLK1A)"
+    }
+    row = added.set_index(["province", "sex", "age_start"]).loc[("Province Fyn", "m", 80)]
+    assert (
+        row["deaths"]
+        == last.set_index(["province", "sex", "age_start"]).loc[("Province Fyn", "m", 80), "deaths"]
+        + 1
+    )
+    without_fyn = person_years[person_years["province"] != "Province Fyn"]
+    with caplog.at_level(logging.WARNING):
+        out = data.merge_mortality(embedded, deaths, without_fyn, "S3")
+    assert 2021 not in set(out["year"])
+    assert "DODC2 years [2021] lack person-years" in caplog.records[-1].getMessage()
+
+
+def test_revised_deaths_in_an_embedded_year_are_used_and_warned(caplog):
+    embedded = data.mortality_province().drop(columns="source")
+    last = embedded[(embedded["year"] == 2019) & (embedded["province"] == "Province Fyn")]
+    deaths = last.drop(columns="person_years").assign(deaths=last["deaths"] * 1.1)
+    empty = pd.DataFrame(columns=["province", "year", "sex", "age_start", "person_years"])
+    with caplog.at_level(logging.WARNING):
+        out = data.merge_mortality(embedded, deaths, empty, "S4")
+    message = caplog.records[-1].getMessage()
+    changed = int((last["deaths"] > 0).sum())  # 10 % of no deaths is still none
+    assert "DODC2 deaths and person-years" in message and f"in {changed} cells" in message
+    fyn = out.query("province == 'Province Fyn' and year == 2019")
+    np.testing.assert_allclose(fyn["deaths"], last["deaths"] * 1.1)
+    np.testing.assert_array_equal(fyn["person_years"], last["person_years"])
+    assert set(fyn["source"]) == {"snapshot S4 (Statistics Denmark DODC2)"}

@@ -215,7 +215,113 @@ def rates_session() -> None:
     )
 
 
+DODC2_SESSION = "dodc2_2019_constructed"
+DODC2_PROVINCES = ("All Denmark", "Province Byen København", "Province Københavns omegn")
+DODC2_YEAR = 2019  # 52 ISO weeks
+
+
+def dodc2_tableinfo() -> dict[str, object]:
+    groups = [f"{a}-{a + 4} years" for a in range(0, 100, 5)] + ["100 years and over"]
+    weeks = [f"{DODC2_YEAR}U{w:02d}" for w in range(1, 53)]
+    return {
+        "id": "DODC2",
+        "text": spec_for("DODC2").title,
+        "unit": "number",
+        "note": "CONSTRUCTED from the embedded data; value texts as CPop-SDU's extract shows "
+        "them, value codes [U] not seen in a real answer; provinces cut to three",
+        "variables": [
+            {
+                "id": "OMRÅDE",
+                "text": "region",
+                "elimination": True,
+                "time": False,
+                "values": [{"id": f"{i:02d}", "text": t} for i, t in enumerate(DODC2_PROVINCES)],
+            },
+            {
+                "id": "KØN",
+                "text": "sex",
+                "elimination": True,
+                "time": False,
+                "values": [
+                    {"id": "TOT", "text": "Total"},
+                    {"id": "M", "text": "Men"},
+                    {"id": "K", "text": "Women"},
+                ],
+            },
+            {
+                "id": "ALDER",
+                "text": "age",
+                "elimination": True,
+                "time": False,
+                "values": [{"id": "TOT", "text": "Total"}]
+                + [{"id": g.split(" ")[0], "text": g} for g in groups],
+            },
+            {
+                "id": "Tid",
+                "text": "time",
+                "elimination": False,
+                "time": True,
+                "values": [{"id": week, "text": week} for week in weeks],
+            },
+        ],
+    }
+
+
+def dodc2_body() -> str:
+    """Weekly deaths whose 2019 sums are the embedded ones, spread evenly over the 52 weeks
+    (the first weeks take the remainder): constructed, the real weekly pattern is not known."""
+    mort = data.mortality_province()
+    lines = ["OMRÅDE;KØN;ALDER;TID;INDHOLD"]
+    for i, province in enumerate(DODC2_PROVINCES):
+        rows = mort[(mort["province"] == province) & (mort["year"] == DODC2_YEAR)]
+        for sex_code, sex in (("M", "m"), ("K", "f")):
+            for age in range(0, 101, 5):
+                pick = rows[(rows["sex"] == sex) & (rows["age_start"] == age)]
+                total = round(float(pick["deaths"].iloc[0]))
+                age_code = f"{age}-{age + 4}" if age < 100 else "100"
+                for week in range(1, 53):
+                    value = total // 52 + (1 if week <= total % 52 else 0)
+                    lines.append(f"{i:02d};{sex_code};{age_code};{DODC2_YEAR}U{week:02d};{value}")
+    return "\n".join(lines) + "\n"
+
+
+def dodc2_session() -> None:
+    folder = RECORDINGS / DODC2_SESSION
+    folder.mkdir(parents=True, exist_ok=True)
+    info = folder / "001_tableinfo_DODC2.json"
+    info.write_text(json.dumps(dodc2_tableinfo(), ensure_ascii=False, indent=1) + "\n", "utf-8")
+    body = folder / "002_data_DODC2_national.csv"
+    body.write_text(dodc2_body(), encoding="utf-8", newline="")
+    session = {
+        "constructed": True,
+        "note": "constructed from the embedded 2019 deaths (three provinces) in the verified "
+        "BULK layout, spread evenly over the weeks; not captured from the live API",
+        "exchanges": [
+            {
+                "method": "POST",
+                "path": "/v1/tableinfo",
+                "request": {"table": "DODC2", "format": "JSON", "lang": "en"},
+                "status": 200,
+                "response_file": info.name,
+                "headers": {"content-type": "application/json; charset=utf-8"},
+            },
+            {
+                "method": "POST",
+                "path": "/v1/data",
+                "request": spec_for("DODC2").query([]),
+                "status": 200,
+                "response_file": body.name,
+                "headers": {"content-type": "text/csv; charset=UTF-8"},
+            },
+        ],
+    }
+    (folder / "session.yaml").write_text(
+        yaml.safe_dump(session, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+
+
 def main() -> None:
+    dodc2_session()
     rates_session()
     folder = RECORDINGS / "folk1a_165_101_constructed"
     folder.mkdir(parents=True, exist_ok=True)

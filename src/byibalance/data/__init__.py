@@ -416,14 +416,122 @@ def fertility_asfr() -> pd.DataFrame:
     return merge_fertility_asfr(embedded, fresh, active_snapshot_name())
 
 
+MORTALITY_TOLERANCE = 0.005  # relative: Christiansø (in Bornholm's embedded person-years) is ~0.2 %
+NATIONAL_PROVINCE = "All Denmark"
+
+
+def snapshot_person_years(quarters: pd.DataFrame) -> pd.DataFrame:
+    """``province,year,sex,age_start,person_years`` from a snapshot's quarterly FOLK1A
+    populations, as the embedded file computes them: the mean of the four quarters' populations,
+    summed over the province's municipalities (``All Denmark`` from code ``000``). Only a
+    (province, year) whose every municipality holds all four quarters is given."""
+    towns = municipalities()[["code", "province"]]
+    q = quarters.astype({"code": str, "year": "int64", "quarter": "int64", "population": "int64"})
+    q = q.astype({"age_start": "int64"})
+    national = q[q["code"] == ALL_DENMARK_CODE].assign(province=NATIONAL_PROVINCE)
+    local = q.merge(towns, on="code")
+    both = pd.concat([local, national], ignore_index=True)
+    members = (
+        pd.concat(
+            [towns, pd.DataFrame({"code": [ALL_DENMARK_CODE], "province": [NATIONAL_PROVINCE]})]
+        )
+        .groupby("province")["code"]
+        .nunique()
+    )
+    held = both.groupby(["province", "year"])[["code", "quarter"]].apply(
+        lambda g: len(set(zip(g["code"], g["quarter"], strict=True)))
+    )
+    whole = [key for key, n in held.items() if n == 4 * members[key[0]]]
+    if not whole:
+        return pd.DataFrame(columns=["province", "year", "sex", "age_start", "person_years"])
+    keep = pd.MultiIndex.from_frame(both[["province", "year"]]).isin(whole)
+    out = (
+        both[keep]
+        .groupby(["province", "year", "sex", "age_start"], as_index=False)["population"]
+        .sum()
+    )
+    out["person_years"] = out.pop("population") / 4.0
+    return out
+
+
+def merge_mortality(
+    embedded: pd.DataFrame, deaths: pd.DataFrame, person_years: pd.DataFrame, name: str
+) -> pd.DataFrame:
+    """The embedded deaths and person-years with a snapshot's laid over them.
+
+    A (province, year) both hold takes the snapshot's deaths, and its person-years where the
+    snapshot has them (else the embedded ones); a difference above :data:`MORTALITY_TOLERANCE`
+    (relative) is logged as a warning. A year only the snapshot holds is added when it has deaths
+    and person-years for every province of the embedded file, so the rates stay complete; other
+    years are logged. ``source`` says ``embedded`` or ``snapshot <name> (Statistics Denmark
+    DODC2[, FOLK1A])``.
+    """
+    keys = ["province", "year", "sex", "age_start"]
+    fresh = deaths.astype({"year": "int64", "age_start": "int64", "deaths": "float64"})
+    provinces = set(embedded["province"])
+    strange = sorted(set(fresh["province"]) - provinces)
+    if strange:
+        log.warning("DODC2 areas %s are not provinces of the embedded file: left out", strange)
+        fresh = fresh[fresh["province"].isin(provinces)]
+    person_years = person_years.astype(
+        {"province": str, "year": "int64", "sex": str, "age_start": "int64", "person_years": float}
+    )
+    fresh = fresh.merge(person_years, on=keys, how="left").astype(
+        {"person_years": "float64", "weeks_in_year": "int64"}
+    )
+    old = embedded.set_index(keys)
+    overlap = fresh[fresh["year"].isin(set(embedded["year"]))].copy()
+    if not overlap.empty:
+        before = old.reindex(pd.MultiIndex.from_frame(overlap[keys]))
+        missing_py = overlap["person_years"].isna().to_numpy()
+        overlap.loc[missing_py, "person_years"] = before["person_years"].to_numpy()[missing_py]
+        relative = [
+            ((overlap[c] - before[c].to_numpy()) / before[c].clip(lower=1).to_numpy()).abs()
+            for c in ("deaths", "person_years")
+        ]
+        gaps = overlap.assign(gap=pd.concat(relative, axis=1).max(axis=1))
+        _log_revisions("DODC2 deaths and person-years", keys, gaps, MORTALITY_TOLERANCE)
+        overlap["source"] = [
+            snapshot_source(name, "DODC2" if gone else "DODC2, FOLK1A") for gone in missing_py
+        ]
+    added = fresh[~fresh["year"].isin(set(embedded["year"]))]
+    ready = [
+        int(y)
+        for y, rows in added.groupby("year")
+        if set(rows.dropna(subset=["person_years"])["province"]) >= provinces
+    ]
+    skipped = sorted(set(added["year"].astype(int)) - set(ready))
+    if skipped:
+        log.warning(
+            "DODC2 years %s lack person-years for some provinces: not used (run: byibalance data "
+            "update --tables FOLK1A,DODC2 --municipality all)",
+            skipped,
+        )
+    added = added[added["year"].isin(ready)].assign(source=snapshot_source(name, "DODC2, FOLK1A"))
+    replaced = pd.MultiIndex.from_frame(embedded[keys]).isin(
+        pd.MultiIndex.from_frame(overlap[keys])
+    )
+    columns = [*keys, "deaths", "person_years", "weeks_in_year", "source"]
+    out = pd.concat(
+        [embedded[~replaced].assign(source=EMBEDDED_SOURCE), overlap, added], ignore_index=True
+    )[columns]
+    return out.sort_values(
+        ["province", "year", "sex", "age_start"],
+        key=lambda c: c.map({"m": 0, "f": 1}) if c.name == "sex" else c,
+        ignore_index=True,
+    )
+
+
 @cache
 def mortality_province() -> pd.DataFrame:
-    """``province,year,sex,age_start,deaths,person_years,weeks_in_year``, 2008–2019.
+    """``province,year,sex,age_start,deaths,person_years,weeks_in_year,source``, 2008–2019.
 
     Central death rate ``m = deaths / person_years``; deaths of 53-week ISO years are scaled by
-    52.1775/53; ``province`` is one of the 11 landsdele or ``"All Denmark"``.
+    52.1775/53; ``province`` is one of the 11 landsdele or ``"All Denmark"``. With an active
+    snapshot holding DODC2 (and, for years after 2019, FOLK1A's quarters for every
+    municipality), its deaths and person-years are laid over these (:func:`merge_mortality`).
     """
-    return _read(
+    embedded = _read(
         "mortality_province_age5.csv",
         {
             "province": str,
@@ -435,6 +543,16 @@ def mortality_province() -> pd.DataFrame:
             "weeks_in_year": "int64",
         },
     )
+    deaths = _snapshot_table("deaths_province_age5.csv")
+    if deaths is None:
+        return embedded.assign(source=EMBEDDED_SOURCE)
+    quarters = _snapshot_table("population_quarter_age5.csv")
+    person_years = (
+        snapshot_person_years(quarters)
+        if quarters is not None
+        else pd.DataFrame(columns=["province", "year", "sex", "age_start", "person_years"])
+    )
+    return merge_mortality(embedded, deaths, person_years, active_snapshot_name())
 
 
 TAX_COLUMNS = ["income_tax_pct", "church_tax_pct", "land_tax_per_mille"]

@@ -47,6 +47,9 @@ _NUMBER_COLUMNS = {
     "income_tax_pct",
     "church_tax_pct",
     "land_tax_per_mille",
+    "deaths",
+    "weeks_in_year",
+    "quarter",
 }
 
 

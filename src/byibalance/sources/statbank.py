@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+import numpy as np
 import pandas as pd
 
 from byibalance.errors import ErrorLocation, SourceError
@@ -153,8 +154,8 @@ MODEL_USE: dict[str, str] = {
     "FOD33": "used: fertility_asfr (the national ASFR the projection scales to each municipality)",
     "PSKAT": "used: tax_rates (income and land tax of the budget, for municipalities without "
     "their own finance file)",
-    "DODC2": "stored, not used yet: will feed mortality_province's deaths once a snapshot also "
-    "holds the quarterly populations for the person-years",
+    "DODC2": "used: mortality_province (deaths by province; years after 2019 also need FOLK1A's "
+    "four quarters for every municipality, for the person-years)",
     "FOD407": "stored, not used yet: will feed a local fertility level (births by mother's age) "
     "in place of the child-woman-ratio estimate",
     "BEV107": "stored, not used yet: will feed the migration split (in-migration counts and "
@@ -213,10 +214,12 @@ def check_layout(info: dict[str, Any], spec: TableSpec) -> None:
 
 @dataclass(frozen=True)
 class BulkTable:
-    """A parsed BULK answer: one column per variable (codes as text) and ``value``."""
+    """A parsed BULK answer: one column per variable (codes as text) and ``value``; ``labels``
+    the value texts ``/tableinfo`` gives per variable (lower-case id -> code -> text)."""
 
     spec: TableSpec
     frame: pd.DataFrame
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def periods(self) -> list[str]:
@@ -229,6 +232,17 @@ def _column_name(variable: str) -> str:
 
 
 _NUMBER = re.compile(r"^\d+(\.\d+)?$")
+
+
+def value_labels(info: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """The value texts of a ``/tableinfo`` answer: lower-case variable id -> code -> text."""
+    return {
+        _column_name(str(v.get("id", ""))): {
+            str(x.get("id")): str(x.get("text", "")) for x in v.get("values", [])
+        }
+        for v in info.get("variables", [])
+        if isinstance(v, dict)
+    }
 
 
 def time_values(info: dict[str, Any]) -> list[str]:
@@ -471,7 +485,31 @@ def folk1a_tables(table: BulkTable) -> dict[str, pd.DataFrame]:
         .sum()
         .astype({"year": "int64", "age_start": "int64", "population": "int64"})
     )
-    return {"population_single_age": long, "population_age5": age5}
+    return {
+        "population_single_age": long,
+        "population_age5": age5,
+        "population_quarter_age5": _quarter_age5(wide[ages].to_numpy(dtype="int64"), wide.index),
+    }
+
+
+def _quarter_age5(single: np.ndarray, index: pd.MultiIndex) -> pd.DataFrame:
+    """``code,year,quarter,sex,age_start,population``: every quarter's first day in 5-year
+    groups (100 = 100..125), the populations mortality's person-years are the mean of."""
+    groups = single[:, :OPEN_AGE].reshape(len(single), OPEN_AGE // 5, 5).sum(axis=2)
+    groups = np.concatenate([groups, single[:, OPEN_AGE:].sum(axis=1, keepdims=True)], axis=1)
+    n_group = groups.shape[1]
+    keys = index.to_frame(index=False)
+    frame = pd.DataFrame(
+        {
+            "code": keys["område"].repeat(n_group).to_numpy(),
+            "year": keys["tid"].str[:4].astype("int64").repeat(n_group).to_numpy(),
+            "quarter": keys["tid"].str[5:].astype("int64").repeat(n_group).to_numpy(),
+            "sex": keys["køn"].map({"1": "m", "2": "f"}).repeat(n_group).to_numpy(),
+            "age_start": list(range(0, 5 * n_group, 5)) * len(keys),
+            "population": groups.reshape(-1),
+        }
+    )
+    return frame.sort_values(["code", "year", "quarter", "sex", "age_start"], ignore_index=True)
 
 
 _YEAR = re.compile(r"^\d{4}$")
@@ -614,11 +652,103 @@ def check_values(info: dict[str, Any], spec: TableSpec) -> None:
             )
 
 
+_WEEK = re.compile(r"^(\d{4})U(\d{2})$")
+_AGE_GROUP = re.compile(r"^(\d+)-(\d+) years$")
+_AGE_OPEN = re.compile(r"^(\d+) years and over$")
+_SEX_TEXT = {"men": "m", "women": "f"}
+MEAN_YEAR_WEEKS = 52.1775  # an average year in weeks (365.2425 / 7)
+
+
+def iso_weeks(year: int) -> int:
+    """The number of ISO weeks of ``year`` (52 or 53): 28 December is always in the last one."""
+    return dt.date(year, 12, 28).isocalendar()[1]
+
+
+def _age_start(text: str) -> int | None:
+    found = _AGE_GROUP.match(text.strip())
+    if found and int(found[2]) == int(found[1]) + 4:
+        return int(found[1])
+    found = _AGE_OPEN.match(text.strip())
+    return int(found[1]) if found else None
+
+
+def dodc2_tables(table: BulkTable) -> dict[str, pd.DataFrame]:
+    """DODC2 checked and summed to ``deaths_province_age5`` (``province,year,sex,age_start,
+    deaths,weeks_in_year``), the layout of the embedded mortality file.
+
+    Provinces, sexes and age groups are read from the English value *texts* of ``/tableinfo``
+    (``Province Byen København``, ``Men``/``Women``, ``0-4 years`` .. ``100 years and over``, as
+    CPop-SDU's extract shows them); totals are left out. Weeks ``YYYYUww`` are summed over the ISO
+    year; only years with all their weeks (52 or 53) are kept, and deaths of a 53-week year are
+    scaled by 52.1775/53 to an average year, as the embedded file is.
+    """
+    frame = table.frame
+    texts = {name: table.labels.get(name, {}) for name in ("område", "køn", "alder")}
+    if not all(texts.values()):
+        raise SourceError(
+            "the DODC2 /tableinfo answer gives no value texts for OMRÅDE, KØN and ALDER",
+            "Report it; the data in use is unchanged",
+            ErrorLocation(field="tableinfo"),
+        )
+    weeks = frame["tid"].astype(str).str.extract(_WEEK)
+    if weeks.isna().any().any():
+        odd = frame["tid"][weeks.isna().any(axis=1)].iloc[0]
+        raise SourceError(
+            f"DODC2 period {odd!r} is not a week like 2024U05",
+            "Report it; the data in use is unchanged",
+            ErrorLocation(field="Tid"),
+        )
+    sex = frame["køn"].map(texts["køn"]).str.strip().str.casefold().map(_SEX_TEXT)
+    ages = frame["alder"].map(texts["alder"]).fillna("").map(_age_start)
+    keep = sex.notna() & ages.notna()
+    found_ages = sorted({int(a) for a in ages[keep]})
+    if found_ages != list(range(0, OPEN_AGE + 1, 5)):
+        raise SourceError(
+            f"DODC2 age groups {found_ages[:4]}... are not 0-4 .. 95-99 and 100 and over",
+            "The table's age codes changed: update dodc2_tables; the data in use is unchanged",
+            ErrorLocation(field="ALDER"),
+        )
+    long = pd.DataFrame(
+        {
+            "province": frame["område"].map(texts["område"]).fillna(frame["område"])[keep],
+            "year": weeks[0][keep].astype("int64"),
+            "week": weeks[1][keep].astype("int64"),
+            "sex": sex[keep],
+            "age_start": ages[keep].astype("int64"),
+            "deaths": frame["value"][keep].astype("float64"),
+        }
+    )
+    counted = long.groupby("year")["week"].nunique()
+    complete = [int(y) for y, n in counted.items() if n == iso_weeks(int(y))]
+    long = long[long["year"].isin(complete)]
+    out = long.groupby(["province", "year", "sex", "age_start"], as_index=False).agg(
+        deaths=("deaths", "sum"), weeks_in_year=("week", "nunique")
+    )
+    short = out[out["weeks_in_year"] != out["year"].map(iso_weeks)]
+    if len(short):
+        gap = short.iloc[0]
+        raise SourceError(
+            f"DODC2 has {gap['weeks_in_year']} weeks of {gap['year']} for {gap['province']}, "
+            f"sex {gap['sex']}, ages {gap['age_start']}+ (the download is partial)",
+            "Run byibalance data update again; the data in use is unchanged",
+            ErrorLocation(field="Tid", year=int(gap["year"])),
+        )
+    long_year = out["weeks_in_year"] == 53
+    out.loc[long_year, "deaths"] = (out.loc[long_year, "deaths"] * MEAN_YEAR_WEEKS / 53).round(4)
+    out = out.astype({"year": "int64", "age_start": "int64", "weeks_in_year": "int64"})
+    return {"deaths_province_age5": out.sort_values(["province", "year", "sex", "age_start"])}
+
+
 def tidy_tables(table: BulkTable) -> dict[str, pd.DataFrame]:
     """The tidy tables a download is stored as: FOLK1A's two population tables, FOD33's
     ``fertility_asfr`` and PSKAT's ``tax_rates`` (the engine reads these), or for the other
     tables the checked answer itself (one lower-case column per variable, ``value``)."""
-    converters = {"FOLK1A": folk1a_tables, "FOD33": fod33_tables, "PSKAT": pskat_tables}
+    converters = {
+        "FOLK1A": folk1a_tables,
+        "FOD33": fod33_tables,
+        "PSKAT": pskat_tables,
+        "DODC2": dodc2_tables,
+    }
     convert = converters.get(table.spec.table)
     if convert is not None:
         return convert(table)
@@ -833,7 +963,7 @@ def download_table(
         queries.append(query)
         raws.append(text)
         frames.append(parsed.frame)
-    combined = BulkTable(spec, pd.concat(frames, ignore_index=True))
+    combined = BulkTable(spec, pd.concat(frames, ignore_index=True), value_labels(info))
     tables = tidy_tables(combined)
     clock = now or (lambda: dt.datetime.now(dt.UTC))
     return Download(
