@@ -9,9 +9,13 @@ The frames are cached and shared: copy one before changing it.
 
 Fresh data: where the active snapshot of Statistics Denmark downloads (``byibalance data update``,
 :mod:`byibalance.sources.snapshots`) holds FOLK1A, ``population_age5`` and ``observed_totals`` use
-it (see :func:`merge_population_age5`) and ``population_single_age`` returns it. Without a
-snapshot, or after ``byibalance data use embedded``, every function returns the embedded data
-unchanged. :func:`clear_cache` forgets the cached frames after a snapshot is pinned.
+it (see :func:`merge_population_age5`) and ``population_single_age`` returns it; FOD33 is laid
+over ``fertility_asfr`` (:func:`merge_fertility_asfr`), DODC2 over ``mortality_province``
+(:func:`merge_mortality`) and PSKAT over ``tax_rates`` (:func:`merge_tax_rates`); each of these
+frames has a ``source`` column (``embedded`` or ``snapshot <name> (Statistics Denmark <table>)``).
+Without a snapshot, or after ``byibalance data use embedded``, every function returns the
+embedded data (``source`` = ``embedded``). :func:`clear_cache` forgets the cached frames after a
+snapshot is pinned.
 """
 
 from __future__ import annotations
