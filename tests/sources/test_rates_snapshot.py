@@ -81,6 +81,12 @@ def test_recorded_rates_equal_the_embedded_ones_and_give_the_same_projection(hom
     assert sources["147"] == "embedded"  # Frederiksberg was not downloaded
     after = project("165", end=2030)
     np.testing.assert_allclose(after.population, before.population, rtol=0, atol=1e-9)
+    fertility = [str(n) for n in after.notes if "national ASFR" in str(n)]
+    assert (
+        fertility
+        and f"ASFR 2019, snapshot {snap.name} (Statistics Denmark FOD33)" in (fertility[0])
+    )
+    assert any("national ASFR 2019 (published)" in str(n) for n in before.notes)
 
 
 def damage_fod33_last_line(path, request, body):
