@@ -20,7 +20,7 @@ from byibalance.scenario import Scenario as ScenarioModel
 from byibalance.web import store
 from byibalance.web.db import Scenario, User
 from byibalance.web.deps import checked_form, get_db, page_user, render, settings
-from byibalance.web.i18n import localise
+from byibalance.web.i18n import local_format, localise
 from byibalance.web.jobs import Progress
 from byibalance.web.routes.uncertainty import content_hash, registry
 
@@ -53,7 +53,8 @@ def region(
                           highlight=names.get(code))  # fmt: skip
     return render(request, "region.html", {
         "result": result, "metrics": METRICS, "metric": metric, "chart": chart,
-        "highlight": code, "localise": localise}, user=user)  # fmt: skip
+        "highlight": code, "localise": localise, "local_format": local_format},
+        user=user)  # fmt: skip
 
 
 REPORT_KIND = "report"
