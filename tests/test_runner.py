@@ -9,7 +9,7 @@ import pytest
 from byibalance.errors import ScenarioError
 from byibalance.finance import BudgetAdjustments
 from byibalance.runner import compare, run, run_file
-from byibalance.scenario import scenario_from_mapping
+from byibalance.scenario import scenario_from_mapping, scenario_from_yaml_text
 
 
 @pytest.fixture(scope="module")
@@ -119,3 +119,11 @@ def test_a_year_outside_the_horizon_fails_before_anything_runs(tmp_path: Path) -
         run_file(path)
     assert err.value.where.line == 4 and err.value.where.year == 2036
     assert err.value.where.field == "finance.price_index.2036"
+
+
+def test_the_example_in_the_scenario_reference_runs_through_the_budget(baseline) -> None:
+    text = (Path(__file__).parents[1] / "docs" / "scenario.md").read_text(encoding="utf-8")
+    example = scenario_from_yaml_text(text.split("```yaml\n")[1].split("```")[0], "scenario.md")
+    result = run(example)
+    assert result.budget.year(2028).tax_rate == pytest.approx(0.261)
+    assert result.budget.year(2028).new_loans > baseline.budget.year(2028).new_loans

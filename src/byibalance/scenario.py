@@ -137,6 +137,19 @@ class Scenario(BaseModel):
             raise ValueError(f"end {self.end} must be after start {self.start}")
         return self
 
+    @field_validator("services")
+    @classmethod
+    def _marginal_shares(cls, value: ServicesOverrides) -> ServicesOverrides:
+        missing = [a for a in AREA_NAMES if a not in value.marginal_share]
+        if value.regulation == "marginal" and missing:
+            problem = _problem(
+                ("marginal_share",), dict(value.marginal_share), "marginal_share_missing",
+                "regulation 'marginal' needs a marginal share for every area; missing: {areas}",
+                {"areas": ", ".join(missing)},
+            )  # fmt: skip
+            raise ValidationError.from_exception_data("services", [problem])
+        return value
+
     @field_validator("finance")
     @classmethod
     def _finance_years(cls, value: FinanceOverrides, info: ValidationInfo) -> FinanceOverrides:
@@ -310,6 +323,8 @@ _FIXES: dict[str, str] = {
     "tuple_type": "Write a list, e.g. [a, b]",
     "year_outside_horizon": "Use a year from {first} to {last}, or widen the scenario's start/end",
     "support_share": "Give the share of votes in favour, from 0 to 1",
+    "marginal_share_missing": "Give each area its share (0-1) under services.marginal_share "
+    "(no national default exists), or use regulation: full",
     "pinned_both_ways": "Keep each ambition in pinned_in or in pinned_out, not both",
     "unit_cost_twice": "Keep the unit cost under services.unit_costs only",
 }

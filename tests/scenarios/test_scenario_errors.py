@@ -49,6 +49,8 @@ CASES = [
                                                 "daycare_0_2"]),
     ("name: s\nservices:\n  unit_costs: {school_6_16: lots}\n",
      "services.unit_costs.school_6_16", 3, None, ["valid number", "'lots'"]),
+    ("name: s\nservices:\n  regulation: marginal\n  marginal_share: {elderly_80_plus: 0.8}\n",
+     "services.marginal_share", 4, None, ["missing: daycare_0_2", "regulation: full"]),
     # finance
     ("name: s\nfinance:\n  tax_ratee: {2027: 26.1}\n",
      "finance.tax_ratee", 3, None, ["unknown key 'tax_ratee'", "did you mean 'income_tax_rate'"]),

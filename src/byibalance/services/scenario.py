@@ -36,7 +36,7 @@ class ServicesOverrides(BaseModel):
     regulation: Literal["full", "marginal"] = Field(
         default="full",
         description="How spending follows the number of users: 'full' (in proportion) or "
-        "'marginal' (only the marginal_share of each area follows)",
+        "'marginal' (only the marginal_share of each area follows; every area needs one)",
     )
     marginal_share: dict[str, float] = Field(
         default_factory=dict,
