@@ -313,3 +313,17 @@ def test_conversion_keeps_every_person(counts, year):
         top = single[(single["sex"] == sex) & (single["age"] == 100)]["population"].iloc[0]
         assert top == sum(ages[100:])
     assert set(single["year"]) == {year} and len(age5) == 2 * 21
+    quarters = tidy["population_quarter_age5"]
+    assert len(quarters) == 2 * 2 * 21 and set(quarters["quarter"]) == {1, 2}
+    first = quarters[quarters["quarter"] == 1].reset_index(drop=True)
+    assert first["population"].tolist() == age5["population"].tolist()
+    assert quarters.loc[quarters["quarter"] == 2, "population"].sum() == 0
+
+
+def test_a_danish_decimal_comma_reads_as_the_english_point():
+    """lang=da answers write 37,7 where lang=en answers write 56.2 (docs/statbank.md)."""
+    english = embedded_rate_body()
+    danish = english.replace("25.6", "25,6").replace("0.8", "0,8")
+    assert danish != english
+    read = [parse_bulk(body, RATES, ["165"]).frame["value"].tolist() for body in (english, danish)]
+    assert read[0] == read[1] == [25.6, 0.8]
