@@ -46,13 +46,13 @@ from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
 
 from byibalance.errors import ErrorLocation, ScenarioError, UnknownMunicipalityError
 from byibalance.finance.scenario import FinanceOverrides
+from byibalance.population.api import DEFAULT_END  # the projection's end when none is given
 from byibalance.population.overrides import PopulationOverrides
 from byibalance.portfolio.scenario import AmbitionsOverrides
 from byibalance.services.areas import AREA_NAMES
 from byibalance.services.scenario import ServicesOverrides
 
 FIRST_START, LAST_END = 2010, 2100
-DEFAULT_END = 2040  # the projection's end when a scenario gives none (population.api)
 DOCS = "docs/scenario.md"
 
 
