@@ -193,7 +193,7 @@ def test_a_job_of_a_dead_worker_is_failed_and_can_be_run_again(app, settings, tm
         db.commit()
     other = create_app(settings)
     try:
-        survivor = running(other, tmp_path, stale_after=60.0)
+        survivor = queue(other, tmp_path, stale_after=60.0)  # its runner would race us
         assert survivor.fail_stale() == 1
         failed = survivor.get(job.id)
         assert failed is not None and failed.state is JobState.FAILED
@@ -209,6 +209,7 @@ def test_a_job_of_a_dead_worker_is_failed_and_can_be_run_again(app, settings, tm
         (tmp_path / "jobs" / "go").touch()
         again = survivor.submit("test", "k", {"n": 21})  # the same form again: queued again
         assert again.id == job.id and again.state is JobState.QUEUED and again.error is None
+        survivor.start()
         done = survivor.wait(job.id, timeout=20)
         assert done.state is JobState.DONE and done.result == {"double": 42}
     finally:

@@ -48,6 +48,7 @@ import multiprocessing
 import os
 import queue as queue_module
 import secrets
+import socket
 import threading
 import time
 from collections.abc import Callable, Hashable, Mapping
@@ -343,8 +344,8 @@ class JobQueue:
         self.poll = poll
         self.heartbeat = heartbeat
         self.stale_after = stale_after
-        self.worker_id = worker_id or f"{os.uname().nodename[:32]}:{os.getpid()}:" \
-                                      f"{secrets.token_hex(4)}"
+        host = socket.gethostname()[:32]
+        self.worker_id = worker_id or f"{host}:{os.getpid()}:{secrets.token_hex(4)}"
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
