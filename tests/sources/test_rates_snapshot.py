@@ -37,6 +37,14 @@ def forget():
     finance_inputs.budget_parameters.cache_clear()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_budget_parameters():
+    """budget_parameters is cached per process: no test may leave a snapshot's rates in it."""
+    finance_inputs.budget_parameters.cache_clear()
+    yield
+    finance_inputs.budget_parameters.cache_clear()
+
+
 def make(home, edit=None, now=T0):
     snap = snapshots.write_snapshot(
         [fetch("FOD33", edit=edit, now=now), fetch("PSKAT", edit=edit, now=now)], home, now=now
@@ -178,3 +186,27 @@ def test_pinning_an_older_snapshot_changes_the_asfr_and_tax_year(home):
     forget()
     value = finance_inputs.budget_parameters("101")["revenue.income_tax_rate"]
     assert value.values[-1].source.startswith("embedded tax_rates.csv (2025)")
+
+
+def without_land_tax(path, request, body):
+    """A PSKAT that publishes no land tax (DST has it in EJDSK2), with the 2026 test year."""
+    status, body = newer_year(path, request, body)
+    if path.endswith("/data") and request["table"] == "PSKAT":
+        kept = [line for line in body.decode("utf-8").splitlines() if "GRUNDSKYLD" not in line]
+        body = ("\n".join(kept) + "\n").encode("utf-8")
+    return status, body
+
+
+def test_a_pskat_without_land_tax_keeps_the_known_land_tax_and_invents_none(home):
+    snap = make(home, edit=without_land_tax)
+    tax = data.tax_rates().query("code == '101'").set_index("year")
+    assert tax.loc[2025, "land_tax_per_mille"] == pytest.approx(5.10)  # embedded, same year
+    assert np.isnan(tax.loc[2026, "land_tax_per_mille"])  # missing, not zero
+    params = finance_inputs.budget_parameters("101")
+    income = params["revenue.income_tax_rate"].values[-1]
+    land = params["revenue.land_tax_per_mille"].values[-1]
+    assert (
+        income.value == pytest.approx(0.2360)
+        and f"{snap.name} (Statistics Denmark PSKAT), 2026" in income.source
+    )
+    assert land.value == pytest.approx(5.10) and land.source.endswith("PSKAT), 2025")

@@ -565,7 +565,9 @@ TAX_COLUMNS = ["income_tax_pct", "church_tax_pct", "land_tax_per_mille"]
 def merge_tax_rates(embedded: pd.DataFrame, fresh: pd.DataFrame, name: str) -> pd.DataFrame:
     """The embedded PSKAT rates with a snapshot's laid over them: a (municipality, year) both hold
     takes the snapshot's rates (a difference above :data:`TAX_TOLERANCE` is logged as a
-    warning), the snapshot adds the municipalities and years the embedded page lacks. Areas that
+    warning), the snapshot adds the municipalities and years the embedded page lacks; a snapshot
+    without land tax keeps the embedded land tax of the same (municipality, year), else the land
+    tax stays empty (missing, not zero). Areas that
     are not municipalities (All Denmark, regions) are left out. ``status`` is ``published``;
     ``source`` says ``embedded`` or ``snapshot <name> (Statistics Denmark PSKAT)``."""
     names = municipalities().set_index("code")["name"]
@@ -574,9 +576,15 @@ def merge_tax_rates(embedded: pd.DataFrame, fresh: pd.DataFrame, name: str) -> p
     keys = ["code", "year"]
     both = embedded.merge(fresh, on=keys, suffixes=("", "_new"))
     if not both.empty:
-        gaps = [(both[c] - both[f"{c}_new"]).abs() for c in TAX_COLUMNS]
+        gaps = [(both[c] - both[f"{c}_new"]).abs().fillna(0.0) for c in TAX_COLUMNS]
         both["gap"] = pd.concat(gaps, axis=1).max(axis=1)
         _log_revisions("PSKAT tax rates", keys, both, TAX_TOLERANCE)
+    # a snapshot without land tax (PSKAT may not publish it) keeps the embedded one where known
+    known_land = embedded.set_index(keys)["land_tax_per_mille"]
+    no_land = fresh["land_tax_per_mille"].isna().to_numpy()
+    if no_land.any():
+        fill = known_land.reindex(pd.MultiIndex.from_frame(fresh.loc[no_land, keys])).to_numpy()
+        fresh.loc[no_land, "land_tax_per_mille"] = fill
     replaced = pd.MultiIndex.from_frame(embedded[keys]).isin(pd.MultiIndex.from_frame(fresh[keys]))
     added = fresh.assign(
         name=fresh["code"].map(names),

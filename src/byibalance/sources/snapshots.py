@@ -419,7 +419,9 @@ def read_table(snapshot: Snapshot, file: str) -> pd.DataFrame:
     text_columns = {c: str for c in entry.columns if c not in _NUMBER_COLUMNS}
     text_columns.pop("age", None)
     text_columns.pop("age_start", None)
-    frame = pd.read_csv(path, dtype=text_columns, keep_default_na=False)
+    # codes stay text ("NA" is not missing); an empty number is missing (a rate not published)
+    empty = {c: [""] for c in entry.columns if c in _NUMBER_COLUMNS}
+    frame = pd.read_csv(path, dtype=text_columns, keep_default_na=False, na_values=empty)
     if tuple(frame.columns) != entry.columns:
         raise DataError(
             f"snapshot file {file} has columns {list(frame.columns)}, not {list(entry.columns)}",

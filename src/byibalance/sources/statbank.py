@@ -522,6 +522,8 @@ PSKAT_TYPES: dict[str, str] = {
 }
 """PSKAT's tax-type codes (``SKATPCT``) and the column each fills. [U] not yet seen in a real
 answer: a download whose codes differ is refused, and the data in use is unchanged."""
+PSKAT_REQUIRED = ("KOMSKAT", "KIRKESKAT")
+"""The types every PSKAT download must hold; the land tax may be published elsewhere (EJDSK2)."""
 
 
 def _years(table: BulkTable) -> list[int]:
@@ -575,12 +577,14 @@ def fod33_tables(table: BulkTable) -> dict[str, pd.DataFrame]:
 
 def pskat_tables(table: BulkTable) -> dict[str, pd.DataFrame]:
     """PSKAT checked and turned into ``tax_rates`` (``code,year,income_tax_pct,church_tax_pct,
-    land_tax_per_mille``): every area and year must hold the three types of :data:`PSKAT_TYPES`;
+    land_tax_per_mille``): every area and year must hold the income and church tax of
+    :data:`PSKAT_TYPES`, and the land tax where the table has that type at all (DST also
+    publishes land tax in EJDSK2, so PSKAT may lack it: the column is then empty, not zero);
     other types are left out."""
     frame = table.frame
     _years(table)
     types = {str(t) for t in frame["skatpct"].unique()}
-    unknown = sorted(set(PSKAT_TYPES) - types)
+    unknown = sorted(set(PSKAT_REQUIRED) - types)
     if unknown:
         raise SourceError(
             f"PSKAT has no tax types {unknown} (it has {sorted(types)[:6]})",
@@ -588,7 +592,8 @@ def pskat_tables(table: BulkTable) -> dict[str, pd.DataFrame]:
             "byibalance/sources/statbank.py; the data in use is unchanged",
             ErrorLocation(field="SKATPCT"),
         )
-    rows = frame[frame["skatpct"].isin(list(PSKAT_TYPES))]
+    present = [t for t in PSKAT_TYPES if t in types]
+    rows = frame[frame["skatpct"].isin(present)]
     if rows.duplicated(["område", "skatpct", "tid"]).any():
         raise SourceError(
             "PSKAT has two rates for the same area, type and year",
@@ -596,17 +601,17 @@ def pskat_tables(table: BulkTable) -> dict[str, pd.DataFrame]:
             ErrorLocation(field="SKATPCT"),
         )
     wide = rows.pivot(index=["område", "tid"], columns="skatpct", values="value")
-    wide = wide.reindex(columns=list(PSKAT_TYPES))
+    wide = wide.reindex(columns=present)
     gaps = wide[wide.isna().any(axis=1)]
     if len(gaps):
         area, period = gaps.index[0]
-        lacking = [t for t in PSKAT_TYPES if pd.isna(gaps.iloc[0][t])]
+        lacking = [t for t in present if pd.isna(gaps.iloc[0][t])]
         raise SourceError(
             f"PSKAT lacks {lacking} for area {area} in {period} (the download is partial)",
             "Run byibalance data update again; the data in use is unchanged",
             ErrorLocation(field="SKATPCT", year=int(period)),
         )
-    wide = wide.rename(columns=PSKAT_TYPES).reset_index()
+    wide = wide.reindex(columns=list(PSKAT_TYPES)).rename(columns=PSKAT_TYPES).reset_index()
     tidy = pd.DataFrame(
         {
             "code": wide["område"].astype(str),
@@ -624,7 +629,7 @@ EXPECTED_VALUES: dict[str, dict[str, frozenset[str]]] = {
         "ALDER": frozenset({"IALT", *(str(a) for a in range(MAX_AGE + 1))}),
     },
     "FOD33": {"ALDER": frozenset(str(a) for a in FERTILE_AGES)},
-    "PSKAT": {"SKATPCT": frozenset(PSKAT_TYPES)},
+    "PSKAT": {"SKATPCT": frozenset(PSKAT_REQUIRED)},
 }
 """The value codes byibalance's conversion needs, per table and variable (``/tableinfo`` must
 list them all)."""
