@@ -10,6 +10,7 @@ Placeholders:
 - ``{name:mio}``: an amount in DKK shown in millions with one decimal
   (``1,234.5 mio. DKK``; in Danish ``1.234,5 mio. kr.``);
 - the usual float formats, e.g. ``{name:,.0f}`` or ``{name:.2f}``.
+- ``{name:word}``: a word the catalogue translates (a status such as ``secondary``).
 
 Templates are marked with :func:`N_` so ``pybabel extract -k N_`` finds them for the catalogue.
 """
@@ -40,6 +41,8 @@ class EnglishFormatter(string.Formatter):
     def format_field(self, value: Any, format_spec: str) -> str:
         if format_spec == "mio":
             return mio_english(float(value))
+        if format_spec == "word":
+            return str(value)
         return super().format_field(value, format_spec)
 
 

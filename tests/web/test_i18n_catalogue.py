@@ -283,3 +283,10 @@ def test_the_overview_names_the_first_broken_rule_in_danish(pages) -> None:  # t
                    "still English sentences, not yet messages the page can translate")  # fmt: skip
 def test_ambitions_explanations_read_in_danish(pages) -> None:  # type: ignore[no-untyped-def]
     assert "mio. DKK" not in visible_text(pages["da", "/ambitions"])
+
+
+def test_a_status_word_in_a_note_is_translated_in_danish_only() -> None:
+    note = Note("({status:word}: {source})", status="secondary", source="FOLK1A")
+    assert note == "(secondary: FOLK1A)"
+    assert localise(note, "da") == "(sekundær kilde: FOLK1A)"
+    assert localise(note, "en") == "(secondary: FOLK1A)"

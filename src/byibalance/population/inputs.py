@@ -393,7 +393,7 @@ def build_inputs(
                     Note(
                         N_(
                             "calibrated to the observed {year} total {total:,.0f} "
-                            "({status}: {source})"
+                            "({status:word}: {source})"
                         ),
                         year=int(r.year),
                         total=float(int(r.population)),

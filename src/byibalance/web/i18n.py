@@ -47,16 +47,18 @@ LOCALES = {"da": "da_DK", "en": "en_GB"}
 class LocalFormatter(string.Formatter):
     """``str.format`` in a language's number style (Babel): ``{x:mio}`` an amount in DKK in
     millions (``1.234,5 mio. kr.`` in Danish), float formats such as ``{x:,.0f}`` with the
-    language's separators. Numbers are rounded by Python first, so both languages show the
-    same digits."""
+    language's separators, ``{x:word}`` a word through the catalogue. Numbers are rounded by
+    Python first, so both languages show the same digits; English is exactly the CLI's."""
 
     def __init__(self, lang: str) -> None:
         super().__init__()
         self.lang = lang if lang in LANGUAGES else LANGUAGES[0]
 
     def format_field(self, value: Any, format_spec: str) -> str:
-        if self.lang == "en":
+        if self.lang == "en":  # exactly the CLI's English
             return ENGLISH.format_field(value, format_spec)
+        if format_spec == "word":
+            return translations(self.lang).gettext(str(value))
         if format_spec == "mio":
             return self.number(float(value) / 1e6, 1, grouping=True) + " mio. kr."
         if not format_spec and isinstance(value, float):  # as str() shows it, with a comma

@@ -488,8 +488,9 @@ DA |= {
         "enkelte aldre med {graduation} (skøn)",
     "baseline without the housing programme (as Statistics Denmark)":
         "basis uden boligprogrammet (som Danmarks Statistik)",
-    "calibrated to the observed {year} total {total:,.0f} ({status}: {source})":
-        "kalibreret til den faktiske befolkning i {year} på {total:,.0f} ({status}: {source})",
+    "calibrated to the observed {year} total {total:,.0f} ({status:word}: {source})":
+        "kalibreret til den faktiske befolkning i {year} på {total:,.0f} ({status:word}: "
+        "{source})",
     "capital spending {spending:mio} is {excess:mio} above the municipality's share of the "
     "capital level {level:mio}":
         "anlægsudgifter {spending:mio} er {excess:mio} over kommunens andel af anlægsrammen "
