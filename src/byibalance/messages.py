@@ -18,7 +18,7 @@ Templates are marked with :func:`N_` so ``pybabel extract -k N_`` finds them for
 from __future__ import annotations
 
 import string
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
@@ -70,6 +70,21 @@ class Note(str):
     def __reduce__(self) -> tuple[Any, ...]:
         return (_note, (self.message, dict(self.args)))
 
+    def __add__(self, other: str) -> Note:
+        """``note + " more"``: still a note, each part translated on its own."""
+        return Note("{a}{b}", a=self, b=other)
+
+    def __radd__(self, other: str) -> Note:
+        return Note("{a}{b}", a=other, b=self)
+
 
 def _note(message: str, args: dict[str, Any]) -> Note:
     return Note(message, **args)
+
+
+def join_notes(separator: str, parts: Iterable[str]) -> Note:
+    """``separator.join(parts)`` that keeps the notes among ``parts`` translatable."""
+    items = list(parts)
+    names = [f"p{i}" for i in range(len(items))]
+    template = separator.replace("{", "{{").replace("}", "}}").join(f"{{{n}}}" for n in names)
+    return Note(template, **dict(zip(names, items, strict=True)))

@@ -290,3 +290,20 @@ def test_a_status_word_in_a_note_is_translated_in_danish_only() -> None:
     assert note == "(secondary: FOLK1A)"
     assert localise(note, "da") == "(sekundær kilde: FOLK1A)"
     assert localise(note, "en") == "(secondary: FOLK1A)"
+
+
+def test_notes_joined_and_extended_stay_translatable_part_by_part() -> None:
+    from byibalance.messages import join_notes
+
+    run = Note("run from {base}; shown from {first}", base=2020, first=2024)
+    longer = run + " (see {docs})"  # a plain tail, braces and all, is kept as it is
+    joined = join_notes("; ", ["plain", longer, "before: " + run])
+    english = (
+        "plain; run from 2020; shown from 2024 (see {docs}); before: run from 2020; shown from 2024"
+    )
+    assert joined == english and isinstance(joined, Note)
+    assert localise(pickle.loads(pickle.dumps(joined)), "da") == (
+        "plain; beregnet fra 2020; vist fra 2024 (see {docs}); "
+        "before: beregnet fra 2020; vist fra 2024"
+    )
+    assert localise(joined, "en") == english

@@ -55,6 +55,8 @@ class LocalFormatter(string.Formatter):
         self.lang = lang if lang in LANGUAGES else LANGUAGES[0]
 
     def format_field(self, value: Any, format_spec: str) -> str:
+        if isinstance(value, Note):  # a note inside a note (parts joined): each in its words
+            return localise(value, self.lang)
         if self.lang == "en":  # exactly the CLI's English
             return ENGLISH.format_field(value, format_spec)
         if format_spec == "word":
