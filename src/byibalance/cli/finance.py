@@ -118,7 +118,8 @@ def _flat(budget: Budget) -> pd.DataFrame:
 
 
 def _rules_frame(rules: list[RuleCheck]) -> pd.DataFrame:
-    return pd.DataFrame([r.__dict__ for r in rules])
+    columns = ("rule", "year", "status", "reason", "value", "limit")  # reason: the English text
+    return pd.DataFrame([{c: getattr(r, c) for c in columns} for r in rules], columns=columns)
 
 
 def _parameters_frame(budget: Budget) -> pd.DataFrame:
