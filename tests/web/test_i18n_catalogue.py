@@ -121,6 +121,10 @@ def test_amounts_in_danish_and_english() -> None:
     )
 
 
+def test_a_missing_amount_stays_missing_in_danish() -> None:
+    assert format_message("{x:mio}", {"x": float("nan")}, "da") == "nan mio. kr."
+
+
 def _swap(text: str) -> str:
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 

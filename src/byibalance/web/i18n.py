@@ -10,6 +10,7 @@ them in the page's language with its number style (Danish: ``1.234,5 mio. kr.``)
 
 from __future__ import annotations
 
+import math
 import re
 import string
 from collections.abc import Mapping
@@ -75,6 +76,8 @@ class LocalFormatter(string.Formatter):
 
     def number(self, value: float, digits: int, *, grouping: bool) -> str:
         """``value`` with ``digits`` decimals in the language's style."""
+        if not math.isfinite(value):  # nan, inf: as Python writes them, never a made-up number
+            return f"{value:.{digits}f}"
         pattern = ("#,##0" if grouping else "0") + ("." + "0" * digits if digits else "")
         exact = Decimal(f"{value:.{digits}f}")
         return format_decimal(exact, format=pattern, locale=LOCALES[self.lang])
