@@ -503,3 +503,24 @@ def test_amsterdam_mes_keeps_its_category_caps(pbdir: Path) -> None:
     assert all(v <= caps[c] for c, v in by_category(capped.selected).items() if c in caps)
     reasons = [x.reason for x in capped.losers]
     assert "would break its category's spending cap" in reasons
+
+
+@pytest.mark.parametrize("completion", ["add1", "add1-exhaustive"])
+def test_add1_stops_once_the_caps_leave_nothing_to_buy(completion: str) -> None:
+    """100 voters x 30 approve all three 1,000 projects: g1 is bought, g2 capped out (green cap
+    1,000), p bought; the outcome (2,000) stays below the budget (3,000) at any per-voter budget,
+    so Add1 must stop because nothing is left to buy, not raise the budget 970 times."""
+    election = Election(
+        projects=(
+            Project("g1", Fraction(1000), categories=("green",)),
+            Project("g2", Fraction(1000), categories=("green",)),
+            Project("p", Fraction(1000), categories=("play",)),
+        ),
+        budget=Fraction(3000),
+        category_caps={"green": Fraction(1000)},
+    )
+    ballots = [Ballot(str(i), ("g1", "g2", "p")) for i in range(100)]
+    profile = profile_from_ballots(election, ballots)
+    out = method_of_equal_shares(election, profile, options=RuleOptions(completion=completion))  # type: ignore[arg-type]
+    assert out.selected == ("g1", "p")
+    assert out.voter_budget == 30

@@ -206,12 +206,17 @@ def method_of_equal_shares(
     support = Support(election, profile)
     tie = _tie_key(election, support.counts, options.tie_breaking)
     engine = MesEngine(election, support, options.utility, tie)
+    capped = None
     if _capped_projects(election):
-        engine = cast(MesEngine, _CappedMes(election, profile, support, options.utility, tie))
+        capped = _CappedMes(election, profile, support, options.utility, tie)
+        engine = cast(MesEngine, capped)
     start = election.budget / n
     budget_used = start
     if options.completion in ("add1", "add1-exhaustive"):
-        budget_used = _add1(election, engine, start, options)
+        if capped is not None:
+            budget_used = capped.add1(start, options)
+        else:
+            budget_used = _add1(election, engine, start, options)
     res = engine.run(budget_used, explain=True)
     chosen, rounds, eff, short = res.chosen, res.rounds, res.effective_support, res.shortfall
     reasons: dict[int, tuple[str, Fraction | None]] = {}
@@ -307,6 +312,43 @@ class _CappedMes:
                     result.effective_support.pop(p, None)
                 return result
             excluded.add(breaker)
+
+    def add1(self, start: Fraction, options: RuleOptions) -> Fraction:
+        """Add1 under caps: as :func:`_add1`, except that a project capped out counts as done
+        (stop once every supported project is bought or capped out) and ``add1-exhaustive``
+        asks whether any project left fits both the budget left and its caps. Without this the
+        plain loop never stops early when the caps keep the outcome below the budget."""
+        election = self.election
+        costs = [p.cost for p in election.projects]
+        supported = {p for p in range(len(costs)) if self.support.counts[p] > 0}
+        max_cost = max(costs, default=Fraction(0))
+        if options.add1_step <= 0:
+            raise ParticipationError(
+                "the Add1 step must be positive",
+                fix="give a step such as 1",
+                where=ErrorLocation(field="add1_step"),
+            )
+        previous = current = start
+        while True:
+            chosen = self.run(current).chosen
+            total = _total(costs, chosen)
+            if total > election.budget:
+                return previous
+            if options.completion == "add1-exhaustive":
+                by_cat: dict[str, Fraction] = {}
+                for p in chosen:
+                    for c in election.projects[p].categories:
+                        by_cat[c] = by_cat.get(c, Fraction(0)) + costs[p]
+                left = election.budget - total
+                if not any(
+                    costs[p] <= left and _fits_caps(election, p, by_cat)
+                    for p in range(len(costs))
+                    if p not in chosen
+                ):
+                    return current
+            if supported <= set(chosen) | self.capped or current >= max_cost:
+                return current
+            previous, current = current, current + options.add1_step
 
 
 def _add1_reference(
