@@ -524,3 +524,30 @@ def test_add1_stops_once_the_caps_leave_nothing_to_buy(completion: str) -> None:
     out = method_of_equal_shares(election, profile, options=RuleOptions(completion=completion))  # type: ignore[arg-type]
     assert out.selected == ("g1", "p")
     assert out.voter_budget == 30
+
+
+def test_points_go_with_their_projects_into_each_district() -> None:
+    """Cumulative ballots: in Nord A has 2 votes but 2 points, B 1 vote but 3 points; greedy by
+    points buys B. v1's 5 points on S count only in Syd."""
+    election = Election(
+        projects=(
+            Project("A", Fraction(10), district="Nord"),
+            Project("B", Fraction(10), district="Nord"),
+            Project("S", Fraction(10), district="Syd"),
+        ),
+        budget=Fraction(20),
+        vote_type="cumulative",
+        district_budgets={"Nord": Fraction(10), "Syd": Fraction(10)},
+    )
+    ballots = [
+        Ballot("v1", ("A", "S"), (1, 5)),
+        Ballot("v2", ("B",), (3,)),
+        Ballot("v3", ("A",), (1,)),
+    ]
+    result = count_by_district(election, profile_from_ballots(election, ballots), "greedy")
+    nord, syd = result.part("Nord"), result.part("Syd")
+    assert nord.profile.points is not None and nord.profile.points.tolist() == [1, 3, 1]
+    assert syd.profile.voter_ids == ("v1",) and syd.profile.points.tolist() == [5]  # type: ignore[union-attr]
+    assert result.selected == ("B", "S")
+    with pytest.raises(ParticipationError, match="no part named 'Øst'"):
+        result.part("Øst")
