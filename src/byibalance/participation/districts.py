@@ -21,7 +21,6 @@ own budget, and nothing a district leaves unspent moves to another.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
@@ -264,8 +263,3 @@ def _merge(
         losers=tuple(lost for part in parts for lost in part.outcome.losers),
         statistics=statistics(election, profile, selected),
     )
-
-
-def district_of(election: Election) -> Mapping[str, str | None]:
-    """Project id -> its district (None: city-wide)."""
-    return {p.id: p.district for p in election.projects}
