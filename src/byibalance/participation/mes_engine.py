@@ -75,6 +75,7 @@ class MesEngine:
     """
 
     REFERENCE_BELOW_VOTERS = 1000
+    CERTIFIED_FROM_VOTERS = 0
 
     def __init__(
         self,
@@ -92,6 +93,8 @@ class MesEngine:
         self._fvals: list[float] = []
         self._fv = np.zeros(0)  # correctly rounded float of every class's exact money
         self._last_unique: tuple[int, np.ndarray, np.ndarray, np.ndarray] | None = None
+        self.exact_fallbacks = 0  # counts the certified float count gave up on
+        self._sups = [support.supporters(p) for p in range(len(self.costs))]
         self._reference = (
             _ReferenceMesEngine(election, support, utility, tie_key)
             if support.num_voters < self.REFERENCE_BELOW_VOTERS
@@ -102,7 +105,111 @@ class MesEngine:
         return self.costs[p] if self.cost_utility else _Q(1)
 
     def run(self, budget_per_voter: Fraction, explain: bool = False) -> MesResult:
-        """Count with ``b0`` per voter (see the module docstring for the exactness argument)."""
+        """Count with ``b0`` per voter (see the module docstring for the exactness argument).
+
+        Without ``explain`` (Add1's reruns), the certified float count answers first; it gives
+        up (``None``) on any decision inside its error bound, and the exact count answers then.
+        """
+        if not explain and self.support.num_voters >= self.CERTIFIED_FROM_VOTERS:
+            chosen = self.certified_chosen(budget_per_voter)
+            if chosen is not None:
+                return MesResult(chosen)
+            self.exact_fallbacks += 1
+        return self._exact_run(budget_per_voter, explain)
+
+    def certified_chosen(self, budget_per_voter: Fraction) -> list[int] | None:
+        """The projects bought with ``b0`` per voter, counted in floats with rigorous error
+        bounds; ``None`` as soon as a decision cannot be certified (see the module docstring).
+        """
+        sups = self._sups
+        counts = self.support.counts.tolist()
+        b0 = _q(budget_per_voter)
+        fb = float(b0)
+        if not 0 < fb < float("inf"):
+            return None
+        eta = 8 * _U * fb  # absorbs the rounding of each comparison and bound below
+        slack = 1e-9 * fb  # a price's error bound must stay below this
+        money = np.full(self.support.num_voters, fb)  # m~_i; m~_i = 0 exactly iff m_i = 0
+        delta = np.full(self.support.num_voters, eta)  # |m~_i - m_i| <= δ_i
+        dmax = eta  # the largest δ_i
+        fcosts = self.fcosts
+        utils = fcosts if self.cost_utility else [1.0] * len(fcosts)
+        heap: list[tuple[float, int]] = []
+        for p, cnt in enumerate(counts):
+            if cnt and cnt * b0 >= self.costs[p]:
+                # q_p >= c_p / k_p always (no supporter pays more than q): a lower bound of
+                # ρ_p for the whole count, as ρ_p never decreases
+                heap.append((fcosts[p] / cnt / utils[p] * (1 - 8 * _U), p))
+        heapq.heapify(heap)
+        chosen: list[int] = []
+        while heap:
+            refreshed: list[tuple[float, int]] = []  # (lower bound of exact ρ_p, p)
+            best: tuple[int, float, float] | None = None  # (p, q~, D)
+            best_hi = float("inf")
+            while heap and heap[0][0] <= best_hi:
+                lo0, p = heapq.heappop(heap)
+                sup = sups[p]
+                m = money[sup]
+                k, c, u = counts[p], fcosts[p], utils[p]
+                # q~: Newton on the piecewise linear G(q) = Σ min(m~_i, q), from below; it
+                # stops when the poor set {m~ < q} no longer grows (then q~ = (c - Σ_poor) /
+                # #rich up to rounding). Any q~ will do: the bounds below certify it or not.
+                q = lo0 * u
+                for _ in range(64):
+                    npoor = int(np.count_nonzero(m < q))
+                    if npoor == k:
+                        break
+                    q_new = q + (c - float(np.minimum(m, q).sum())) / (k - npoor)
+                    if int(np.count_nonzero(m < q_new)) == npoor:
+                        q = q_new
+                        break
+                    q = q_new
+                else:
+                    return None
+                if npoor == k or not q > 0:
+                    avail = float(m.sum())
+                    slop = float(delta[sup].sum()) + (k + 4) * _U * avail + 4 * _U * c
+                    if avail + slop < c:
+                        continue  # exactly unaffordable now, hence for the rest of the count
+                    return None
+                g = float(np.minimum(m, q).sum())
+                # |G_exact(q~) - c|: the residual, the sum's rounding, the money's errors
+                # (only voters with m~ < q~ + δ can have min(m, q~) != min(m~, q~)), and
+                # the rounding of c
+                near = float(np.dot(delta[sup], m < q + (dmax + eta)))
+                err = abs(g - c) + near + (k + 8) * _U * (2 * c + 2 * g)
+                s = int(np.count_nonzero(m > q + (slack + dmax + eta)))
+                if s == 0 or err * (1 + 1e-6) > s * slack:
+                    return None
+                d = err * (1 + 1e-6) / s + eta  # |q_exact - q~| <= d (slope argument)
+                lo = max(q - d - eta, 0.0) / u * (1 - 4 * _U)
+                hi = (q + d + eta) / u * (1 + 4 * _U)
+                refreshed.append((lo, p))
+                if hi < best_hi:
+                    best_hi, best = hi, (p, q, d)
+            if best is None:
+                break
+            w, q, d = best
+            for lo, p in refreshed:
+                if p != w:
+                    if lo <= best_hi:
+                        return None  # a near-tie for the winner: the exact count decides
+                    heapq.heappush(heap, (lo, p))
+            sup = sups[w]
+            m = money[sup]
+            dw = delta[sup]
+            rich = m - dw > q + (d + eta)
+            if np.count_nonzero(rich) + np.count_nonzero(m + dw < q - (d + eta)) != len(m):
+                return None  # a supporter's money too close to the price
+            money[sup] = np.where(rich, m - q, 0.0)
+            # a rich payer's new error: old error + price error + rounding; the poor have 0
+            new_d = np.where(rich, dw + (d + eta), 0.0)
+            delta[sup] = new_d
+            dmax = max(dmax, float(new_d.max()))
+            chosen.append(w)
+        return chosen
+
+    def _exact_run(self, budget_per_voter: Fraction, explain: bool) -> MesResult:
         if self._reference is not None:
             return self._reference.run(budget_per_voter, explain)
         b0 = _q(budget_per_voter)
