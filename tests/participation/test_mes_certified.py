@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -21,8 +22,20 @@ from byibalance.participation import (
 )
 from byibalance.participation.mes_engine import MesEngine, _ReferenceMesEngine
 from byibalance.participation.model import Profile
-from byibalance.participation.rules import _add1, _add1_reference, _tie_key
+from byibalance.participation.rules import (
+    Completion,
+    TieBreaking,
+    _add1,
+    _add1_reference,
+    _tie_key,
+)
 from byibalance.participation.support import Support
+
+
+@pytest.fixture(autouse=True)
+def _certify_small_elections(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These elections are tiny: make ``run`` try the float count on them too."""
+    monkeypatch.setattr(MesEngine, "CERTIFIED_FROM_VOTERS", 0)
 
 
 def _build(costs: list[int], ballots: list[set[int]], budget: int) -> tuple[Election, Profile]:
@@ -37,7 +50,7 @@ def _build(costs: list[int], ballots: list[set[int]], budget: int) -> tuple[Elec
 
 
 def _engines(
-    election: Election, profile: Profile, utility: str = "cost", tie: str = "id"
+    election: Election, profile: Profile, utility: str = "cost", tie: TieBreaking = "id"
 ) -> tuple[MesEngine, _ReferenceMesEngine]:
     support = Support(election, profile)
     key = _tie_key(election, support.counts, tie)
@@ -60,7 +73,7 @@ elections = st.integers(1, 8).flatmap(
 @settings(max_examples=300, deadline=None)
 @given(elections, st.sampled_from(["cost", "approval"]), st.sampled_from(["id", "votes"]))
 def test_certified_count_is_exact_or_gives_up(
-    data: tuple[list[int], list[set[int]], int, int], utility: str, tie: str
+    data: tuple[list[int], list[set[int]], int, int], utility: str, tie: TieBreaking
 ) -> None:
     costs, ballots, budget, extra = data
     election, profile = _build(costs, ballots, budget)
@@ -120,7 +133,9 @@ def test_voter_money_equal_to_price_falls_back() -> None:
 
 @settings(max_examples=60, deadline=None)
 @given(st.integers(1, 6), st.integers(1, 5), st.sampled_from(["add1", "add1-exhaustive"]))
-def test_add1_with_exact_ties_at_the_budget_limit(k: int, groups: int, completion: str) -> None:
+def test_add1_with_exact_ties_at_the_budget_limit(
+    k: int, groups: int, completion: Completion
+) -> None:
     # ``groups`` disjoint groups of k voters, each group's project costing exactly what the
     # group holds at some Add1 step: every step has exact ties, the fallback decides each
     costs = [k * (10 + 3 * g) for g in range(groups)]

@@ -104,7 +104,9 @@ class MesEngine:
     """
 
     REFERENCE_BELOW_VOTERS = 1000
-    CERTIFIED_FROM_VOTERS = 0
+    # Below this, Add1's reruns skip the float count: tiny elections tie often and numpy's
+    # per-call cost dominates (Assen 2024, 84 voters: 2.4 s with it, 1.1 s without).
+    CERTIFIED_FROM_VOTERS = 1000
 
     def __init__(
         self,
