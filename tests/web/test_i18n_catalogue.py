@@ -32,7 +32,7 @@ WEB = Path(str(resources.files("byibalance.web")))
 CORE = WEB.parent
 TRANSLATIONS = WEB / "translations"
 # The core's folders with N_ messages, as in danish.py's pybabel command.
-CORE_FOLDERS = ("finance", "population", "benchmark", "sustainability", "cli")
+CORE_FOLDERS = ("finance", "population", "benchmark", "sustainability", "cli", "portfolio")
 
 
 def _method_map() -> list[tuple[str, str]]:
@@ -228,14 +228,16 @@ def pages(app) -> dict[tuple[str, str], str]:  # type: ignore[no-untyped-def]
 def test_danish_pages_carry_no_english_text(pages) -> None:  # type: ignore[no-untyped-def]
     fragments = english_fragments()
     assert len(fragments) > 100  # the oracle is not empty
-    found = {path: sorted(f for f in fragments if f in visible_text(page))
-             for (lang, path), page in pages.items() if lang == "da"}  # fmt: skip
+    found = {
+        path: sorted(f for f in fragments if f in visible_text(page))
+        for (lang, path), page in pages.items()
+        if lang == "da" and path != "/ambitions"
+    }  # see the expected failure below; fmt: skip
     assert {path: hits for path, hits in found.items() if hits} == {}
     for (lang, path), page in pages.items():
-        if path == "/ambitions":  # see the expected failure below
-            continue
-        assert ("mio. DKK" in visible_text(page)) is False or lang == "en", path
         assert f'<html lang="{lang}">' in page
+        if path != "/ambitions":
+            assert ("mio. DKK" in visible_text(page)) is False or lang == "en", path
 
 
 def _reasons(page: str) -> list[str]:
@@ -283,10 +285,13 @@ def test_the_overview_names_the_first_broken_rule_in_danish(pages) -> None:  # t
     assert "mio. kr.." not in danish and "mio. DKK" not in danish
 
 
-@pytest.mark.xfail(strict=True, reason="the ambitions' explanations (portfolio/explain.py) are "
-                   "still English sentences, not yet messages the page can translate")  # fmt: skip
+@pytest.mark.xfail(strict=True, reason="the ambitions' explanations are messages now "
+                   "(portfolio/explain.py), but ambitions.html still shows them as they are; "
+                   "it needs localise(reason, lang)")  # fmt: skip
 def test_ambitions_explanations_read_in_danish(pages) -> None:  # type: ignore[no-untyped-def]
-    assert "mio. DKK" not in visible_text(pages["da", "/ambitions"])
+    page = visible_text(pages["da", "/ambitions"])
+    assert [f for f in english_fragments() if f in page] == []
+    assert "mio. DKK" not in page
 
 
 def test_a_status_word_in_a_note_is_translated_in_danish_only() -> None:
@@ -311,3 +316,21 @@ def test_notes_joined_and_extended_stay_translatable_part_by_part() -> None:
         "before: beregnet fra 2020; vist fra 2024"
     )
     assert localise(joined, "en") == english
+
+
+def test_an_ambitions_explanation_reads_in_danish_and_stays_english_for_the_cli() -> None:
+    from byibalance.portfolio.explain import describe
+    from byibalance.portfolio.headroom import RULE_NAMES_DA, Rule
+    from byibalance.portfolio.optimise import Violation
+
+    found = [Violation(Rule.capital, 2027, 20.0, ""), Violation(Rule.capital, 2028, 12.5, "")]
+    text = describe(found, overdrawn={(Rule.capital, 2027)})
+    name = RULE_NAMES_DA[Rule.capital]
+    assert text == (
+        f"{name} short in 2027-2028, at most 20.0 mio. DKK in 2027 (the baseline is already "
+        "over it in 2027, so no ambition may add to it there)"
+    )
+    assert localise(text, "da") == (
+        f"{name} mangler i 2027-2028, højst 20,0 mio. kr. i 2027 (basis er allerede over den "
+        "i 2027, så ingen ambition må lægge noget til der)"
+    )

@@ -17,6 +17,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 
 from byibalance.errors import PortfolioError
+from byibalance.messages import N_, Note, join_notes
 from byibalance.portfolio.catalogue import DIMENSIONS
 from byibalance.portfolio.headroom import RESOURCE_RULES, RULE_NAMES_DA, RULE_NATURE, Rule
 from byibalance.portfolio.optimise import (
@@ -114,7 +115,7 @@ def describe(violations: Sequence[Violation], overdrawn: Collection[tuple[Rule, 
 
     ``overdrawn`` holds the (rule, year) pairs the baseline already breaks; the text says so
     for the years among them (there the room is 0)."""
-    parts = []
+    parts: list[str] = []
     for rule in (Rule.requires, Rule.excludes, Rule.window, *RESOURCE_RULES):
         group = [v for v in violations if v.rule is rule]
         if not group:
@@ -123,20 +124,21 @@ def describe(violations: Sequence[Violation], overdrawn: Collection[tuple[Rule, 
             years = sorted(v.year for v in group if v.year is not None)
             worst = max(group, key=lambda v: v.amount)
             span = f"{years[0]}" if len(years) == 1 else f"{years[0]}-{years[-1]}"
-            text = (
-                f"{RULE_NAMES_DA[rule]} short in {span}, at most {worst.amount:,.1f} mio. DKK "
-                f"in {worst.year}"
-            )
+            text = Note(
+                N_("{rule} short in {span}, at most {amount:,.1f} mio. DKK in {year}"),
+                rule=RULE_NAMES_DA[rule], span=span, amount=worst.amount, year=worst.year,
+            )  # fmt: skip
             already = [y for y in years if (rule, y) in overdrawn]
             if already:
-                text += (
-                    f" (the baseline is already over it in {_span(already)}, so no ambition "
-                    "may add to it there)"
-                )
+                text += Note(
+                    N_(" (the baseline is already over it in {span}, so no ambition may add to "
+                       "it there)"),
+                    span=_span(already),
+                )  # fmt: skip
             parts.append(text)
         else:
             parts.append("; ".join(sorted({v.detail for v in group})))
-    return "; ".join(parts)
+    return join_notes("; ", parts)
 
 
 def _span(years: Sequence[int]) -> str:
@@ -147,36 +149,38 @@ def _span(years: Sequence[int]) -> str:
 def describe_warnings(warnings: Sequence[FrameWarning]) -> list[str]:
     """One line per rule in warning mode: the years above it, the largest excess with the
     baseline's and the ambitions' parts, and what it means (``RULE_NATURE``)."""
-    lines = []
+    lines: list[str] = []
     for rule in RESOURCE_RULES:
         group = [w for w in warnings if w.rule is rule]
         if not group:
             continue
         worst = max(group, key=lambda w: w.over)
-        lines.append(
-            f"{RULE_NAMES_DA[rule]}: above the municipality's share in "
-            f"{_span([w.year for w in group])} ({len(group)} years), at most "
-            f"{worst.over:,.1f} mio. DKK in {worst.year} (the baseline {worst.baseline_over:,.1f}, "
-            f"the ambitions {worst.plan_adds:,.1f}). A warning, not a limit: "
-            f"{RULE_NATURE[rule].meaning}"
-        )
+        lines.append(Note(
+            N_("{rule}: above the municipality's share in {span} ({n} years), at most "
+               "{over:,.1f} mio. DKK in {year} (the baseline {baseline:,.1f}, the ambitions "
+               "{ambitions:,.1f}). A warning, not a limit: {meaning}"),
+            rule=RULE_NAMES_DA[rule], span=_span([w.year for w in group]), n=len(group),
+            over=worst.over, year=worst.year, baseline=worst.baseline_over,
+            ambitions=worst.plan_adds, meaning=RULE_NATURE[rule].meaning,
+        ))  # fmt: skip
     return lines
 
 
 def describe_breaches(breaches: Sequence[Violation]) -> list[str]:
     """One line per hard rule the baseline already breaks: its years and the largest excess."""
-    lines = []
+    lines: list[str] = []
     for rule in RESOURCE_RULES:
         group = [v for v in breaches if v.rule is rule and v.year is not None]
         if not group:
             continue
         worst = max(group, key=lambda v: v.amount)
-        lines.append(
-            f"the baseline budget already breaks {RULE_NAMES_DA[rule]} before any ambition in "
-            f"{_span([v.year for v in group if v.year is not None])} ({len(group)} years), at "
-            f"most {worst.amount:,.1f} mio. DKK in {worst.year}; as a hard rule, the ambitions "
-            "may not add to it there (their room is 0)"
-        )
+        lines.append(Note(
+            N_("the baseline budget already breaks {rule} before any ambition in {span} ({n} "
+               "years), at most {amount:,.1f} mio. DKK in {year}; as a hard rule, the ambitions "
+               "may not add to it there (their room is 0)"),
+            rule=RULE_NAMES_DA[rule], span=_span([v.year for v in group if v.year is not None]),
+            n=len(group), amount=worst.amount, year=worst.year,
+        ))  # fmt: skip
     return lines
 
 
@@ -185,19 +189,20 @@ def _reject(
 ) -> Rejection:
     a = problem.catalogue[key]
     if key in problem.pinned_out:
-        return Rejection(key, "pinned out by the scenario", (), None, None, None, None)
+        return Rejection(key, Note(N_("pinned out by the scenario")), (), None, None, None, None)
     window = problem.starts(a)
     if not window:
         h = problem.headroom
-        reason = (
-            f"its start window {a.earliest_start}-{a.latest_start} is outside the budget years "
-            f"{h.years[0]}-{h.years[-1]}"
-        )
+        reason = Note(
+            N_("its start window {earliest}-{latest} is outside the budget years {first}-{last}"),
+            earliest=a.earliest_start, latest=a.latest_start, first=h.years[0], last=h.years[-1],
+        )  # fmt: skip
         return Rejection(key, reason, (), None, None, None, None)
     values = start_values(problem)
     if max(values[(key, s)] for s in window) <= 0:
         return Rejection(
-            key, "it has no positive value under the current weights", (), None, None, None, None
+            key, Note(N_("it has no positive value under the current weights")), (), None, None,
+            None, None,
         )
     best: tuple[float, int, list[Violation]] | None = None
     for s in window:
@@ -211,9 +216,9 @@ def _reject(
     money = score if score != float("inf") else None
     if found:
         overdrawn = {(v.rule, v.year) for v in plan.baseline_breaches if v.year is not None}
-        reason = f"best start {start}: " + describe(found, overdrawn)
+        reason = Note(N_("best start {start}: "), start=start) + describe(found, overdrawn)
     else:  # fits on top of the plan: only possible when the solver's tie-break left it out
-        reason = "it fits but adds no value over the chosen plan"
+        reason = Note(N_("it fits but adds no value over the chosen plan"))
     displaces: tuple[str, ...] | None = None
     loss: float | None = None
     if deep:
@@ -222,13 +227,15 @@ def _reject(
                 replace(problem, pinned_in=problem.pinned_in | {key}), time_limit=time_limit
             )
         except PortfolioError:
-            reason += "; it cannot fit even if every other free ambition is dropped"
+            reason += Note(N_("; it cannot fit even if every other free ambition is dropped"))
         else:
             out = [k for k in plan.starts if k not in forced.starts]
             displaces = tuple(ids_in_order(problem.catalogue, out))
             loss = plan.objective - forced.objective
             if not forced.proven_optimal:
-                reason += " (displacement: best plan found within the time limit, not proven)"
+                reason += Note(
+                    N_(" (displacement: best plan found within the time limit, not proven)")
+                )
     return Rejection(key, reason, tuple(found), money, start, displaces, loss)
 
 
@@ -240,9 +247,11 @@ def _cost(
     value = start_values(problem)[(key, start)]
     capital = a.capital_per_year * a.duration
     if key in problem.pinned_in:
-        return ChoiceCost(key, start, capital, value, None, (), "pinned in by the scenario")
+        return ChoiceCost(key, start, capital, value, None, (),
+                          Note(N_("pinned in by the scenario")))  # fmt: skip
     if not deep:
-        return ChoiceCost(key, start, capital, value, None, (), "chosen by the optimiser")
+        return ChoiceCost(key, start, capital, value, None, (),
+                          Note(N_("chosen by the optimiser")))  # fmt: skip
     rest = {k: s for k, s in plan.starts.items() if k != key}
     try:
         without = solve(
@@ -251,16 +260,19 @@ def _cost(
             time_limit=time_limit,
         )
     except PortfolioError:  # another chosen ambition requires it and is pinned in
-        return ChoiceCost(key, start, capital, value, None, (), "a pinned ambition requires it")
+        return ChoiceCost(key, start, capital, value, None, (),
+                          Note(N_("a pinned ambition requires it")))  # fmt: skip
     incoming = tuple(ids_in_order(problem.catalogue, [k for k in without.starts
                                                       if k not in plan.starts]))  # fmt: skip
     loss = plan.objective - without.objective
     if incoming:
-        reason = f"without it, {', '.join(incoming)} would come in; it is worth {loss:,.2f} more"
+        reason = Note(N_("without it, {incoming} would come in; it is worth {loss:,.2f} more"),
+                      incoming=", ".join(incoming), loss=loss)  # fmt: skip
     else:
-        reason = f"without it, nothing else would come in; it is worth {loss:,.2f}"
+        reason = Note(N_("without it, nothing else would come in; it is worth {loss:,.2f}"),
+                      loss=loss)  # fmt: skip
     if not without.proven_optimal:
-        reason += " (best plan without it found within the time limit, not proven)"
+        reason += Note(N_(" (best plan without it found within the time limit, not proven)"))
     return ChoiceCost(key, start, capital, value, loss, incoming, reason)
 
 

@@ -2,9 +2,10 @@
 
 Run from this folder after changing texts in the templates, the web code or the core's messages:
     pybabel extract -F babel.cfg -k _ -k N_ -o messages.pot .. ../../finance ../../population \
-        ../../benchmark ../../sustainability ../../cli  &&  python danish.py
+        ../../benchmark ../../sustainability ../../cli ../../portfolio  &&  python danish.py
 It writes da/LC_MESSAGES/messages.po and .mo (Danish) and en/... (English, the identity).
-The core's texts (rule reasons, projection, budget, region and climate notes) are English templates marked with
+The core's texts (rule reasons, projection, budget, region and climate notes, the ambitions'
+explanations) are English templates marked with
 ``N_`` (byibalance.messages); their Danish keeps the placeholders, e.g. ``{amount:mio}``.
 """
 
@@ -569,6 +570,47 @@ DA |= {
     "until the optimiser's plan is passed in)":
         "kiler: hver ambition med klimaeffekt, startet ved sin tidligste start (antagelse, "
         "indtil optimeringens plan gives med)",
+}
+
+# The ambitions' explanations (portfolio/explain.py), sorted.
+DA |= {
+    " (best plan without it found within the time limit, not proven)":
+        " (bedste plan uden den fundet inden for tidsgrænsen, ikke bevist optimal)",
+    " (displacement: best plan found within the time limit, not proven)":
+        " (fortrængning: bedste plan fundet inden for tidsgrænsen, ikke bevist optimal)",
+    " (the baseline is already over it in {span}, so no ambition may add to it there)":
+        " (basis er allerede over den i {span}, så ingen ambition må lægge noget til der)",
+    "; it cannot fit even if every other free ambition is dropped":
+        "; den kan ikke rummes, selv hvis alle andre frie ambitioner fravælges",
+    "a pinned ambition requires it": "en låst ambition kræver den",
+    "best start {start}: ": "bedste start {start}: ",
+    "chosen by the optimiser": "valgt af optimeringen",
+    "it fits but adds no value over the chosen plan":
+        "den kan rummes, men tilføjer ingen værdi ud over den valgte plan",
+    "it has no positive value under the current weights":
+        "den har ingen positiv værdi med de nuværende vægte",
+    "its start window {earliest}-{latest} is outside the budget years {first}-{last}":
+        "dens startvindue {earliest}-{latest} ligger uden for budgetårene {first}-{last}",
+    "pinned in by the scenario": "låst ind af scenariet",
+    "pinned out by the scenario": "låst ude af scenariet",
+    "the baseline budget already breaks {rule} before any ambition in {span} ({n} years), at "
+    "most {amount:,.1f} mio. DKK in {year}; as a hard rule, the ambitions may not add to it "
+    "there (their room is 0)":
+        "basisbudgettet bryder allerede {rule} før nogen ambition i {span} ({n} år), højst "
+        "{amount:,.1f} mio. kr. i {year}; som hård regel må ambitionerne ikke lægge noget til "
+        "der (deres råderum er 0)",
+    "without it, nothing else would come in; it is worth {loss:,.2f}":
+        "uden den ville intet andet komme med; den er {loss:,.2f} værd",
+    "without it, {incoming} would come in; it is worth {loss:,.2f} more":
+        "uden den ville {incoming} komme med; den er {loss:,.2f} mere værd",
+    "{rule} short in {span}, at most {amount:,.1f} mio. DKK in {year}":
+        "{rule} mangler i {span}, højst {amount:,.1f} mio. kr. i {year}",
+    "{rule}: above the municipality's share in {span} ({n} years), at most {over:,.1f} mio. DKK "
+    "in {year} (the baseline {baseline:,.1f}, the ambitions {ambitions:,.1f}). A warning, not a "
+    "limit: {meaning}":
+        "{rule}: over kommunens andel i {span} ({n} år), højst {over:,.1f} mio. kr. i {year} "
+        "(basis {baseline:,.1f}, ambitionerne {ambitions:,.1f}). En advarsel, ikke et loft: "
+        "{meaning}",
 }
 
 EN = {"income_tax_rate": "municipal income tax (%)", "fertility_factor": "fertility factor",
