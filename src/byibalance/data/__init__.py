@@ -14,8 +14,9 @@ over ``fertility_asfr`` (:func:`merge_fertility_asfr`), DODC2 over ``mortality_p
 (:func:`merge_mortality`) and PSKAT over ``tax_rates`` (:func:`merge_tax_rates`); each of these
 frames has a ``source`` column (``embedded`` or ``snapshot <name> (Statistics Denmark <table>)``).
 Without a snapshot, or after ``byibalance data use embedded``, every function returns the
-embedded data (``source`` = ``embedded``). :func:`clear_cache` forgets the cached frames after a
-snapshot is pinned.
+embedded data (``source`` = ``embedded``). The cached frames follow the active snapshot in every
+process without a restart (:mod:`byibalance.data.generation`); :func:`clear_cache` forgets them
+all at once.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import yaml
 
+from byibalance.data.generation import data_cached
 from byibalance.errors import DataError, ErrorLocation, UnknownMunicipalityError
 
 if TYPE_CHECKING:
@@ -220,7 +222,7 @@ def _embedded_age5() -> pd.DataFrame:
     return _read("population_age5.csv.gz", AGE5_COLUMNS)
 
 
-@cache
+@data_cached
 def _active_snapshot() -> Snapshot | None:
     from byibalance.sources import snapshots
 
@@ -233,7 +235,7 @@ def active_snapshot_name() -> str:
     return snap.name if snap is not None else "embedded"
 
 
-@cache
+@data_cached
 def _snapshot_table(file: str) -> pd.DataFrame | None:
     from byibalance.sources import snapshots
 
@@ -290,7 +292,7 @@ def merge_population_age5(embedded: pd.DataFrame, fresh: pd.DataFrame) -> pd.Dat
     return pd.concat([out, added.drop(columns="_sex")], ignore_index=True)
 
 
-@cache
+@data_cached
 def population_age5() -> pd.DataFrame:
     """``code,year,sex,age_start,population`` on 1 January 2008–2020 (FOLK1B, published).
 
@@ -305,7 +307,7 @@ def population_age5() -> pd.DataFrame:
     return merge_population_age5(embedded, fresh)
 
 
-@cache
+@data_cached
 def population_single_age() -> pd.DataFrame:
     """``code,year,sex,age,population``: 1 January by single age 0..100 (100 = 100+), from
     FOLK1A in the active snapshot. ``DataError`` when no snapshot with FOLK1A is in use (the
@@ -403,7 +405,7 @@ def merge_fertility_asfr(embedded: pd.DataFrame, fresh: pd.DataFrame, name: str)
     return out.sort_values(keys, ignore_index=True)
 
 
-@cache
+@data_cached
 def fertility_asfr() -> pd.DataFrame:
     """``year,age,rate_per_1000,source``: Denmark's age-specific fertility, ages 15–49,
     1973–2019 (FOD33, ``source`` = ``embedded``).
@@ -526,7 +528,7 @@ def merge_mortality(
     )
 
 
-@cache
+@data_cached
 def mortality_province() -> pd.DataFrame:
     """``province,year,sex,age_start,deaths,person_years,weeks_in_year,source``, 2008–2019.
 
@@ -595,7 +597,7 @@ def merge_tax_rates(embedded: pd.DataFrame, fresh: pd.DataFrame, name: str) -> p
     return out.sort_values(keys, ignore_index=True)
 
 
-@cache
+@data_cached
 def tax_rates() -> pd.DataFrame:
     """``code,name,year,income_tax_pct,church_tax_pct,land_tax_per_mille,status,source``
     (PSKAT 2025, ``source`` = ``embedded``).
@@ -638,7 +640,7 @@ def _albertslund_totals() -> pd.DataFrame:
     )
 
 
-@cache
+@data_cached
 def observed_totals() -> pd.DataFrame:
     """``code,year,population,male,female,status,source``: observed 1 January totals.
 

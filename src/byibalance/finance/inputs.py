@@ -6,11 +6,11 @@ This module reads embedded data (the tax rates); the domain functions never do.
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
 
 import pandas as pd
 
 from byibalance import data
+from byibalance.data.generation import data_cached
 from byibalance.parameters import (
     DatedValue,
     Parameter,
@@ -22,7 +22,7 @@ from byibalance.parameters import (
 from byibalance.provenance import Status
 
 
-@cache
+@data_cached
 def budget_parameters(code: str | int) -> ParameterSet:
     """National parameters overlaid with the municipality's ``services.yaml`` and
     ``finance.yaml``, and, for a municipality without its own finance file, the newest published

@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from byibalance import data
+from byibalance.data.generation import data_cached
 from byibalance.errors import DataError, ErrorLocation, ScenarioError
 from byibalance.messages import N_, Note
 from byibalance.parameters import ParameterSet, params_root
@@ -53,7 +54,7 @@ class Cube:
         return self.codes.index(code)
 
 
-@cache
+@data_cached
 def population_cube() -> Cube:
     """The embedded FOLK1B populations as an array (all codes, including ``000``)."""
     frame = data.population_age5()
@@ -102,7 +103,7 @@ def shape_for(year: int, base_year: int) -> FloatArray:
     return shapes[target]
 
 
-@cache
+@data_cached
 def mortality_cube() -> tuple[tuple[str, ...], tuple[int, ...], FloatArray, FloatArray]:
     """(provinces, years, deaths, person-years), arrays ``[province, year, sex, 21]``."""
     frame = data.mortality_province()

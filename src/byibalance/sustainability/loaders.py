@@ -13,7 +13,6 @@ as missing), and the indicators computed from the projection and the budget.
 
 from __future__ import annotations
 
-from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,6 +20,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from byibalance.data.generation import data_cached
 from byibalance.errors import ErrorLocation, IndicatorError
 from byibalance.parameters import params_root
 from byibalance.sustainability.climate import (
@@ -216,7 +216,7 @@ def observed_population(code: str) -> dict[int, Cell]:
     return dict(_observed(data.municipality(code).code))
 
 
-@cache
+@data_cached
 def _observed(code: str) -> tuple[tuple[int, Cell], ...]:
     from byibalance import data
 

@@ -17,13 +17,14 @@ import datetime as dt
 import importlib
 import logging
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
+from byibalance.data.generation import data_generation
 from byibalance.errors import ByibalanceError, ErrorLocation, ScenarioError
 from byibalance.provenance import Status
 from byibalance.scenario import Scenario, scenario_from_mapping
@@ -488,23 +489,31 @@ def compute_city(scenario: Scenario | None, municipality: str) -> CityView:
 
 
 class _Cache:
-    """Per-process cache of computed views keyed by (municipality, scenario YAML)."""
+    """Per-process cache of computed views keyed by (municipality, scenario YAML) and the data
+    generation (:func:`byibalance.data.generation.data_generation`): after ``byibalance data
+    use`` the next view is computed from the newly active snapshot; older views are dropped."""
 
     def __init__(self, size: int = 64) -> None:
         self._size = size
-        self._items: dict[tuple[str, str], CityView] = {}
+        self._items: dict[tuple[Hashable, tuple[str, str]], CityView] = {}
         self._lock = threading.Lock()
 
     def get(self, key: tuple[str, str], make: Callable[[], CityView]) -> CityView:
+        generation = data_generation()
+        full = (generation, key)
         with self._lock:
-            hit = self._items.get(key)
+            hit = self._items.get(full)
         if hit is not None:
             return hit
         view = make()
+        current = data_generation()
         with self._lock:
-            if len(self._items) >= self._size:
-                self._items.pop(next(iter(self._items)))
-            self._items[key] = view
+            for old in [k for k in self._items if k[0] != current]:
+                del self._items[old]
+            if generation == current:  # not computed across a switch of the snapshot
+                if len(self._items) >= self._size:
+                    self._items.pop(next(iter(self._items)))
+                self._items[full] = view
         return view
 
     def clear(self) -> None:

@@ -12,13 +12,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from byibalance import data
+from byibalance.data.generation import data_cached
 from byibalance.errors import ErrorLocation, InputError
 from byibalance.sustainability import ClimateAccount, Sector, View, Wedges
 from byibalance.web.charts import COLOURS
@@ -53,7 +53,7 @@ def parse_view(value: str) -> View:
         ) from None
 
 
-@lru_cache(maxsize=8)
+@data_cached(maxsize=8)
 def climate_page(code: str, view: View) -> ClimatePage:
     """The baseline climate account of ``code`` in ``view`` (computed once per process), with the
     wedges and notes exactly as ``byibalance climate`` builds them."""

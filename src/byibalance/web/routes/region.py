@@ -4,7 +4,6 @@ municipality highlighted. Computes nothing itself: it calls byibalance.benchmark
 from __future__ import annotations
 
 import os
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ from starlette.datastructures import FormData
 
 from byibalance import data
 from byibalance.benchmark import METRICS, Comparison, load_comparison
+from byibalance.data.generation import data_cached
 from byibalance.reports.charts import bar_chart_svg
 from byibalance.scenario import Scenario as ScenarioModel
 from byibalance.web import store
@@ -29,7 +29,7 @@ router = APIRouter(include_in_schema=False)
 KEYS = tuple(key for key, *_ in METRICS)
 
 
-@lru_cache(maxsize=2)
+@data_cached(maxsize=2)
 def comparison() -> Comparison:
     """The K29 comparison from the embedded data (computed once per process)."""
     return load_comparison("k29")

@@ -4,12 +4,11 @@ it calls the runner and byibalance.sustainability through byibalance.reports.loa
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from byibalance import data
+from byibalance.data.generation import data_cached
 from byibalance.reports.model import IndicatorLine
 from byibalance.web.db import User
 from byibalance.web.deps import page_user, render, settings
@@ -20,7 +19,7 @@ router = APIRouter(include_in_schema=False)
 DIMENSIONS = ("social", "economic", "climate", "environment")
 
 
-@lru_cache(maxsize=4)
+@data_cached(maxsize=4)
 def account(code: str) -> tuple[tuple[IndicatorLine, ...], tuple[str, ...]]:
     """The baseline account of ``code`` (computed once per process) and its notes."""
     from byibalance.reports.loader import indicator_lines
