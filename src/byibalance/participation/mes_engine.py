@@ -152,7 +152,10 @@ class MesEngine:
         """The projects bought with ``b0`` per voter, counted in floats with rigorous error
         bounds; ``None`` as soon as a decision cannot be certified (see the module docstring).
         """
-        sups = self._sups
+        # per project, its supporters who may still hold money: a supporter at exactly 0 stays
+        # there, is poor for every price and adds 0 to every sum, so is dropped (compacted)
+        sups = list(self._sups)
+        compact = [True] * len(sups)
         counts = self.support.counts.tolist()
         b0 = _q(budget_per_voter)
         fb = float(b0)
@@ -182,16 +185,17 @@ class MesEngine:
                 sup = sups[p]
                 m = money[sup]
                 k, c, u = counts[p], fcosts[p], utils[p]
+                zeros = k - len(sup)
                 # q~: Newton on the piecewise linear G(q) = Σ min(m~_i, q), from below; it
                 # stops when the poor set {m~ < q} no longer grows (then q~ = (c - Σ_poor) /
                 # #rich up to rounding). Any q~ will do: the bounds below certify it or not.
                 q = lo0 * u
                 for _ in range(64):
-                    npoor = int(np.count_nonzero(m < q))
+                    npoor = zeros + int(np.count_nonzero(m < q))
                     if npoor == k:
                         break
                     q_new = q + (c - float(np.minimum(m, q).sum())) / (k - npoor)
-                    if int(np.count_nonzero(m < q_new)) == npoor:
+                    if zeros + int(np.count_nonzero(m < q_new)) == npoor:
                         q = q_new
                         break
                     q = q_new
@@ -216,6 +220,10 @@ class MesEngine:
                 lo = max(q - d - eta, 0.0) / u * (1 - 4 * _U)
                 hi = (q + d + eta) / u * (1 + 4 * _U)
                 refreshed.append((lo, p))
+                if compact[p] and 2 * (npoor - zeros) > len(sup):
+                    live = sup[m > 0.0]
+                    compact[p] = len(live) < 0.9 * len(sup)
+                    sups[p] = live
                 if hi < best_hi:
                     best_hi, best = hi, (p, q, d)
             if best is None:
