@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from byibalance import data
 from byibalance.provenance import Status
 from byibalance.web import charts
 from byibalance.web.db import Role, User
@@ -23,6 +24,7 @@ from byibalance.web.settings import LANGUAGES, Settings
 templates = Jinja2Templates(directory=str(resources.files("byibalance.web") / "templates"))
 templates.env.globals["Status"] = Status
 templates.env.globals["charts"] = charts
+templates.env.globals["data_snapshot"] = data.active_snapshot_name
 templates.env.filters["num"] = charts.format_number
 
 
