@@ -16,6 +16,7 @@ from byibalance.population import estimation
 from byibalance.population.graduation import graduate
 from byibalance.population.housing import project_residents
 from byibalance.population.inputs import (
+    apply_housing_overrides,
     build_inputs,
     housing_assumptions,
     housing_programme,
@@ -24,6 +25,7 @@ from byibalance.population.inputs import (
     shape_for,
 )
 from byibalance.population.lifetable import survival_ratios
+from byibalance.population.overrides import PopulationOverrides
 from byibalance.population.result import FloatArray
 from byibalance.population.stochastic import (
     FIVE_YEAR_GROUPS,
@@ -118,13 +120,24 @@ def prepare(
     scale: float | None = None,
     calibrate: bool = True,
     age_scale: float | None = None,
+    overrides: PopulationOverrides | None = None,
+    housing: bool = True,
 ) -> StochasticInputs:
     """Deterministic inputs (:func:`build_inputs`) plus the spreads estimated before
     ``base_year``: national TFR 1973-, provincial mortality 2008-, the municipality's own residual
-    migration 2008-. ``scale`` overrides the fitted spread scale (labelled assumption)."""
+    migration 2008-. ``scale`` overrides the fitted spread scale (labelled assumption).
+
+    ``overrides`` (a scenario's population section) and ``housing`` reach the deterministic inputs
+    exactly as in :func:`byibalance.population.project` (fertility, mortality, migration, the
+    housing programme's changes or no housing), and the housing delays are drawn for the
+    scenario's projects; the spreads stay those estimated from the data."""
     code_list = [data.municipality(c).code for c in codes]
-    prepared = build_inputs(code_list, base_year, end_year, calibrate=calibrate)
+    overrides = overrides or PopulationOverrides()
+    prepared = build_inputs(code_list, base_year, end_year, overrides, housing, calibrate=calibrate)
     mi = prepared.inputs
+    # the spreads are the data's: measured against the baseline's rates, not the scenario's levers
+    plain = overrides == PopulationOverrides()
+    base_mi = mi if plain else build_inputs(code_list, base_year, end_year, calibrate=False).inputs
 
     asfr_frame = data.fertility_asfr()
     tfr = asfr_frame[asfr_frame["year"] < base_year].groupby("year")["rate_per_1000"].sum()
@@ -153,9 +166,9 @@ def prepare(
     p5 = cube.values[np.ix_(rows, cols)]
     shapes = np.stack([shape_for(y, base_year) for y in years])
     single = graduate(p5, shapes[None], "national_shape")
-    rates = residual_rates(single, mi.death_rates, mi.asfr, mi.a0, mi.srb)
+    rates = residual_rates(single, base_mi.death_rates, base_mi.asfr, base_mi.a0, base_mi.srb)
     mig_sigma = rates.std(axis=1, ddof=1)
-    net_total = total_rates(single, mi.death_rates, mi.asfr, mi.a0, mi.srb)
+    net_total = total_rates(single, base_mi.death_rates, base_mi.asfr, base_mi.a0, base_mi.srb)
     mig_total_sigma = net_total.std(axis=1, ddof=1)
 
     n_years = end_year - base_year
@@ -165,7 +178,11 @@ def prepare(
         # the first step after the last observed total: projects begun by then are not delayed
         first_free = int(observed[-1]) + 1 if observed.size else 0
         programme = housing_programme(code)
-        projects = programme.projects if (programme and prepared.housing_on) else ()
+        projects = (
+            apply_housing_overrides(programme.projects if programme else (), overrides.housing)
+            if prepared.housing_on
+            else ()
+        )
         gains = np.zeros((len(projects), n_years))
         losses = np.zeros((len(projects), n_years))
         movable = np.zeros(len(projects), dtype=bool)

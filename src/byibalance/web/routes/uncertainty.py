@@ -27,8 +27,8 @@ from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from byibalance import data
-from byibalance.batch.economy import population_fans
 from byibalance.batch.prepare import prepare
+from byibalance.batch.run import run_local
 from byibalance.finance import FinanceOverrides
 from byibalance.finance.inputs import budget_parameters
 from byibalance.population.api import DEFAULT_END, latest_observed_year
@@ -93,25 +93,32 @@ class FanResult:
     scenario_name: str = ""
 
 
-#: The parts of a scenario a stochastic run does not apply (the page and the API name them).
-NOT_APPLIED = ("population",)
+#: The parts of a scenario a stochastic run does not apply (the page and the API name them):
+#: none since the paths start from the scenario's population inputs too.
+NOT_APPLIED: tuple[str, ...] = ()
 
 
 def fan_result(data: dict[str, Any]) -> FanResult:
     """A :class:`FanResult` back from its JSON form (``dataclasses.asdict``)."""
 
     def fan_list(items: list[dict[str, Any]]) -> tuple[Fan, ...]:
-        return tuple(Fan(f["name"], tuple(f["years"]), tuple(tuple(v) for v in f["values"]))
-                     for f in items)
+        return tuple(
+            Fan(f["name"], tuple(f["years"]), tuple(tuple(v) for v in f["values"])) for f in items
+        )
 
     return FanResult(
-        municipality=data["municipality"], paths=data["paths"], seed=data["seed"],
-        band=data["band"], population=fan_list(data["population"]),
-        users=fan_list(data["users"]), budget=fan_list(data["budget"]),
+        municipality=data["municipality"],
+        paths=data["paths"],
+        seed=data["seed"],
+        band=data["band"],
+        population=fan_list(data["population"]),
+        users=fan_list(data["users"]),
+        budget=fan_list(data["budget"]),
         budget_years=tuple(data["budget_years"]),
         breach={k: tuple(v) for k, v in data["breach"].items()},
         liquidity_below_zero=tuple(data["liquidity_below_zero"]),
-        scenario_id=data.get("scenario_id"), scenario_name=data.get("scenario_name", ""),
+        scenario_id=data.get("scenario_id"),
+        scenario_name=data.get("scenario_name", ""),
     )
 
 
@@ -119,9 +126,14 @@ def run_fans(params: dict[str, Any], progress: Progress, files: Path) -> dict[st
     """The job runner of kind ``fans`` (any worker, in a process of its own): the fans as JSON."""
     raw = params.get("scenario")
     scenario = Scenario.model_validate(raw) if raw else None
-    result = compute_fans(str(params["municipality"]), int(params["paths"]),
-                          int(params["seed"]), progress, band=int(params["band"]),
-                          scenario=scenario)
+    result = compute_fans(
+        str(params["municipality"]),
+        int(params["paths"]),
+        int(params["seed"]),
+        progress,
+        band=int(params["band"]),
+        scenario=scenario,
+    )
     out = dataclasses.asdict(result)
     out["scenario_id"] = params.get("scenario_id")
     out["scenario_name"] = str(params.get("scenario_name", ""))
@@ -141,20 +153,29 @@ def registry(app: FastAPI) -> JobQueue:
 
 
 def _fan(name: str, years: Sequence[int] | np.ndarray, q: np.ndarray, scale: float = 1.0) -> Fan:
-    return Fan(name, tuple(int(y) for y in years),
-               tuple(tuple(float(v) / scale for v in row) for row in q))
+    return Fan(
+        name, tuple(int(y) for y in years), tuple(tuple(float(v) / scale for v in row) for row in q)
+    )
 
 
 def _merge(parts: Sequence[EconomyPaths]) -> EconomyPaths:
     first = parts[0]
 
     def cat(attr: str) -> dict[str, np.ndarray]:
-        return {k: np.concatenate([getattr(p, attr)[k] for p in parts])
-                for k in getattr(first, attr)}
+        return {
+            k: np.concatenate([getattr(p, attr)[k] for p in parts]) for k in getattr(first, attr)
+        }
 
-    return EconomyPaths(first.municipality, first.service_years, first.budget_years,
-                        cat("users"), cat("expenditure"), cat("budget"), cat("breach"),
-                        cat("warning"))
+    return EconomyPaths(
+        first.municipality,
+        first.service_years,
+        first.budget_years,
+        cat("users"),
+        cat("expenditure"),
+        cat("budget"),
+        cat("breach"),
+        cat("warning"),
+    )
 
 
 def percentiles_of(band: int) -> tuple[float, float, float]:
@@ -164,7 +185,11 @@ def percentiles_of(band: int) -> tuple[float, float, float]:
 
 
 def compute_fans(
-    municipality: str, paths: int, seed: int, progress: Progress, band: int = 80,
+    municipality: str,
+    paths: int,
+    seed: int,
+    progress: Progress,
+    band: int = 80,
     scenario: Scenario | None = None,
 ) -> FanResult:
     """Run ``paths`` seeded stochastic paths and summarise them as :class:`FanResult`.
@@ -174,24 +199,28 @@ def compute_fans(
     propagated ``CHUNK`` paths at a time so that progress can be shown. Percentiles are
     ``np.percentile`` over paths; ``P(rule broken in year)`` = share of paths with a breach.
 
-    With a ``scenario``, its services and finance overrides are applied to every path's services
-    and budget; its population overrides are not (the stochastic population has no overrides
-    yet), which the page and the API say (:data:`NOT_APPLIED`).
+    With a ``scenario``, every path starts from the scenario's population inputs (fertility,
+    mortality and migration levers, the housing programme's changes or no housing: as
+    ``runner.run(scenario)`` projects it), and its services and finance overrides are applied to
+    every path's services and budget. The draws are the same for the same seed, so a scenario's
+    fan and the baseline's differ by the scenario alone.
     """
     pct = percentiles_of(band)
     code = data.municipality(municipality).code
     progress(0.02, "population paths")
-    summary = population_fans(code, paths=paths, seed=seed, percentiles=pct)
+    overrides = scenario.population if scenario else None
+    inputs = prepare([code], last_detailed_year(), DEFAULT_END, overrides=overrides)
+    summary = run_local(inputs, paths, seed, pct)
     q = summary.quantiles
     population = []
     for group in dict.fromkeys(q["group"]):
         mine = q[q["group"] == group]
         years = sorted(int(y) for y in mine["year"].unique())
-        rows = np.array([mine[mine["percentile"] == p].sort_values("year")["value"].to_numpy()
-                         for p in pct])
+        rows = np.array(
+            [mine[mine["percentile"] == p].sort_values("year")["value"].to_numpy() for p in pct]
+        )
         population.append(_fan(str(group), years, rows))
     progress(0.15, "service and budget paths")
-    inputs = prepare([code], last_detailed_year(), DEFAULT_END)
     result = run_paths(inputs, paths, seed, keep=paths)
     projections = path_projections(result, 0, latest_observed_year(code))
     params = budget_parameters(code)
@@ -199,10 +228,12 @@ def compute_fans(
     finance = FinanceOverrides.model_validate(scenario.finance) if scenario else None
     parts = []
     for start in range(0, len(projections), CHUNK):
-        parts.append(propagate(projections[start:start + CHUNK], params, services, finance))
+        parts.append(propagate(projections[start : start + CHUNK], params, services, finance))
         done = min(start + CHUNK, len(projections))
-        progress(0.2 + 0.75 * done / len(projections),
-                 f"service and budget paths ({done}/{len(projections)})")
+        progress(
+            0.2 + 0.75 * done / len(projections),
+            f"service and budget paths ({done}/{len(projections)})",
+        )
     economy = _merge(parts)
     users = fans(economy.users, pct)
     budget = fans(economy.budget, pct)
@@ -217,12 +248,21 @@ def compute_fans(
         budget_years=tuple(int(y) for y in economy.budget_years),
         breach={r: tuple(float(p) for p in v) for r, v in breach_probability(economy).items()},
         liquidity_below_zero=tuple(
-            float(p) for p in probability_below(economy, "liquidity_average", 0.0)),
+            float(p) for p in probability_below(economy, "liquidity_average", 0.0)
+        ),
     )
 
 
-def fan_figure(fan: Fan, title: str, y_title: str, band: str, median: str, colour: int = 0,
-               height: int = 300, percentiles: Sequence[float] = PERCENTILES) -> str:
+def fan_figure(
+    fan: Fan,
+    title: str,
+    y_title: str,
+    band: str,
+    median: str,
+    colour: int = 0,
+    height: int = 300,
+    percentiles: Sequence[float] = PERCENTILES,
+) -> str:
     """A fan chart: the band between the lower and upper percentile filled, the median as a
     line (Plotly figure as JSON)."""
     c = COLOURS[colour % len(COLOURS)]
@@ -231,26 +271,54 @@ def fan_figure(fan: Fan, title: str, y_title: str, band: str, median: str, colou
     p_lo, p_mid, p_hi = (f"{p:g} %" for p in percentiles)
     hover = "%{x}: %{y:,.0f}<extra></extra>"
     traces = [
-        {"type": "scatter", "mode": "lines", "x": x, "y": list(lo), "line": {"width": 0},
-         "showlegend": False, "name": p_lo, "hovertemplate": p_lo + ": " + hover},
-        {"type": "scatter", "mode": "lines", "x": x, "y": list(hi), "fill": "tonexty",
-         "fillcolor": c + "33", "line": {"width": 0}, "name": band,
-         "hovertemplate": p_hi + ": " + hover},
-        {"type": "scatter", "mode": "lines", "x": x, "y": list(mid), "name": median,
-         "line": {"color": c, "width": 2}, "hovertemplate": p_mid + ": " + hover},
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "x": x,
+            "y": list(lo),
+            "line": {"width": 0},
+            "showlegend": False,
+            "name": p_lo,
+            "hovertemplate": p_lo + ": " + hover,
+        },
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "x": x,
+            "y": list(hi),
+            "fill": "tonexty",
+            "fillcolor": c + "33",
+            "line": {"width": 0},
+            "name": band,
+            "hovertemplate": p_hi + ": " + hover,
+        },
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "x": x,
+            "y": list(mid),
+            "name": median,
+            "line": {"color": c, "width": 2},
+            "hovertemplate": p_mid + ": " + hover,
+        },
     ]
     layout = {
         "title": {"text": title, "font": {"size": 14}},
-        "margin": {"l": 60, "r": 20, "t": 40, "b": 40}, "height": height,
+        "margin": {"l": 60, "r": 20, "t": 40, "b": 40},
+        "height": height,
         "yaxis": {"title": {"text": y_title}, "separatethousands": True},
-        "xaxis": {"dtick": 2}, "legend": {"orientation": "h", "y": -0.2},
-        "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff", "separators": ",.",
+        "xaxis": {"dtick": 2},
+        "legend": {"orientation": "h", "y": -0.2},
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+        "separators": ",.",
     }
     return json.dumps({"data": traces, "layout": layout})
 
 
-def _int(form: FormData, name: str, lo: int, hi: int, errors: dict[str, str],
-         values: dict[str, str]) -> int:
+def _int(
+    form: FormData, name: str, lo: int, hi: int, errors: dict[str, str], values: dict[str, str]
+) -> int:
     raw = form.get(name)
     text = raw.strip() if isinstance(raw, str) else ""
     values[name] = text
@@ -277,12 +345,23 @@ def readable_job(db: Session, user: User, job: Job | None) -> Job:
 def visible_jobs(db: Session, user: User, queue: JobQueue, code: str) -> list[Job]:
     """This municipality's runs the user may see, newest first."""
     mine = {s.id for s in store.visible_scenarios(db, user)}
-    return [j for j in queue.jobs(KIND) if j.params.get("municipality") == code
-            and (j.scenario_id is None or j.scenario_id in mine)]
+    return [
+        j
+        for j in queue.jobs(KIND)
+        if j.params.get("municipality") == code and (j.scenario_id is None or j.scenario_id in mine)
+    ]
 
 
-def start_run(db: Session, user: User, queue: JobQueue, code: str, paths: int, seed: int,
-              band: int, scenario_id: int | None) -> Job:
+def start_run(
+    db: Session,
+    user: User,
+    queue: JobQueue,
+    code: str,
+    paths: int,
+    seed: int,
+    band: int,
+    scenario_id: int | None,
+) -> Job:
     """Queue a run (or find the same one): keyed by municipality, paths, seed, band and, for a
     scenario, its id and content hash."""
     require_writer(user)
@@ -293,39 +372,60 @@ def start_run(db: Session, user: User, queue: JobQueue, code: str, paths: int, s
         row = store.readable(db, user, scenario_id)
         draft = store.scenario_of(row)
         digest = content_hash(draft)
-        key += f":scenario={scenario_id}:{digest}"
+        key += f":scenario={scenario_id}:{digest}:population"  # population applied since #9
         title += f", scenario “{row.name}”"
-        params |= {"scenario_id": scenario_id, "scenario_name": row.name,
-                   "scenario": draft.model_dump(mode="json"), "hash": digest}
-    return queue.submit(KIND, key, params, title=title, owner_id=user.id,
-                        scenario_id=scenario_id)
+        params |= {
+            "scenario_id": scenario_id,
+            "scenario_name": row.name,
+            "scenario": draft.model_dump(mode="json"),
+            "hash": digest,
+        }
+    return queue.submit(KIND, key, params, title=title, owner_id=user.id, scenario_id=scenario_id)
 
 
-def _page(request: Request, user: User, db: Session, errors: dict[str, str] | None = None,
-          values: dict[str, str] | None = None, status_code: int = 200) -> Response:
+def _page(
+    request: Request,
+    user: User,
+    db: Session,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
     code = data.municipality(settings(request).municipality).code
     jobs = visible_jobs(db, user, registry(request.app), code)
-    return render(request, "uncertainty.html", {
-        "jobs": jobs, "errors": errors or {},
-        "values": values or {"paths": str(DEFAULT_PATHS), "seed": "0", "band": "80",
-                             "scenario": ""},
-        "bands": BANDS, "scenarios": store.visible_scenarios(db, user),
-        "limits": (MIN_PATHS, MAX_PATHS), "can_start": user.role_enum in (Role.ADMIN,
-                                                                          Role.ANALYST),
-    }, user=user, status_code=status_code)
+    return render(
+        request,
+        "uncertainty.html",
+        {
+            "jobs": jobs,
+            "errors": errors or {},
+            "values": values
+            or {"paths": str(DEFAULT_PATHS), "seed": "0", "band": "80", "scenario": ""},
+            "bands": BANDS,
+            "scenarios": store.visible_scenarios(db, user),
+            "limits": (MIN_PATHS, MAX_PATHS),
+            "can_start": user.role_enum in (Role.ADMIN, Role.ANALYST),
+        },
+        user=user,
+        status_code=status_code,
+    )
 
 
 @router.get("/uncertainty", response_class=HTMLResponse)
-def uncertainty(request: Request, user: User = Depends(page_user),
-                db: Session = Depends(get_db)) -> Response:
+def uncertainty(
+    request: Request, user: User = Depends(page_user), db: Session = Depends(get_db)
+) -> Response:
     """The form to start a run (staff who may write) and the runs of this municipality."""
     return _page(request, user, db)
 
 
 @router.post("/uncertainty", response_class=HTMLResponse)
-async def start(request: Request, user: User = Depends(page_user),
-                form: FormData = Depends(checked_form),
-                db: Session = Depends(get_db)) -> Response:
+async def start(
+    request: Request,
+    user: User = Depends(page_user),
+    form: FormData = Depends(checked_form),
+    db: Session = Depends(get_db),
+) -> Response:
     """Validate paths, seed, band and base, queue the run (or find the same one) and go to its
     page."""
     require_writer(user)
@@ -345,8 +445,9 @@ async def start(request: Request, user: User = Depends(page_user),
     if base:
         readable_ids = {s.id for s in store.visible_scenarios(db, user)}
         if not base.isdigit() or int(base) not in readable_ids:
-            errors["scenario"] = (f"scenario {base} is not one you may read; "
-                                  "choose one from the list")
+            errors["scenario"] = (
+                f"scenario {base} is not one you may read; choose one from the list"
+            )
         else:
             scenario_id = int(base)
     if errors:
@@ -363,22 +464,32 @@ def _job(request: Request, db: Session, user: User, job_id: str) -> Job:
 
 def _context(job: Job) -> dict[str, Any]:
     result = fan_result(job.result) if job.state.value == "done" and job.result else None
-    return {"job": job, "result": result, "fan_figure": fan_figure,
-            "percentiles_of": percentiles_of, "status": Status.ESTIMATE,
-            "method": METHOD, "not_applied": NOT_APPLIED}
+    return {
+        "job": job,
+        "result": result,
+        "fan_figure": fan_figure,
+        "percentiles_of": percentiles_of,
+        "status": Status.ESTIMATE,
+        "method": METHOD,
+        "not_applied": NOT_APPLIED,
+    }
 
 
 @router.get("/uncertainty/jobs/{job_id}", response_class=HTMLResponse)
-def job_page(request: Request, job_id: str, user: User = Depends(page_user),
-             db: Session = Depends(get_db)) -> Response:
+def job_page(
+    request: Request, job_id: str, user: User = Depends(page_user), db: Session = Depends(get_db)
+) -> Response:
     """A run's page: its progress while it runs, its fans and probabilities when done."""
-    return render(request, "uncertainty_job.html", _context(_job(request, db, user, job_id)),
-                  user=user)
+    return render(
+        request, "uncertainty_job.html", _context(_job(request, db, user, job_id)), user=user
+    )
 
 
 @router.get("/uncertainty/jobs/{job_id}/status", response_class=HTMLResponse)
-def job_status(request: Request, job_id: str, user: User = Depends(page_user),
-               db: Session = Depends(get_db)) -> Response:
+def job_status(
+    request: Request, job_id: str, user: User = Depends(page_user), db: Session = Depends(get_db)
+) -> Response:
     """The status partial polled by the page (stops polling once the job has finished)."""
-    return render(request, "uncertainty_status.html", _context(_job(request, db, user, job_id)),
-                  user=user)
+    return render(
+        request, "uncertainty_status.html", _context(_job(request, db, user, job_id)), user=user
+    )
