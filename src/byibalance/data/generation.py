@@ -4,7 +4,7 @@
 rewrites ``<data home>/active.yaml`` (by ``os.replace``, so a new inode) or adds a snapshot folder
 under ``<data home>/snapshots`` (renamed into place, which changes the folder's mtime). The *data
 generation* (:func:`data_generation`) is the data home's path with the ``stat`` of those two
-paths: it changes whenever the active snapshot may have changed, and reading it costs two
+paths: it changes whenever the active snapshot may have changed, and reading it costs one or two
 ``stat`` calls (microseconds, see ``benchmarks/data_cache.py`` and docs/performance.md).
 
 :func:`data_cached` is ``functools.lru_cache`` keyed on the generation as well as the arguments:
@@ -39,25 +39,37 @@ R = TypeVar("R")
 
 Generation = tuple[str, tuple[int, int, int] | None, int | None]
 
+_ENV = ("BYIBALANCE_DATA_HOME", "XDG_DATA_HOME", "HOME")
+_places: dict[tuple[str | None, ...], tuple[str, str, str]] = {}
 
-def _stat(path: str) -> os.stat_result | None:
-    try:
-        return os.stat(path)
-    except OSError:
-        return None
+
+def _where() -> tuple[str, str, str]:
+    """(data home, pin file, snapshots folder), resolved once per value of the environment."""
+    key = tuple(os.environ.get(name) for name in _ENV)
+    found = _places.get(key)
+    if found is None:
+        home = os.fspath(paths.data_home())
+        found = (home, os.path.join(home, ACTIVE_FILE), os.path.join(home, SNAPSHOTS_DIR))
+        _places[key] = found
+    return found
 
 
 def data_generation() -> Generation:
-    """A token that changes when the active snapshot may have changed: the data home, the pin
-    file's (mtime, inode, size) and the snapshots folder's mtime (``None`` where absent)."""
-    home = os.fspath(paths.data_home())
-    pin = _stat(os.path.join(home, ACTIVE_FILE))
-    folder = _stat(os.path.join(home, SNAPSHOTS_DIR))
-    return (
-        home,
-        None if pin is None else (pin.st_mtime_ns, pin.st_ino, pin.st_size),
-        None if folder is None else folder.st_mtime_ns,
-    )
+    """A token that changes when the active snapshot may have changed: the data home and the pin
+    file's (mtime, inode, size); without a pin (the newest snapshot is active), the snapshots
+    folder's mtime instead. ``None`` where a file is absent. A pin makes new snapshots irrelevant,
+    so then only one ``stat`` is made."""
+    home, pin_file, folder = _where()
+    try:
+        pin = os.stat(pin_file)
+    except OSError:
+        pass
+    else:
+        return (home, (pin.st_mtime_ns, pin.st_ino, pin.st_size), None)
+    try:
+        return (home, None, os.stat(folder).st_mtime_ns)
+    except OSError:
+        return (home, None, None)
 
 
 class DataCached(Generic[P, R]):
