@@ -4,19 +4,27 @@ Passwords are hashed with argon2id (argon2-cffi). The session lives in a signed,
 (Starlette's ``SessionMiddleware``, itsdangerous): it holds the user's id and a CSRF token. Every
 form carries the token in a hidden field ``csrf_token``; every JSON write carries it in the
 ``X-CSRF-Token`` header. The token is compared in constant time.
+
+Failed sign-ins are throttled per account name and per client address
+(:func:`authenticate_throttled`, :mod:`byibalance.web.throttle`), across every worker.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
+import math
 import secrets
 from collections.abc import MutableMapping
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from byibalance.errors import AuthError, ErrorLocation, InputError
+from byibalance.web import throttle
 from byibalance.web.db import Role, User
 
 _hasher = PasswordHasher()
@@ -61,6 +69,44 @@ def authenticate(user: User | None, password: str) -> User | None:
         verify_password(_DUMMY_HASH, password)
         return None
     return user if verify_password(user.password_hash, password) else None
+
+
+def authenticate_throttled(db: Session, secret: str, username: str, password: str,
+                           client_host: str | None,
+                           now: dt.datetime | None = None) -> User | None:
+    """The user if the password is right, else None; refuses while the account name or the
+    client address is locked (:class:`~byibalance.web.throttle.ThrottledError`, HTTP 429).
+
+    The locks of both keys are read in one query before the password is checked, so a right
+    password during a lock does not get in. A failure counts against both keys (and raises
+    ThrottledError when it starts a lock); a success clears the account's count. Commits.
+    """
+    now = now or throttle.now_utc()
+    account = throttle.key_of(secret, throttle.ACCOUNT, username)
+    address = throttle.key_of(secret, throttle.SIGN_IN_ADDRESS,
+                              throttle.address_value(client_host))
+    until = throttle.locked_until(db, [account, address], now)
+    if until is not None:
+        raise throttle.throttled("sign-ins", until)
+    user = db.scalar(select(User).where(User.username == username))
+    if authenticate(user, password) is None:
+        locks = [throttle.record_failure(db, account, throttle.ACCOUNT, now),
+                 throttle.record_failure(db, address, throttle.SIGN_IN_ADDRESS, now)]
+        db.commit()
+        started = max((lock for lock in locks if lock is not None), default=None)
+        if started is not None:
+            raise throttle.throttled("sign-ins", started)
+        return None
+    throttle.clear(db, account)
+    db.commit()
+    return user
+
+
+def throttled_message(gettext, error: throttle.ThrottledError) -> str:  # type: ignore[no-untyped-def]
+    """The page's sentence saying when to try again, in the page's language."""
+    minutes = max(1, math.ceil(error.retry_after() / 60))
+    return str(gettext("Too many failed attempts. Try again at {time} (in {minutes} min.)."
+                       )).format(time=error.local_time(), minutes=minutes)
 
 
 def csrf_token(session: MutableMapping[str, Any]) -> str:

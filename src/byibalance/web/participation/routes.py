@@ -36,7 +36,8 @@ from byibalance.web.participation.models import (
     Process,
     now_utc,
 )
-from byibalance.web.security import require_role, require_writer
+from byibalance.web.security import require_role, require_writer, throttled_message
+from byibalance.web.throttle import ThrottledError
 
 router = APIRouter(include_in_schema=False)
 api_router = APIRouter(prefix="/api/participation", tags=["participation"])
@@ -51,6 +52,11 @@ def _page(request: Request, template: str, ctx: dict[str, Any], user: User | Non
 
     ctx = {"_": texts.gettext_for(language(request)), **ctx}
     return render(request, template, ctx, user=user, status_code=status_code)
+
+
+def _client_host(request: Request) -> str | None:
+    """The client's address (behind a proxy, uvicorn's ``--forwarded-allow-ips`` decides)."""
+    return request.client.host if request.client else None
 
 
 def _voter_key(process_id: int) -> str:
@@ -179,8 +185,18 @@ async def vote_code(pid: int, request: Request, db: Session = Depends(get_db)) -
     now = now_utc()
     service.voting_open(process, now)
     code = form.get("code")
-    credential = service.credential_for_code(db, process, code if isinstance(code, str) else "",
-                                             settings(request).secret_key, now)
+    try:
+        credential = service.credential_for_code_throttled(
+            db, process, code if isinstance(code, str) else "", settings(request).secret_key,
+            now, _client_host(request))
+    except ThrottledError as err:
+        from byibalance.web.deps import language
+
+        message = throttled_message(texts.gettext_for(language(request)), err)
+        page = _page(request, "error.html", {"message": message}, None,
+                     status_code=err.http_status)
+        page.headers.update(err.headers())
+        return page
     request.session[_voter_key(pid)] = credential
     return RedirectResponse(f"/deltag/{pid}/stemmeseddel", status_code=303)
 
@@ -423,19 +439,24 @@ class ReceiptOut(BaseModel):
     replaced: bool
 
 
-@api_router.post("/{pid}/ballots", response_model=ReceiptOut)
-def api_cast(pid: int, body: BallotIn, request: Request,
-             db: Session = Depends(get_db)) -> ReceiptOut:
-    """Cast or replace the ballot of a voting code; committed before the answer."""
-    process = service.get_process(db, pid, Kind.BUDGET)
-    now = now_utc()
-    service.voting_open(process, now)
-    credential = service.credential_for_code(db, process, body.code,
-                                             settings(request).secret_key, now)
-    receipt = service.cast_ballot(db, process, credential, body.projects, body.points,
-                                  body.submission_id, now)
-    return ReceiptOut(version=receipt.version, projects=list(receipt.projects),
-                      replaced=receipt.replaced)
+@api_router.post("/{pid}/ballots", response_model=ReceiptOut,
+                  responses={429: {"description": "Too many unknown codes from this address; "
+                                                  "the Retry-After header says when to retry"}})
+def api_cast(pid: int, body: BallotIn, request: Request) -> Response:
+    """Cast or replace the ballot of a voting code; committed before the answer.
+
+    The code is checked and the ballot stored in one database statement
+    (:func:`service.cast_ballot_with_code`). Unknown codes are throttled per client address.
+    """
+    try:
+        receipt = service.cast_ballot_with_code(
+            request.app.state.engine, pid, body.code, settings(request).secret_key,
+            body.projects, body.points, body.submission_id, now_utc(), _client_host(request))
+    except ThrottledError as err:
+        return JSONResponse({"detail": {**err.as_detail(), "retry_after": err.retry_after()}},
+                            status_code=err.http_status, headers=err.headers())
+    return JSONResponse(ReceiptOut(version=receipt.version, projects=list(receipt.projects),
+                                   replaced=receipt.replaced).model_dump())
 
 
 @api_router.get("/{pid}/result")

@@ -11,18 +11,21 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from sqlalchemy import func, select
+from sqlalchemy import DateTime, Integer, String, Text, func, literal, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from byibalance.errors import (
     AuthError,
     BallotError,
+    DataError,
     ErrorLocation,
     InputError,
     ParticipationNotFoundError,
@@ -41,6 +44,7 @@ from byibalance.participation.model import Project as EngineProject
 from byibalance.participation.outcome import Outcome
 from byibalance.participation.pabulib import format_pb
 from byibalance.participation.rules import RULES, RuleOptions
+from byibalance.web import throttle
 from byibalance.web.db import get_row
 from byibalance.web.participation import voting
 from byibalance.web.participation.models import (
@@ -285,6 +289,7 @@ def advance_phase(db: Session, process: Process) -> Process:
                              where=ErrorLocation(field="voting_closes"))
     process.phase = nxt.value
     db.commit()
+    forget_voting_snapshot(process.id)
     return process
 
 
@@ -533,8 +538,11 @@ class Receipt:
 
 def voting_open(process: Process, now: dt.datetime) -> None:
     """Refuse unless the process is in its voting phase and ``now`` is before the closing time."""
-    closes = aware(process.voting_closes)
-    if process.kind != Kind.BUDGET or process.phase != Phase.VOTING or closes is None:
+    _check_open(process.kind, process.phase, aware(process.voting_closes), now)
+
+
+def _check_open(kind: str, phase: str, closes: dt.datetime | None, now: dt.datetime) -> None:
+    if kind != Kind.BUDGET or phase != Phase.VOTING or closes is None:
         raise InputError("voting is not open in this citizens' budget",
                          fix="vote while the process is in its voting phase",
                          where=ErrorLocation(field="phase"))
@@ -544,34 +552,57 @@ def voting_open(process: Process, now: dt.datetime) -> None:
                          where=ErrorLocation(field="voting_closes"))
 
 
-def cast_ballot(db: Session, process: Process, credential: str, projects: Sequence[str],
-                points: Sequence[int] | None, submission_id: str, now: dt.datetime) -> Receipt:
-    """Store the credential's ballot, replacing any earlier one (the last ballot counts).
-
-    Checks the deadline server-side, and the ballot with the engine's validation (unknown
-    project, length, budget, points) giving its reason. One atomic upsert on the unique
-    (process, credential) pair: two concurrent submissions leave exactly one ballot. A retried
-    request with the same ``submission_id`` is answered without change. Committed before return.
-    """
-    voting_open(process, now)
+def _check_submission(election: Election, projects: Sequence[str],
+                      points: Sequence[int] | None, submission_id: str) -> Ballot:
+    """The ballot checked by the engine (and its submission id), before anything is written."""
     if not re.fullmatch(r"[A-Za-z0-9_-]{8,64}", submission_id or ""):
         raise InputError("the submission id is missing or malformed",
                          fix="reload the ballot page and vote again",
                          where=ErrorLocation(field="submission_id"))
-    election = election_of(db, process)
     ballot = Ballot(voter_id="-", projects=tuple(projects),
                     points=tuple(points) if points is not None else None)
     problem = ballot_problem(election, ballot)
     if problem is not None:
         raise BallotError(f"the ballot {problem}", fix="change your choice and vote again",
                           where=ErrorLocation(field="vote"))
-    values = {"process_id": process.id, "credential": credential,
-              "projects": ",".join(ballot.projects),
-              "points": None if points is None else ",".join(str(x) for x in points),
-              "submission_id": submission_id, "version": 1, "cast_at": now}
-    dialect = db.get_bind().dialect.name
+    return ballot
+
+
+def _store_ballot(db: Session | Connection, process_id: int, credential: str, ballot: Ballot,
+                  submission_id: str, now: dt.datetime, *, code_hash: str | None = None,
+                  lock_key: str | None = None) -> int | None:
+    """Store the ballot in ONE statement; its version, or None when nothing was stored.
+
+    ``INSERT INTO pp_ballots SELECT <the ballot> WHERE <the process is in its voting phase and
+    before its closing time> [AND <the code is this process's and not expired>] [AND <the
+    client's address is not locked>] ON CONFLICT (process_id, credential) DO UPDATE ... WHERE
+    <another submission> RETURNING version`` (PostgreSQL and SQLite 3.35+). The checks read the
+    database itself, so a worker's cached copy of the process can never let a ballot in after
+    the phase changed. None means: a check failed, or the same submission was stored before;
+    :func:`_why_not_stored` tells which.
+    """
+    open_now = select(Process.id).where(Process.id == process_id,
+                                        Process.phase == Phase.VOTING.value,
+                                        Process.voting_closes > now).exists()
+    conditions = [open_now]
+    if code_hash is not None:
+        conditions.append(select(VotingCode.id).where(
+            VotingCode.code_hash == code_hash, VotingCode.process_id == process_id,
+            or_(VotingCode.expires_at.is_(None), VotingCode.expires_at > now)).exists())
+    if lock_key is not None:
+        conditions.append(~throttle.lock_condition(lock_key, now))
+    points = None if ballot.points is None else ",".join(str(x) for x in ballot.points)
+    source = select(
+        literal(process_id, Integer), literal(credential, String), literal(
+            ",".join(ballot.projects), Text), literal(points, Text),
+        literal(submission_id, String), literal(1, Integer),
+        literal(now, DateTime(timezone=True)),
+    ).where(*conditions)
+    dialect = db.get_bind().dialect.name if isinstance(db, Session) else db.dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(BallotRow).values(**values)
+    stmt = insert(BallotRow).from_select(
+        ["process_id", "credential", "projects", "points", "submission_id", "version",
+         "cast_at"], source)
     upsert = stmt.on_conflict_do_update(
         index_elements=["process_id", "credential"],
         set_={"projects": stmt.excluded.projects, "points": stmt.excluded.points,
@@ -580,11 +611,165 @@ def cast_ballot(db: Session, process: Process, credential: str, projects: Sequen
         where=BallotRow.submission_id != stmt.excluded.submission_id,
     ).returning(BallotRow.version)
     version = db.execute(upsert).scalar()
-    if version is None:  # the same submission again: answer as before, change nothing
-        version = db.scalar(select(BallotRow.version).where(
-            BallotRow.process_id == process.id, BallotRow.credential == credential))
+    return None if version is None else int(version)
+
+
+def _why_not_stored(db: Session | Connection, process_id: int, credential: str,
+                    submission_id: str, now: dt.datetime, *, code_hash: str | None = None,
+                    lock_key: str | None = None) -> int:
+    """After :func:`_store_ballot` stored nothing: raise the reason, or return the version of
+    the same submission stored before (an idempotent retry). The rare path: a few queries."""
+    if lock_key is not None:
+        until = throttle.locked_until(db, [lock_key], now)
+        if until is not None:
+            raise throttle.throttled("voting codes", until)
+    if code_hash is not None:
+        row = db.execute(select(VotingCode.process_id, VotingCode.expires_at)
+                         .where(VotingCode.code_hash == code_hash)).first()
+        if row is None or row.process_id != process_id:
+            raise AuthError("the voting code is not known for this citizens' budget",
+                            fix="check the code on your letter, or vote with MitID",
+                            where=ErrorLocation(field="code"))
+        expires = aware(row.expires_at)
+        if expires is not None and now >= expires:
+            raise AuthError("the voting code has expired",
+                            fix="ask the municipality for a new code",
+                            where=ErrorLocation(field="code"))
+    process = db.execute(select(Process.kind, Process.phase, Process.voting_closes)
+                         .where(Process.id == process_id)).first()
+    if process is None:
+        raise ParticipationNotFoundError(f"there is no citizens' budget number {process_id}",
+                                         fix="go back to the list of processes",
+                                         where=ErrorLocation(field="process"))
+    forget_voting_snapshot(process_id)
+    _check_open(process.kind, process.phase, aware(process.voting_closes), now)
+    stored = db.execute(select(BallotRow.version, BallotRow.submission_id).where(
+        BallotRow.process_id == process_id, BallotRow.credential == credential)).first()
+    if stored is not None and stored.submission_id == submission_id:
+        return int(stored.version)  # the same submission again: answered as before
+    raise DataError("the ballot could not be stored", fix="vote again",
+                    where=ErrorLocation(field="vote"))
+
+
+def cast_ballot(db: Session, process: Process, credential: str, projects: Sequence[str],
+                points: Sequence[int] | None, submission_id: str, now: dt.datetime) -> Receipt:
+    """Store the credential's ballot, replacing any earlier one (the last ballot counts).
+
+    Checks the deadline server-side, and the ballot with the engine's validation (unknown
+    project, length, budget, points) giving its reason. One atomic upsert on the unique
+    (process, credential) pair (:func:`_store_ballot`): two concurrent submissions leave exactly
+    one ballot. A retried request with the same ``submission_id`` is answered without change.
+    Committed before return.
+    """
+    voting_open(process, now)
+    ballot = _check_submission(election_of(db, process), projects, points, submission_id)
+    version = _store_ballot(db, process.id, credential, ballot, submission_id, now)
+    if version is None:
+        version = _why_not_stored(db, process.id, credential, submission_id, now)
     db.commit()
-    return Receipt(version=int(version or 1), projects=ballot.projects, replaced=(version or 1) > 1)
+    return Receipt(version=version, projects=ballot.projects, replaced=version > 1)
+
+
+# --- the ballot API's fast path -----------------------------------------------------------------
+
+#: How long a worker keeps its copy of a process in voting (its projects and limits), seconds.
+#: The phase and the closing time are checked again by the database in the statement that
+#: stores a ballot, so the copy only decides how a ballot is validated and what is refused early.
+VOTING_SNAPSHOT_TTL = 10.0
+
+
+@dataclass(frozen=True)
+class VotingSnapshot:
+    """What a ballot is checked against, read once per worker and kept a few seconds."""
+
+    process_id: int
+    kind: str
+    phase: str
+    voting_closes: dt.datetime | None
+    election: Election | None
+    loaded: float
+
+
+_SNAPSHOTS: dict[tuple[str, int], VotingSnapshot] = {}
+
+
+def voting_snapshot(engine: Engine, process_id: int) -> VotingSnapshot:
+    """The process as a ballot sees it, from this worker's cache (at most
+    :data:`VOTING_SNAPSHOT_TTL` seconds old) or read from the database (a 404 error if absent)."""
+    key = (str(engine.url), process_id)
+    found = _SNAPSHOTS.get(key)
+    if found is not None and time.monotonic() - found.loaded < VOTING_SNAPSHOT_TTL:
+        return found
+    with Session(engine) as db:
+        process = get_process(db, process_id, Kind.BUDGET)
+        election = (election_of(db, process)
+                    if process.phase in (Phase.VOTING, Phase.RESULTS) else None)
+        snapshot = VotingSnapshot(process.id, process.kind, process.phase,
+                                  aware(process.voting_closes), election, time.monotonic())
+    _SNAPSHOTS[key] = snapshot
+    return snapshot
+
+
+def forget_voting_snapshot(process_id: int) -> None:
+    """Drop this worker's copies of the process (after a change of phase or closing time)."""
+    for key in [k for k in _SNAPSHOTS if k[1] == process_id]:
+        _SNAPSHOTS.pop(key, None)
+
+
+def cast_ballot_with_code(engine: Engine, process_id: int, code: str, secret: str,
+                          projects: Sequence[str], points: Sequence[int] | None,
+                          submission_id: str, now: dt.datetime,
+                          client_host: str | None = None) -> Receipt:
+    """Check a voting code and store its ballot in one database statement, durable on return.
+
+    The process comes from this worker's snapshot (:func:`voting_snapshot`); the code's hash and
+    the ballot's validity are computed in Python; then :func:`_store_ballot` checks the phase,
+    the closing time, the code and the client address's lock and upserts the ballot in one
+    statement, in its own transaction (autocommit: committed when it returns, before the
+    answer). Only a refusal or a retried submission costs more queries. An unknown or expired
+    code counts as a failure of the client address (:data:`throttle.CODE_ADDRESS`).
+    """
+    snapshot = voting_snapshot(engine, process_id)
+    _check_open(snapshot.kind, snapshot.phase, snapshot.voting_closes, now)
+    hashed = voting.code_hash(secret, code)
+    assert snapshot.election is not None  # the voting phase has its election
+    ballot = _check_submission(snapshot.election, projects, points, submission_id)
+    credential = voting.code_credential(hashed)
+    lock_key = throttle.key_of(secret, throttle.CODE_ADDRESS, throttle.address_value(client_host))
+    with engine.connect() as conn:
+        conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        version = _store_ballot(conn, process_id, credential, ballot, submission_id, now,
+                                code_hash=hashed, lock_key=lock_key)
+        if version is None:
+            try:
+                version = _why_not_stored(conn, process_id, credential, submission_id, now,
+                                          code_hash=hashed, lock_key=lock_key)
+            except throttle.ThrottledError:
+                raise
+            except AuthError:
+                started = throttle.record_failure(conn, lock_key, throttle.CODE_ADDRESS, now)
+                if started is not None:
+                    raise throttle.throttled("voting codes", started) from None
+                raise
+    return Receipt(version=version, projects=ballot.projects, replaced=version > 1)
+
+
+def credential_for_code_throttled(db: Session, process: Process, code: str, secret: str,
+                                  now: dt.datetime, client_host: str | None) -> str:
+    """:func:`credential_for_code`, refused while the client address is locked; an unknown or
+    expired code counts as a failure of the address (committed)."""
+    key = throttle.key_of(secret, throttle.CODE_ADDRESS, throttle.address_value(client_host))
+    until = throttle.locked_until(db, [key], now)
+    if until is not None:
+        raise throttle.throttled("voting codes", until)
+    try:
+        return credential_for_code(db, process, code, secret, now)
+    except AuthError:
+        started = throttle.record_failure(db, key, throttle.CODE_ADDRESS, now)
+        db.commit()
+        if started is not None:
+            raise throttle.throttled("voting codes", started) from None
+        raise
 
 
 def ballot_count(db: Session, process: Process) -> int:

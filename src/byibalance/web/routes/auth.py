@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from byibalance.web.db import User
-from byibalance.web.deps import checked_form, current_user, get_db, render
-from byibalance.web.security import authenticate, sign_in, sign_out
+from byibalance.web.deps import checked_form, current_user, get_db, language, render, settings
+from byibalance.web.i18n import gettext_for
+from byibalance.web.security import (
+    authenticate_throttled,
+    sign_in,
+    sign_out,
+    throttled_message,
+)
 from byibalance.web.settings import LANGUAGES
+from byibalance.web.throttle import ThrottledError
 
 router = APIRouter(include_in_schema=False)
 
@@ -32,18 +38,31 @@ def login_page(
 
 @router.post("/login")
 async def login(request: Request, db: Session = Depends(get_db)) -> Response:
-    """Check the username and password; start a session or show the form again."""
+    """Check the username and password; start a session or show the form again.
+
+    Throttled per account name and client address: while either is locked the form answers 429
+    with the time to try again (and Retry-After), without checking the password.
+    """
     form = await checked_form(request)
     username = str(form.get("username", "")).strip()
     password = str(form.get("password", ""))
     target = safe_next(str(form.get("next", "/")))
-    user = db.scalar(select(User).where(User.username == username))
-    if authenticate(user, password) is None:
+    client = request.client.host if request.client else None
+    try:
+        user = authenticate_throttled(db, settings(request).secret_key, username, password,
+                                      client)
+    except ThrottledError as err:
+        message = throttled_message(gettext_for(language(request)), err)
+        page = render(request, "login.html",
+                      {"next": target, "username": username, "locked": message},
+                      status_code=429)
+        page.headers.update(err.headers())
+        return page
+    if user is None:
         return render(
             request, "login.html",
             {"next": target, "username": username, "failed": True}, status_code=401,
         )
-    assert user is not None
     sign_in(request.session, user)
     return RedirectResponse(target, status_code=303)
 
