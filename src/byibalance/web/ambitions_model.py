@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import importlib
 import threading
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 
+from byibalance.data.generation import data_generation
 from byibalance.errors import ErrorLocation, ScenarioError
 from byibalance.scenario import Scenario
 
@@ -227,7 +228,9 @@ def compute_ambitions(
 
 
 _lock = threading.Lock()
-_CacheKey = tuple[str, str, tuple[float, ...] | None, tuple[tuple[str, float], ...], str]
+_CacheKey = tuple[
+    Hashable, str, str, tuple[float, ...] | None, tuple[tuple[str, float], ...], str
+]
 _cache: dict[_CacheKey, AmbitionsView] = {}
 
 
@@ -238,11 +241,12 @@ def ambitions(
     citizen_support: Mapping[str, float] | None = None,
     frames: str = "warning",
 ) -> AmbitionsView:
-    """:func:`compute_ambitions`, cached per process by scenario, weights, support and the
-    frames' mode."""
+    """:func:`compute_ambitions`, cached per process by the data generation, scenario, weights,
+    support and the frames' mode."""
     from byibalance.web.model import scenario_to_yaml
 
     key = (
+        data_generation(),  # a view of the snapshot active when it was computed
         municipality,
         scenario_to_yaml(scenario) if scenario else "",
         tuple(float(weights[n]) for n in WEIGHT_NAMES) if weights else None,
