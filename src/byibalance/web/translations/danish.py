@@ -733,6 +733,32 @@ DA |= {
     "PDF": "PDF",
 }
 
+# Throttled sign-ins and voting codes (security.py: throttled_message).
+DA |= {
+    "Too many failed attempts. Try again at {time} (in {minutes} min.).":
+        "For mange mislykkede forsøg. Prøv igen kl. {time} (om {minutes} min.).",
+}
+
+
+# Fan sections of the Population and Economy pages, scenario fans with their population (#9).
+DA |= {
+    "Every path starts from the scenario's population and carries its services and finance "
+    "changes.":
+        "Hvert forløb starter fra scenariets befolkning og bærer dets ændringer af service og "
+        "økonomi.",
+    "Uncertainty fans of the baseline from the newest finished run: {paths} paths with seed "
+    "{seed}.":
+        "Usikkerhedsvifter for basisfremskrivningen fra den nyeste færdige kørsel: {paths} forløb "
+        "med startværdi {seed}.",
+    "The whole run": "Hele kørslen",
+    "An uncertainty run of the baseline is being computed":
+        "En usikkerhedskørsel af basisfremskrivningen bliver beregnet",
+    "No uncertainty run of the baseline has finished yet.":
+        "Ingen usikkerhedskørsel af basisfremskrivningen er færdig endnu.",
+    "Start a run ({paths} paths, seed {seed})": "Start en kørsel ({paths} forløb, startværdi {seed})",
+    "All uncertainty runs and their settings": "Alle usikkerhedskørsler og deres indstillinger",
+}
+
 
 def build(lang: str, texts: dict[str, str], identity: bool) -> list[str]:
     """Write the catalogue of ``lang``; returns the message ids without a translation."""
