@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import os
+import subprocess
 import sys
 import threading
 from collections.abc import Iterator
@@ -208,3 +209,21 @@ def test_a_value_computed_across_a_switch_is_not_served_for_the_new_snapshot(hom
     worker.join(5)
     assert slow() == "embedded"
     assert len(seen) == 2  # computed again for the new generation, not the in-flight value
+
+
+def test_a_pin_set_by_the_command_in_another_process_is_seen_at_the_next_call(home):
+    write(home)
+    assert income_tax("101")[0] == pytest.approx(0.2360)  # cached in this process
+    env = {**os.environ, "BYIBALANCE_DATA_HOME": str(home)}
+    command = "from byibalance.cli import main; main()"  # byibalance data use embedded
+    done = subprocess.run(
+        [sys.executable, "-c", command, "data", "use", "embedded"],
+        env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    value, source = income_tax("101")
+    assert value == pytest.approx(0.2350) and source.startswith("embedded")
+    assert data.active_snapshot_name() == "embedded"
+    before = data_generation()
+    (home / "snapshots" / "2026-11-30T000000").mkdir()  # a newer snapshot, but the pin holds
+    assert data_generation() == before
