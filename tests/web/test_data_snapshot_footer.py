@@ -78,3 +78,13 @@ def test_every_page_names_the_snapshot_and_follows_a_switch(app, home) -> None: 
     third = c.get("/").text
     assert FOOTER.findall(third) == ["embedded"]
     assert _figures(third) == _figures(first)
+
+
+def test_a_broken_pin_is_named_on_the_page_not_a_crash(app, home) -> None:  # type: ignore[no-untyped-def]
+    home.mkdir(parents=True)
+    (home / "active.yaml").write_text("use: 2026-01-01T000000\n", encoding="utf-8")
+    c, _ = signed_in(app, "viewer")
+    page = c.get("/login")
+    assert page.status_code == 200
+    footer = FOOTER.findall(page.text)
+    assert footer and "2026-01-01T000000" in footer[0] and "byibalance data use" in footer[0]

@@ -13,18 +13,18 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from byibalance import data
 from byibalance.provenance import Status
 from byibalance.web import charts
 from byibalance.web.db import Role, User
 from byibalance.web.i18n import gettext_for
+from byibalance.web.model import data_in_use
 from byibalance.web.security import CSRF_FIELD, NotSignedInError, check_csrf, csrf_token
 from byibalance.web.settings import LANGUAGES, Settings
 
 templates = Jinja2Templates(directory=str(resources.files("byibalance.web") / "templates"))
 templates.env.globals["Status"] = Status
 templates.env.globals["charts"] = charts
-templates.env.globals["data_snapshot"] = data.active_snapshot_name
+templates.env.globals["data_snapshot"] = data_in_use
 templates.env.filters["num"] = charts.format_number
 
 

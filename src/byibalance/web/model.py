@@ -541,6 +541,19 @@ def clear_cache() -> None:
     _cache.clear()
 
 
+def data_in_use() -> str:
+    """What every page's footer names as its data: the active snapshot's name or ``embedded``.
+
+    A broken pin (a deleted snapshot, an unreadable ``active.yaml``) is named with its problem and
+    fix instead, so the footer of the error page that reports it still renders."""
+    from byibalance import data
+
+    try:
+        return data.active_snapshot_name()
+    except ByibalanceError as err:
+        return f"? ({err})"
+
+
 @dataclass(frozen=True)
 class Difference:
     """One series compared between two views in one year."""
