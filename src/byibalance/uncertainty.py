@@ -23,6 +23,7 @@ from byibalance.population.stochastic import PathResult, check_percentiles
 from byibalance.services import ServicesOverrides, compute
 
 BUDGET_LINES = (
+    "operating_balance",
     "service_expenditure",
     "service_ceiling",
     "capital_expenditure",

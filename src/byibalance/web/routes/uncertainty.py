@@ -493,3 +493,65 @@ def job_status(
     return render(
         request, "uncertainty_status.html", _context(_job(request, db, user, job_id)), user=user
     )
+
+
+#: The pages that show a fan section (issue #9), by their path.
+SECTION_PAGES = ("population", "economy")
+
+
+def section_context(request: Request, db: Session, user: User) -> dict[str, Any]:
+    """What the fan section of the Population and Economy pages shows: the newest finished run
+    on the baseline (those pages show the baseline), else the newest run still being computed,
+    else nothing and, for analysts and admins, a button that starts the default run (the same
+    job as the /uncertainty form's defaults, so the run is shared). Nothing is computed here."""
+    code = data.municipality(settings(request).municipality).code
+    runs = [j for j in visible_jobs(db, user, registry(request.app), code) if j.scenario_id is None]
+    done = next((j for j in runs if j.state.value == "done" and j.result), None)
+    pending = next((j for j in runs if not j.state.finished), None)
+    return {
+        "fan": {
+            "result": fan_result(done.result) if done is not None else None,
+            "job": done,
+            "pending": pending,
+            "can_start": user.role_enum in (Role.ADMIN, Role.ANALYST),
+            "paths": DEFAULT_PATHS,
+            "seed": 0,
+        },
+        "fan_figure": fan_figure,
+        "percentiles_of": percentiles_of,
+    }
+
+
+def _section_page(part: str) -> str:
+    if part not in SECTION_PAGES:
+        raise StarletteHTTPException(404, f"no fan section on '{part}'; use population or economy")
+    return part
+
+
+@router.get("/uncertainty/section/{part}", response_class=HTMLResponse)
+def section(
+    request: Request, part: str, user: User = Depends(page_user), db: Session = Depends(get_db)
+) -> Response:
+    """The fan section alone, polled by the page while its run is computed."""
+    return render(
+        request,
+        "_fans_section.html",
+        {"part": _section_page(part), **section_context(request, db, user)},
+        user=user,
+    )
+
+
+@router.post("/uncertainty/section/{part}", response_class=HTMLResponse)
+async def start_section(
+    request: Request,
+    part: str,
+    user: User = Depends(page_user),
+    form: FormData = Depends(checked_form),
+    db: Session = Depends(get_db),
+) -> Response:
+    """Start the default baseline run (or find the same one) and go back to the page."""
+    page = _section_page(part)
+    require_writer(user)
+    code = data.municipality(settings(request).municipality).code
+    start_run(db, user, registry(request.app), code, DEFAULT_PATHS, 0, 80, None)
+    return RedirectResponse(f"/{page}#fans-section", status_code=303)
