@@ -210,3 +210,13 @@ def test_guessing_voting_codes_locks_the_address_with_429_and_retry_after(app) -
     page = c.post(f"/deltag/{pid}/stem", data={"code": codes[1], "csrf_token": token})
     assert page.status_code == 429 and "Retry-After" in page.headers
     assert "For mange mislykkede forsøg" in page.text
+
+
+def test_the_json_sign_in_answers_429_with_retry_after(app) -> None:  # type: ignore[no-untyped-def]
+    c = _client(app, "198.51.100.123")
+    wrong = {"username": "viewer", "password": "wrong password!"}
+    assert [c.post("/api/session", json=wrong).status_code for _ in range(5)] == [401] * 4 + [429]
+    locked = c.post("/api/session", json={"username": "viewer", "password": PASSWORD})
+    assert locked.status_code == 429
+    assert int(locked.headers["Retry-After"]) == locked.json()["detail"]["retry_after"] > 250
+    assert "too many failed sign-ins" in locked.json()["detail"]["problem"]

@@ -9,9 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Header, Request, Response
+from fastapi import APIRouter, Depends, Header, HTTPException, Request, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from byibalance import data
@@ -25,12 +24,13 @@ from byibalance.web.routes import uncertainty
 from byibalance.web.security import (
     CSRF_HEADER,
     NotSignedInError,
-    authenticate,
+    authenticate_throttled,
     check_csrf,
     require_writer,
     sign_in,
     sign_out,
 )
+from byibalance.web.throttle import ThrottledError
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -116,12 +116,21 @@ def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.post("/session", responses={401: {"description": "Wrong username or password"}})
+@router.post("/session", responses={401: {"description": "Wrong username or password"},
+                                    429: {"description": "Too many failures; see Retry-After"}})
 def open_session(credentials: Credentials, request: Request,
                  db: Session = Depends(get_db)) -> SessionOut:
-    """Sign in; the session cookie is set and the CSRF token returned."""
-    user = db.scalar(select(User).where(User.username == credentials.username))
-    if authenticate(user, credentials.password) is None or user is None:
+    """Sign in; the session cookie is set and the CSRF token returned. Throttled per account
+    name and client address (429 with Retry-After while locked)."""
+    try:
+        user = authenticate_throttled(db, settings(request).secret_key, credentials.username,
+                                      credentials.password,
+                                      request.client.host if request.client else None)
+    except ThrottledError as err:
+        raise HTTPException(err.http_status, detail={**err.as_detail(),
+                                                     "retry_after": err.retry_after()},
+                            headers=err.headers()) from None
+    if user is None:
         raise NotSignedInError("wrong username or password", fix="check them and try again",
                                where=ErrorLocation(field="username"))
     sign_in(request.session, user)
