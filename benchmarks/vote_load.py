@@ -9,6 +9,12 @@ connection), so the ratio shows what the web stack costs. Finally it counts the 
 (one per voter) and checks the result against a recount of the ``.pb`` export.
 
     python benchmarks/vote_load.py --voters 2000 --workers 2 --concurrency 64
+    python benchmarks/vote_load.py --voters 1000 --previous 7afa3a6^
+
+``--previous REV`` first runs the same load against the server of git revision ``REV`` (its
+``src`` unpacked with ``git archive`` into a temporary folder and put first on ``PYTHONPATH``),
+on a schema of its own, so the previous code path and this one are measured side by side under
+the same machine load.
 
 Environment: ``BYIBALANCE_BENCH_POSTGRES_URL`` (default
 ``postgresql+psycopg://postgres@127.0.0.1:5432/test``).
@@ -61,9 +67,9 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _setup(url: str, voters: int) -> tuple[int, list[str]]:
+def _setup(url: str, voters: int, revision: str = "head") -> tuple[int, list[str]]:
     engine = make_engine(url)
-    migrate(engine)
+    migrate(engine, revision)
     with make_sessionmaker(engine)() as db:
         process = service.create_budget(db, title="Load", description="", budget=1000,
                                         ballot_type="knapsack",
@@ -78,9 +84,12 @@ def _setup(url: str, voters: int) -> tuple[int, list[str]]:
     return pid, codes
 
 
-def _serve(url: str, port: int, workers: int, folder: str) -> subprocess.Popen[bytes]:
+def _serve(url: str, port: int, workers: int, folder: str,
+           src: str | None = None) -> subprocess.Popen[bytes]:
     env = os.environ | {"BYIBALANCE_DATABASE_URL": url, "BYIBALANCE_SECRET_KEY": SECRET,
                         "XDG_DATA_HOME": folder}
+    if src is not None:  # another revision's code first on the path
+        env["PYTHONPATH"] = src + os.pathsep + env.get("PYTHONPATH", "")
     proc = subprocess.Popen([sys.executable, "-c", "from byibalance.cli import main; main()",
                              "serve", "--port", str(port), "--workers", str(workers)],
                             env=env, start_new_session=True, stdout=subprocess.DEVNULL)
@@ -160,18 +169,21 @@ def _baseline(url: str, pid: int, codes: list[str]) -> float:
     return n / wall
 
 
-def main() -> None:
-    """Run the load test and print the figures."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--voters", type=int, default=2000)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--concurrency", type=int, default=64)
-    parser.add_argument("--time-budget", type=float, default=300.0,
-                        help="stop sending new ballots after this many seconds")
-    parser.add_argument("--baseline-voters", type=int, default=500)
-    args = parser.parse_args()
-    base = os.environ.get("BYIBALANCE_BENCH_POSTGRES_URL",
-                          "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+def _previous_src(revision: str, folder: str) -> tuple[str, str]:
+    """Unpack ``src`` of git ``revision`` into ``folder``; its path and its newest migration."""
+    root = Path(__file__).resolve().parent.parent
+    archive = subprocess.run(["git", "-C", str(root), "archive", revision, "src"],
+                             check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", folder], input=archive, check=True)
+    versions = Path(folder, "src", "byibalance", "migrations", "versions")
+    newest = sorted(p.stem for p in versions.glob("0*.py"))[-1]
+    return str(Path(folder, "src")), newest.split("_", 1)[0] if newest.startswith("0001") \
+        else newest
+
+
+def _run(base: str, args: argparse.Namespace, label: str, src: str | None = None,
+         revision: str = "head") -> float:
+    """One load run on a fresh schema; prints its figures and returns ballots per second."""
     schema = f"bench_vote_{uuid.uuid4().hex[:8]}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -180,9 +192,9 @@ def main() -> None:
     folder = tempfile.mkdtemp(prefix="vote_load_")
     proc = None
     try:
-        pid, codes = _setup(url, args.voters)
+        pid, codes = _setup(url, args.voters, revision)
         port = _free_port()
-        proc = _serve(url, port, args.workers, folder)
+        proc = _serve(url, port, args.workers, folder, src)
         latencies, sent, failures, retries, wall = asyncio.run(
             _load(f"http://127.0.0.1:{port}", pid, codes, args.concurrency, args.time_budget))
         os.killpg(proc.pid, signal.SIGTERM)
@@ -200,7 +212,8 @@ def main() -> None:
             election, profile = parse_pb(process.pb_export or "", "export.pb")
         engine.dispose()
         recount = RULES["mes"](election, profile, options=service.RULE_OPTIONS["mes"])
-        print(f"voters {args.voters}, workers {args.workers}, concurrency {args.concurrency}")
+        print(f"[{label}] voters {args.voters}, workers {args.workers}, "
+              f"concurrency {args.concurrency}, load average {os.getloadavg()[0]:.1f}")
         errors = sum(failures.values())
         print(f"ballots sent {sent} (cast + change) in {wall:.1f} s: {rate:.0f} ballots/s, "
               f"errors {errors}, connection-level retries with the same submission id {retries}")
@@ -215,13 +228,37 @@ def main() -> None:
               f"{list(recount.selected) == summary['selected']}")
         if errors or stored != len(codes) or list(recount.selected) != summary["selected"]:
             raise SystemExit(1)
+        return rate
     finally:
         if proc is not None:
             os.killpg(proc.pid, signal.SIGKILL)
         with admin.connect() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
-        Path(folder, "byibalance").mkdir(exist_ok=True)
+
+
+def main() -> None:
+    """Run the load test (and, with ``--previous``, the previous revision's first)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--voters", type=int, default=2000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--time-budget", type=float, default=300.0,
+                        help="stop sending new ballots after this many seconds")
+    parser.add_argument("--baseline-voters", type=int, default=500)
+    parser.add_argument("--previous", metavar="REV",
+                        help="also run the server of git revision REV first, side by side")
+    args = parser.parse_args()
+    base = os.environ.get("BYIBALANCE_BENCH_POSTGRES_URL",
+                          "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    previous = None
+    if args.previous:
+        with tempfile.TemporaryDirectory(prefix="vote_load_prev_") as folder:
+            src, revision = _previous_src(args.previous, folder)
+            previous = _run(base, args, f"previous {args.previous}", src, revision)
+    rate = _run(base, args, "this tree")
+    if previous is not None:
+        print(f"this tree / previous = {rate / previous:.2f} (ballots/s, same load, same machine)")
 
 
 if __name__ == "__main__":
