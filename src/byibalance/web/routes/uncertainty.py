@@ -371,8 +371,11 @@ def start_run(
     if scenario_id is not None:
         row = store.readable(db, user, scenario_id)
         draft = store.scenario_of(row)
-        digest = content_hash(draft)
-        key += f":scenario={scenario_id}:{digest}:population"  # population applied since #9
+        # salted: runs on a scenario made before its population was applied (issue #9) differ
+        digest = hashlib.sha256(
+            ("fans with the scenario's population\n" + draft.model_dump_json()).encode()
+        ).hexdigest()[:16]
+        key += f":scenario={scenario_id}:{digest}"
         title += f", scenario “{row.name}”"
         params |= {
             "scenario_id": scenario_id,
