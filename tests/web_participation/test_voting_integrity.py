@@ -195,3 +195,15 @@ def test_citizen_support_enters_the_ambitions_optimiser(monkeypatch) -> None:  #
     view = ambitions_model.compute_ambitions(None, "165", citizen_support={"supercykelsti": 0.6})
     assert seen == [{"supercykelsti": 0.6}]
     assert view.citizen_support == {"supercykelsti": 0.6}
+
+
+def test_a_workers_cached_process_never_lets_a_ballot_in_after_the_phase_changed(app) -> None:  # type: ignore[no-untyped-def]
+    v = open_voting(app)
+    c, _ = citizen(app)
+    assert _api(c, v.pid, v.codes[0], ["a"]).status_code == 200  # the worker caches the process
+    with app.state.sessionmaker() as db:  # another worker closes the voting meanwhile
+        db.get(Process, v.pid).phase = "results"  # type: ignore[union-attr]
+        db.commit()
+    late = _api(c, v.pid, v.codes[1], ["b"])
+    assert late.status_code == 400 and late.json()["detail"]["field"] == "phase"
+    assert [r.projects for r in _ballots(app, v.pid)] == ["a"]
