@@ -8,7 +8,7 @@ from pathlib import Path
 
 from byibalance import data
 from byibalance.benchmark import load_comparison
-from byibalance.portfolio import Problem, Weights, explain
+from byibalance.portfolio import Explanation, Mode, Problem, Weights, explain, modes_for
 from byibalance.portfolio.budget import (
     Verification,
     adjustments_for_plan,
@@ -16,10 +16,14 @@ from byibalance.portfolio.budget import (
     solve_verified,
     verify,
 )
+from byibalance.portfolio.headroom import RULE_NAMES_DA, Rule
 from byibalance.portfolio.loaders import default_catalogue_path, read_catalogue
 from byibalance.reports.model import (
+    AmbitionFrames,
     AmbitionLine,
+    Breach,
     CouncilReport,
+    FrameWarningLine,
     IndicatorLine,
     build_report,
     compare_reports,
@@ -52,13 +56,50 @@ def indicator_lines(result: CityResult, notes: list[str]) -> list[IndicatorLine]
     return lines
 
 
-def ambition_lines(result: CityResult, notes: list[str]) -> list[AmbitionLine]:
-    """The default catalogue solved against ``result``'s budget headroom (equal weights), each
-    ambition chosen or left out with the portfolio's reason (as ``byibalance ambitions``)."""
+FRAME_MEANING_DA: Mapping[Rule, str] = {
+    Rule.capital: "Anlægsrammen er en fælles ramme for kommunerne: overskrider budgetterne "
+    "samlet rammen, kan op til 1 mia. kr. af bloktilskuddet modregnes kollektivt. At én kommune "
+    "ligger over sin andel er ikke ulovligt, men øger den risiko.",
+    Rule.service: "Servicerammen er kommunens andel af det aftalte serviceniveau: overskrider "
+    "budgetterne samlet rammen, kan op til 3 mia. kr. af bloktilskuddet modregnes kollektivt; "
+    "overskrides den i regnskabet, falder 40 % kollektivt og 60 % på de kommuner, der overskred.",
+    Rule.liquidity: "Kassekreditreglen binder den enkelte kommune: gennemsnitslikviditeten over "
+    "de seneste 365 dage skal være over 0, ellers kræves dispensation; gulvet derover er "
+    "kommunalbestyrelsens eget likviditetsmål.",
+}
+"""The rules' meaning in Danish for the council report (portfolio's ``RULE_NATURE.meaning``)."""
+
+MODE_DA = {Mode.warning: "advarsel", Mode.hard: "hård"}
+
+
+def plan_frames(explanation: Explanation, frames: Mode) -> AmbitionFrames:
+    """The plan's frames as report data: the mode, per-year warnings, the warned frames'
+    meanings and the baseline's breaches of hard rules (the portfolio's own figures)."""
+    plan = explanation.plan
+    lines = tuple(
+        FrameWarningLine(w.year, RULE_NAMES_DA[w.rule], w.over, w.baseline_over, w.plan_adds)
+        for w in sorted(plan.warnings, key=lambda w: (w.year, w.rule.value))
+    )
+    warned = sorted({w.rule for w in plan.warnings}, key=lambda r: r.value)
+    meanings = tuple((RULE_NAMES_DA[r], FRAME_MEANING_DA[r]) for r in warned)
+    breaches = tuple(
+        Breach(RULE_NAMES_DA[v.rule], v.year, f"{v.amount:,.1f} mio. kr.: {v.detail}")
+        for v in plan.baseline_breaches
+        if v.year is not None
+    )
+    return AmbitionFrames(MODE_DA[frames], lines, meanings, breaches)
+
+
+def ambition_lines(
+    result: CityResult, notes: list[str], frames: Mode = Mode.warning
+) -> tuple[list[AmbitionLine], AmbitionFrames | None]:
+    """The default catalogue solved against ``result``'s budget headroom (equal weights, the
+    collective frames in ``frames`` mode), each ambition chosen or left out with the portfolio's
+    reason (as ``byibalance ambitions``), and the plan's frames (:func:`plan_frames`)."""
     path = default_catalogue_path(result.municipality)
     if not path.exists():
         notes.append(f"no ambitions catalogue for {result.municipality}: section left empty")
-        return []
+        return [], None
     catalogue = read_catalogue(path).catalogue
     years = [y.year for y in result.budget.years]
 
@@ -66,13 +107,15 @@ def ambition_lines(result: CityResult, notes: list[str]) -> list[AmbitionLine]:
         _, rules = result.with_adjustments(adjustments_for_plan(catalogue, starts, years))
         return verify(result.rules, rules)
 
-    problem = Problem(catalogue, headroom_from_budget(result.budget), Weights())
+    problem = Problem(
+        catalogue, headroom_from_budget(result.budget), Weights(), modes=modes_for(frames)
+    )
     plan, problem, _ = solve_verified(problem, check)
     e = explain(problem, plan, deep=False)
     lines = [AmbitionLine(c.id, catalogue[c.id].name, True, c.start, c.reason) for c in e.chosen]
     lines += [AmbitionLine(r.id, catalogue[r.id].name, False, None, r.reason) for r in e.rejected]
     notes.append("ambitions: default catalogue, equal weights of the four dimensions (assumption)")
-    return lines
+    return lines, plan_frames(e, frames)
 
 
 def load_report(
@@ -81,10 +124,12 @@ def load_report(
     region: bool = True,
     compare: Path | None = None,
     scenario: Scenario | None = None,
+    frames: Mode = Mode.warning,
 ) -> CouncilReport:
     """With ``compare``, the second scenario's report is built too and its figures set side by
     side (:func:`~byibalance.reports.model.compare_reports`).
 
+    ``frames`` sets the collective frames' mode for the ambitions' plan (warnings by default).
     Run ``scenario_file`` (the default scenario if None) with and without its housing
     programme, its sustainability account and its K29 position, and build the report."""
     if scenario is None:
@@ -94,7 +139,7 @@ def load_report(
     baseline = run(scenario, housing=False, file=where)
     notes: list[str] = []
     lines = indicator_lines(result, notes)
-    chosen = ambition_lines(result, notes)
+    chosen, plan = ambition_lines(result, notes, frames)
     row, size = None, 29
     if region and result.municipality in data.municipality_codes("k29"):
         comparison = load_comparison("k29")
@@ -106,6 +151,7 @@ def load_report(
             scenario.name if scenario.name != "baseline" else "standardscenariet"),
         indicators=lines, region=row, ambitions=chosen, region_size=size, notes=notes,
     )  # fmt: skip
+    report = replace(report, frames=plan)
     if compare is None:
         return report
     other = load_report(compare, region=False)

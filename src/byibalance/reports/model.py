@@ -66,6 +66,35 @@ class AmbitionLine:
 
 
 @dataclass(frozen=True)
+class FrameWarningLine:
+    """A collective frame the plan's budget goes above in ``year``: ``over`` mio. DKK above the
+    municipality's share, of which ``budget`` is the budget's own excess and ``ambitions`` the
+    ambitions' part (negative when a saving reduces it)."""
+
+    year: int
+    frame: str
+    over: float
+    budget: float
+    ambitions: float
+
+
+@dataclass(frozen=True)
+class AmbitionFrames:
+    """How the plan stands with the rules: the frames' mode (``advarsel`` or ``hård``), the
+    yearly warnings, each warned frame's meaning and the baseline's breaches of hard rules."""
+
+    mode: str
+    warnings: tuple[FrameWarningLine, ...] = ()
+    meanings: tuple[tuple[str, str], ...] = ()
+    baseline_breaches: tuple[Breach, ...] = ()
+
+    @property
+    def largest(self) -> FrameWarningLine | None:
+        """The largest yearly excess, or None when no frame is exceeded."""
+        return max(self.warnings, key=lambda w: w.over, default=None)
+
+
+@dataclass(frozen=True)
 class IndicatorLine:
     """One indicator: latest value (``None`` = missing, never zero), its year, status and track."""
 
@@ -108,6 +137,7 @@ class CouncilReport:
     assumptions: tuple[str, ...]
     notes: tuple[str, ...] = field(default_factory=tuple)
     ambitions: tuple[AmbitionLine, ...] = ()
+    frames: AmbitionFrames | None = None
     compared_with: str | None = None
     comparison: tuple[DiffLine, ...] = ()
 

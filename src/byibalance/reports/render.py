@@ -90,6 +90,29 @@ def pdf_bytes(report: CouncilReport) -> bytes:
     return bytes(data or b"")
 
 
+def frame_sheet(report: CouncilReport) -> pd.DataFrame:
+    """The plan's yearly frame warnings and the baseline's hard-rule breaches, with the mode."""
+    columns = ["mode", "kind", "year", "frame", "over", "budget", "ambitions", "text"]
+    f = report.frames
+    if f is None:
+        return pd.DataFrame(columns=columns)
+    meaning = dict(f.meanings)
+    rows = [
+        {"mode": f.mode, "kind": "advarsel", "year": w.year, "frame": w.frame, "over": w.over,
+         "budget": w.budget, "ambitions": w.ambitions, "text": meaning.get(w.frame, "")}
+        for w in f.warnings
+    ]  # fmt: skip
+    rows += [
+        {"mode": f.mode, "kind": "budgettets brud", "year": b.year, "frame": b.rule,
+         "over": None, "budget": None, "ambitions": None, "text": b.reason}
+        for b in f.baseline_breaches
+    ]  # fmt: skip
+    if not rows:
+        rows = [{"mode": f.mode, "kind": "ingen", "year": None, "frame": None, "over": None,
+                 "budget": None, "ambitions": None, "text": ""}]  # fmt: skip
+    return pd.DataFrame(rows, columns=columns)
+
+
 def report_frames(report: CouncilReport) -> dict[str, pd.DataFrame]:
     """The full tables: population, budget, breaches, indicators, region, assumptions, sources."""
     return {
@@ -99,6 +122,7 @@ def report_frames(report: CouncilReport) -> dict[str, pd.DataFrame]:
                                   columns=["rule", "year", "reason"]),
         "ambitioner": pd.DataFrame([asdict(a) for a in report.ambitions],
                                    columns=["id", "name", "chosen", "start", "reason"]),
+        "rammer": frame_sheet(report),
         "baeredygtighed": pd.DataFrame([asdict(i) for i in report.indicators]),
         "k29": pd.DataFrame([asdict(g) for g in report.region]),
         "sammenligning": pd.DataFrame(
