@@ -16,11 +16,17 @@ import pytest
 
 from byibalance.cli import main
 from byibalance.portfolio import Mode
-from byibalance.portfolio.headroom import RULE_NAMES_DA, Rule
+from byibalance.portfolio.headroom import Rule
 from byibalance.reports import CouncilReport, load_report, render_html, write_pdf, write_xlsx
-from byibalance.reports.render import mio
+from byibalance.reports.loader import RULE_NAME_DA
 
 Oracle = dict[str, Any]
+MIO = 1e6  # the ambitions command counts in mio. DKK, the report in DKK
+
+
+def da(amount: float) -> str:
+    """An amount in mio. DKK as the Danish report writes it (one decimal, decimal comma)."""
+    return f"{amount:,.1f}".replace(",", "_").replace(".", ",").replace("_", ".")
 
 
 @pytest.fixture(scope="module")
@@ -39,23 +45,32 @@ def oracle() -> Oracle:
 
 def test_warnings_equal_the_portfolio(report: CouncilReport, oracle: Oracle) -> None:
     assert report.frames is not None and report.frames.mode == "advarsel"
-    expected = sorted((w["year"], RULE_NAMES_DA[Rule(w["rule"])], w["over"], w["baseline_over"],
-                       w["ambitions_add"]) for w in oracle["warnings"])  # fmt: skip
+    expected = sorted((w["year"], RULE_NAME_DA[Rule(w["rule"])], w["over"] * MIO,
+                       w["baseline_over"] * MIO, w["ambitions_add"] * MIO)
+                      for w in oracle["warnings"])  # fmt: skip
     assert expected, "Albertslund's default plan goes above the capital level"
     got = sorted((w.year, w.frame, w.over, w.budget, w.ambitions) for w in report.frames.warnings)
     assert [g[:2] for g in got] == [e[:2] for e in expected]
     for g, e in zip(got, expected, strict=True):
-        assert g[2:] == pytest.approx(e[2:], abs=1e-3)
+        assert g[2:] == pytest.approx(e[2:], abs=1e3)
     assert sum(a.chosen for a in report.ambitions) == len(oracle["selected"])
 
 
 def test_html_shows_table_meaning_and_summary(report: CouncilReport, oracle: Oracle) -> None:
     html = render_html(report)
     assert 'class="frame-warnings"' in html and "advarsel" in html
+    # the JSON rounds to 1 000 DKK, so the figures shown are the report's (equal to the JSON's
+    # by test_warnings_equal_the_portfolio), written one decimal in mio. kr.
+    assert report.frames is not None
+    for w in report.frames.warnings:
+        row = "".join(f"<td>{da(x / MIO)}</td>" for x in (w.over, w.budget, w.ambitions))
+        assert f'<td class="l">{w.year}</td><td class="l">{w.frame}</td>{row}' in html
     worst = max(oracle["warnings"], key=lambda w: w["over"])
-    for w in oracle["warnings"]:
-        assert mio(w["over"]) in html and mio(w["ambitions_add"]) in html
-    assert f"største årlige overskridelse er {mio(worst['over'])} mio. kr." in html
+    largest = report.frames.largest
+    assert largest is not None and (largest.year, largest.over) == (
+        worst["year"], pytest.approx(worst["over"] * MIO, abs=1e3))  # fmt: skip
+    assert worst["over"] > 1  # Albertslund's plan is well above its share of the capital level
+    assert f"største årlige overskridelse er {da(largest.over / MIO)} mio. kr." in html
     assert "Anlægsrammen er en fælles ramme" in html
     chosen = sum(a.chosen for a in report.ambitions)
     assert f"{chosen} ambitioner passer i planen" in html
@@ -68,9 +83,9 @@ def test_xlsx_sheet_has_the_warnings(report: CouncilReport, oracle: Oracle, tmp_
     rows = sheet[sheet["kind"] == "advarsel"].set_index("year")
     assert len(rows) == len(oracle["warnings"])
     for w in oracle["warnings"]:
-        assert rows.loc[w["year"], "over"] == pytest.approx(w["over"], abs=1e-3)
-        assert rows.loc[w["year"], "budget"] == pytest.approx(w["baseline_over"], abs=1e-3)
-        assert rows.loc[w["year"], "ambitions"] == pytest.approx(w["ambitions_add"], abs=1e-3)
+        assert rows.loc[w["year"], "over"] == pytest.approx(w["over"] * MIO, abs=1e3)
+        assert rows.loc[w["year"], "budget"] == pytest.approx(w["baseline_over"] * MIO, abs=1e3)
+        assert rows.loc[w["year"], "ambitions"] == pytest.approx(w["ambitions_add"] * MIO, abs=1e3)
     assert set(sheet["mode"]) == {"advarsel"}
 
 
@@ -84,7 +99,7 @@ def test_pdf_has_the_warning_sentence(report: CouncilReport, tmp_path: Path) -> 
     flat = " ".join(text.split())
     assert report.frames is not None and report.frames.largest is not None
     assert "Planen overskrider kommunens andel af de fælles rammer" in flat
-    assert mio(report.frames.largest.over) in flat
+    assert da(report.frames.largest.over / MIO) in flat
 
 
 def test_hard_frames_show_no_warnings_table() -> None:

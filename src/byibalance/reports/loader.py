@@ -16,7 +16,7 @@ from byibalance.portfolio.budget import (
     solve_verified,
     verify,
 )
-from byibalance.portfolio.headroom import RULE_NAMES_DA, Rule
+from byibalance.portfolio.headroom import Rule
 from byibalance.portfolio.loaders import default_catalogue_path, read_catalogue
 from byibalance.reports.model import (
     AmbitionFrames,
@@ -69,6 +69,21 @@ FRAME_MEANING_DA: Mapping[Rule, str] = {
 }
 """The rules' meaning in Danish for the council report (portfolio's ``RULE_NATURE.meaning``)."""
 
+MIO = 1e6  # the portfolio counts in mio. DKK; the report's figures are in DKK
+
+
+def _da(amount: float) -> str:
+    """``amount`` (mio. DKK) with one decimal, Danish separators."""
+    return f"{amount:,.1f}".replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+RULE_NAME_DA: Mapping[Rule, str] = {
+    Rule.capital: "anlægsrammen",
+    Rule.service: "servicerammen",
+    Rule.liquidity: "kassekreditreglen og likviditetsmålet",
+}
+"""The rules' names in the Danish report."""
+
 MODE_DA = {Mode.warning: "advarsel", Mode.hard: "hård"}
 
 
@@ -77,13 +92,15 @@ def plan_frames(explanation: Explanation, frames: Mode) -> AmbitionFrames:
     meanings and the baseline's breaches of hard rules (the portfolio's own figures)."""
     plan = explanation.plan
     lines = tuple(
-        FrameWarningLine(w.year, RULE_NAMES_DA[w.rule], w.over, w.baseline_over, w.plan_adds)
+        FrameWarningLine(
+            w.year, RULE_NAME_DA[w.rule], w.over * MIO, w.baseline_over * MIO, w.plan_adds * MIO
+        )
         for w in sorted(plan.warnings, key=lambda w: (w.year, w.rule.value))
     )
     warned = sorted({w.rule for w in plan.warnings}, key=lambda r: r.value)
-    meanings = tuple((RULE_NAMES_DA[r], FRAME_MEANING_DA[r]) for r in warned)
+    meanings = tuple((RULE_NAME_DA[r], FRAME_MEANING_DA[r]) for r in warned)
     breaches = tuple(
-        Breach(RULE_NAMES_DA[v.rule], v.year, f"{v.amount:,.1f} mio. kr.: {v.detail}")
+        Breach(RULE_NAME_DA[v.rule], v.year, f"{_da(v.amount)} mio. kr.: {v.detail}")
         for v in plan.baseline_breaches
         if v.year is not None
     )

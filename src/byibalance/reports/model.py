@@ -67,7 +67,7 @@ class AmbitionLine:
 
 @dataclass(frozen=True)
 class FrameWarningLine:
-    """A collective frame the plan's budget goes above in ``year``: ``over`` mio. DKK above the
+    """A collective frame the plan's budget goes above in ``year``: ``over`` DKK above the
     municipality's share, of which ``budget`` is the budget's own excess and ``ambitions`` the
     ambitions' part (negative when a saving reduces it)."""
 
