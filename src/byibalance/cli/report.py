@@ -16,6 +16,7 @@ from byibalance import data
 from byibalance.benchmark import METRICS, Comparison, load_comparison
 from byibalance.cli.app import app
 from byibalance.errors import ErrorLocation, InputError
+from byibalance.portfolio.headroom import Mode
 
 
 class Format(StrEnum):
@@ -151,6 +152,12 @@ def report(
     scenario: Path | None = typer.Option(None, help="Scenario YAML file (default scenario)."),
     compare: Path | None = typer.Option(None, help="A second scenario to set side by side."),
     no_region: bool = typer.Option(False, "--no-region", help="Leave out the K29 position."),
+    frames: Mode = typer.Option(
+        Mode.warning,
+        "--frames",
+        help="the ambitions' collective frames (capital-spending level, service ceiling): "
+        "warning (reported per year) or hard (constraints on the plan)",
+    ),
 ) -> None:
     """The council report in Danish for a budget reading: population with and without housing,
     the budget and its rules, the sustainability account, the K29 position, sources and
@@ -165,6 +172,6 @@ def report(
     _check_output(output)
     from byibalance.reports import load_report, write_html, write_pdf, write_xlsx
 
-    built = load_report(scenario, region=not no_region, compare=compare)
+    built = load_report(scenario, region=not no_region, compare=compare, frames=frames)
     {".pdf": write_pdf, ".html": write_html, ".xlsx": write_xlsx}[suffix](built, output)
     typer.echo(f"wrote {output}")
