@@ -8,6 +8,7 @@ money equal to the price) must make the float count give up and the exact count 
 from __future__ import annotations
 
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -20,6 +21,7 @@ from byibalance.participation import (
     RuleOptions,
     profile_from_ballots,
 )
+from byibalance.participation.files import read_pb
 from byibalance.participation.mes_engine import MesEngine, _ReferenceMesEngine
 from byibalance.participation.model import Profile
 from byibalance.participation.rules import (
@@ -150,3 +152,19 @@ def test_add1_with_exact_ties_at_the_budget_limit(
     assert fast.exact_fallbacks > 0
     assert budget == ref_budget
     assert tuple(election.projects[p].id for p in fast.run(budget).chosen) == selected
+
+
+def test_warsaw_2026_steps_are_certified_and_exact(pbdir: Path) -> None:
+    # The file: with the global dmax bound in the payment and Newton's affine update of
+    # G, every sampled Add1 step must still be certified (no give-up) and equal the exact count
+    path = pbdir / "Poland_Warszawa_2026.pb"
+    if not path.exists():
+        pytest.skip(f"{path.name} not in {pbdir}")
+    election, profile = read_pb(path)
+    fast, reference = _engines(election, profile)
+    start = election.budget / profile.num_voters
+    for extra in (0, 61, 183):
+        b0 = start + extra
+        certified = fast.certified_chosen(b0)
+        assert certified is not None, f"gave up at b0 = start + {extra}"
+        assert certified == reference.run(b0).chosen

@@ -33,10 +33,15 @@ and the exact count above answers. u = 2^-53, b0 the per-voter budget, η = 8·u
 
 - Money: each voter's float m~_i carries a bound δ_i ≥ |m~_i − m_i| (m_i exact); initially
   m~ = fl(b0), δ = η. A voter who pays everything gets exactly 0 (δ = 0): so m~_i = 0 iff m_i = 0.
+  dmax ≥ every δ_i: it starts at η and grows by d + η per round (an upper bound, not the max).
 - Price of p (k supporters, cost c): any float q~ (Newton on G(q) = Σ min(m~_i, q), from a lower
-  bound). Then |G_exact(q~) − c| ≤ err = |g − c| + Σ_{m~_i < q~ + δmax + η} δ_i + (k+8)·u·(2c+2g),
-  g the float sum (voters with m~_i ≥ q~ + δ_i have min = q~ both ways; the last term covers the
-  sum's rounding and c's). Let s = #{m~_i > q~ + T + δmax + η}, so m_i > q~ + T, with T = 1e-9·b0.
+  bound). Then |G_exact(q~) − c| ≤ err = |g − c| + Σ_{m~_i < q~ + dmax + η} δ_i
+  + (k+8)·u·(2c+2·max(g, g')), g the float value of G~(q~) = Σ min(m~_i, q~) (voters with
+  m~_i ≥ q~ + δ_i have min = q~ both ways; the last term covers the sum's rounding and c's).
+  g is not summed again: Newton stops when no m~_i lies between its last two iterates q' and q~,
+  so G~ is affine there and g = g' + (q~ − q')·#{m~_i ≥ q'}, g' the float sum at q'; its
+  rounding ((k−1)·u·g' for the sum, a few u·max(g, g') for the update) fits the same term.
+  Let s = #{m~_i > q~ + T + dmax + η}, so m_i > q~ + T, with T = 1e-9·b0.
   G has slope ≥ s on [q~ − T, q~ + T]; if err ≤ s·T then |q_exact − q~| ≤ d = err/s (+ margins):
   above q~ + d, G would exceed c; below q~ − d, G(q~) would exceed c + err. This also proves p
   affordable (G(q~ + d) ≥ c). Else give up. ρ's interval is [q~ − d, q~ + d] / u(p), widened.
@@ -45,12 +50,17 @@ and the exact count above answers. u = 2^-53, b0 the per-voter budget, η = 8·u
   project with the least upper bound, certified only if every other evaluated project's lower
   bound is above it (heap entries are, by the pop condition). Any overlap, including an exact
   tie for the tie-break, gives up.
-- Payment: a supporter is certainly poor (m_i ≤ q) if m~_i + δ_i < q~ − d − η, certainly rich
-  if m~_i − δ_i > q~ + d + η; one undecided supporter (e.g. money exactly equal to the price)
-  gives up. Rich: m~' = fl(m~ − q~), δ' = δ + d + η (old error, price error, rounding).
+- Payment: a supporter is certainly poor (m_i ≤ q) if m~_i < q~ − d − η − dmax, certainly rich
+  if m~_i > q~ + d + η + dmax (δ_i ≤ dmax; one comparison per supporter, no δ read); one
+  undecided supporter (e.g. money exactly equal to the price) gives up. Rich: m~' = fl(m~ − q~),
+  δ' = δ + d + η (old error, price error, rounding).
 
 So a certified answer is the exact rule's selection; the exact count handles the rest. On
 Warsaw 2026 no Add1 step gives up, and each float count takes ~10 ms instead of ~90 ms.
+The sum of δ over the near voters is a masked sum (``np.where``), not ``np.dot`` with a boolean
+mask: that dot casts the mask and goes through BLAS, and was the count's largest cost (about a
+third in a line profile). A global bound instead (#near · dmax, no δ per voter) was tried and
+rejected: dmax then grows geometrically over a count and every Warsaw 2026 step gave up.
 Rejected: parametric skipping over b (the poor sets change at every 1 PLN step on Warsaw 2026,
 so a run's decision path never extends to the next step; the selection does, 119 of 184 times,
 but no cheap certificate of that was found).
@@ -165,7 +175,7 @@ class MesEngine:
         slack = 1e-9 * fb  # a price's error bound must stay below this
         money = np.full(self.support.num_voters, fb)  # m~_i; m~_i = 0 exactly iff m_i = 0
         delta = np.full(self.support.num_voters, eta)  # |m~_i - m_i| <= δ_i
-        dmax = eta  # the largest δ_i
+        dmax = eta  # an upper bound of every δ_i
         fcosts = self.fcosts
         utils = fcosts if self.cost_utility else [1.0] * len(fcosts)
         heap: list[tuple[float, int]] = []
@@ -190,15 +200,20 @@ class MesEngine:
                 # stops when the poor set {m~ < q} no longer grows (then q~ = (c - Σ_poor) /
                 # #rich up to rounding). Any q~ will do: the bounds below certify it or not.
                 q = lo0 * u
+                npoor = zeros + int(np.count_nonzero(m < q))
+                g = gq = 0.0
                 for _ in range(64):
-                    npoor = zeros + int(np.count_nonzero(m < q))
                     if npoor == k:
                         break
-                    q_new = q + (c - float(np.minimum(m, q).sum())) / (k - npoor)
-                    if zeros + int(np.count_nonzero(m < q_new)) == npoor:
+                    gq = float(np.minimum(m, q).sum())
+                    q_new = q + (c - gq) / (k - npoor)
+                    now_poor = zeros + int(np.count_nonzero(m < q_new))
+                    if now_poor == npoor:
+                        # no supporter's money lies between q and q_new, so G is affine there
+                        g = gq + (q_new - q) * (k - npoor)
                         q = q_new
                         break
-                    q = q_new
+                    q, npoor = q_new, now_poor
                 else:
                     return None
                 if npoor == k or not q > 0:
@@ -207,12 +222,11 @@ class MesEngine:
                     if avail + slop < c:
                         continue  # exactly unaffordable now, hence for the rest of the count
                     return None
-                g = float(np.minimum(m, q).sum())
                 # |G_exact(q~) - c|: the residual, the sum's rounding, the money's errors
                 # (only voters with m~ < q~ + δ can have min(m, q~) != min(m~, q~)), and
                 # the rounding of c
-                near = float(np.dot(delta[sup], m < q + (dmax + eta)))
-                err = abs(g - c) + near + (k + 8) * _U * (2 * c + 2 * g)
+                near = float(np.where(m < q + (dmax + eta), delta[sup], 0.0).sum())
+                err = abs(g - c) + near + (k + 8) * _U * (2 * c + 2 * max(g, gq))
                 s = int(np.count_nonzero(m > q + (slack + dmax + eta)))
                 if s == 0 or err * (1 + 1e-6) > s * slack:
                     return None
@@ -236,15 +250,14 @@ class MesEngine:
                     heapq.heappush(heap, (lo, p))
             sup = sups[w]
             m = money[sup]
-            dw = delta[sup]
-            rich = m - dw > q + (d + eta)
-            if np.count_nonzero(rich) + np.count_nonzero(m + dw < q - (d + eta)) != len(m):
+            band = d + eta + dmax  # δ_i <= dmax
+            rich = m > q + band
+            if np.count_nonzero(rich) + np.count_nonzero(m < q - band) != len(m):
                 return None  # a supporter's money too close to the price
             money[sup] = np.where(rich, m - q, 0.0)
             # a rich payer's new error: old error + price error + rounding; the poor have 0
-            new_d = np.where(rich, dw + (d + eta), 0.0)
-            delta[sup] = new_d
-            dmax = max(dmax, float(new_d.max()))
+            delta[sup] = np.where(rich, delta[sup] + (d + eta), 0.0)
+            dmax += d + eta
             chosen.append(w)
         return chosen
 
