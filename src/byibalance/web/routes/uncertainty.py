@@ -5,8 +5,8 @@ Analysts and admins start a run (paths 100..5000, an integer seed, a band, and t
 saved scenario they may read as its base); everyone signed in sees the finished runs (a run on a
 scenario only those who may read the scenario). The request answers at once; the page polls the
 job's status partial (htmx, every second) until the fans are drawn. The jobs live in the database,
-so any web worker serves them. The same (municipality, paths, seed, band, scenario and its
-content) reuses the run.
+so any web worker serves them. The same (municipality, paths, seed, band, data snapshot in use,
+scenario and its content) reuses the run.
 """
 
 from __future__ import annotations
@@ -362,11 +362,19 @@ def start_run(
     band: int,
     scenario_id: int | None,
 ) -> Job:
-    """Queue a run (or find the same one): keyed by municipality, paths, seed, band and, for a
-    scenario, its id and content hash."""
+    """Queue a run (or find the same one): keyed by municipality, paths, seed, band, the data
+    snapshot in use (so a run made before ``byibalance data use`` is not served after it) and,
+    for a scenario, its id and content hash (the key ends in the hash)."""
     require_writer(user)
-    params: dict[str, Any] = {"municipality": code, "paths": paths, "seed": seed, "band": band}
-    key = f"{code}:{paths}:{seed}:{band}"
+    snapshot = data.active_snapshot_name()
+    params: dict[str, Any] = {
+        "municipality": code,
+        "paths": paths,
+        "seed": seed,
+        "band": band,
+        "data": snapshot,
+    }
+    key = f"{code}:{paths}:{seed}:{band}:data={snapshot}"
     title = f"{paths} paths, seed {seed}, {band} % band"
     if scenario_id is not None:
         row = store.readable(db, user, scenario_id)
@@ -508,7 +516,12 @@ def section_context(request: Request, db: Session, user: User) -> dict[str, Any]
     else nothing and, for analysts and admins, a button that starts the default run (the same
     job as the /uncertainty form's defaults, so the run is shared). Nothing is computed here."""
     code = data.municipality(settings(request).municipality).code
-    runs = [j for j in visible_jobs(db, user, registry(request.app), code) if j.scenario_id is None]
+    snapshot = data.active_snapshot_name()
+    runs = [
+        j
+        for j in visible_jobs(db, user, registry(request.app), code)
+        if j.scenario_id is None and j.params.get("data", snapshot) == snapshot
+    ]
     done = next((j for j in runs if j.state.value == "done" and j.result), None)
     pending = next((j for j in runs if not j.state.finished), None)
     return {

@@ -662,6 +662,7 @@ DA |= {
     "service and budget paths": "service- og budgetforløb",
     "{paths} paths with seed {seed}, computed in {seconds} s.":
         "{paths} forløb med startværdi {seed}, beregnet på {seconds} s.",
+    "Data: {snapshot}.": "Datagrundlag: {snapshot}.",
     "The band holds {band} % of the paths ({lo} % to {hi} %), the line is the median. The "
     "spreads are estimates drawn from distributions fitted to history":
         "Båndet rummer {band} % af forløbene ({lo} % til {hi} %), linjen er medianen. "
