@@ -57,10 +57,14 @@ and the exact count above answers. u = 2^-53, b0 the per-voter budget, η = 8·u
 
 So a certified answer is the exact rule's selection; the exact count handles the rest. On
 Warsaw 2026 no Add1 step gives up, and each float count takes ~10 ms instead of ~90 ms.
-The sum of δ over the near voters is a masked sum (``np.where``), not ``np.dot`` with a boolean
-mask: that dot casts the mask and goes through BLAS, and was the count's largest cost (about a
-third in a line profile). A global bound instead (#near · dmax, no δ per voter) was tried and
-rejected: dmax then grows geometrically over a count and every Warsaw 2026 step gave up.
+The sum of δ over the near voters reads δ of those voters only (``delta[sup[mask]]``), not
+``np.dot`` with a boolean mask: that dot casts the mask and goes through BLAS, and was the count's
+largest cost (a third in a line profile, and far worse when other jobs share the CPU). Other
+per-election structures (supporter counts, the supported projects) are built once per engine,
+affordability at the start is decided in floats unless within rounding, and the winner's
+supporters' money, gathered to price it, is reused to pay. A global bound instead (#near ·
+dmax, no δ per voter) was tried and rejected: dmax then grows geometrically over a count and
+every Warsaw 2026 step gave up.
 Rejected: parametric skipping over b (the poor sets change at every 1 PLN step on Warsaw 2026,
 so a run's decision path never extends to the next step; the selection does, 119 of 184 times,
 but no cheap certificate of that was found).
@@ -136,6 +140,8 @@ class MesEngine:
         self._last_unique: tuple[int, np.ndarray, np.ndarray, np.ndarray] | None = None
         self.exact_fallbacks = 0  # counts the certified float count gave up on
         self._sups = [support.supporters(p) for p in range(len(self.costs))]
+        self._counts: list[int] = support.counts.tolist()
+        self._supported = [(p, k) for p, k in enumerate(self._counts) if k]
         self._reference = (
             _ReferenceMesEngine(election, support, utility, tie_key)
             if support.num_voters < self.REFERENCE_BELOW_VOTERS
@@ -166,7 +172,7 @@ class MesEngine:
         # there, is poor for every price and adds 0 to every sum, so is dropped (compacted)
         sups = list(self._sups)
         compact = [True] * len(sups)
-        counts = self.support.counts.tolist()
+        counts = self._counts
         b0 = _q(budget_per_voter)
         fb = float(b0)
         if not 0 < fb < float("inf"):
@@ -179,16 +185,22 @@ class MesEngine:
         fcosts = self.fcosts
         utils = fcosts if self.cost_utility else [1.0] * len(fcosts)
         heap: list[tuple[float, int]] = []
-        for p, cnt in enumerate(counts):
-            if cnt and cnt * b0 >= self.costs[p]:
-                # q_p >= c_p / k_p always (no supporter pays more than q): a lower bound of
-                # ρ_p for the whole count, as ρ_p never decreases
-                heap.append((fcosts[p] / cnt / utils[p] * (1 - 8 * _U), p))
+        for p, cnt in self._supported:
+            # k·b0 >= c in floats unless within rounding (then exactly), as the exact count
+            have = cnt * fb
+            if have < fcosts[p] * (1 - 1e-12) or (
+                have <= fcosts[p] * (1 + 1e-12) and cnt * b0 < self.costs[p]
+            ):
+                continue
+            # q_p >= c_p / k_p always (no supporter pays more than q): a lower bound of
+            # ρ_p for the whole count, as ρ_p never decreases
+            heap.append((fcosts[p] / cnt / utils[p] * (1 - 8 * _U), p))
         heapq.heapify(heap)
         chosen: list[int] = []
         while heap:
             refreshed: list[tuple[float, int]] = []  # (lower bound of exact ρ_p, p)
-            best: tuple[int, float, float] | None = None  # (p, q~, D)
+            # (p, q~, d, supporters, their money): the winner's gather is reused to pay
+            best: tuple[int, float, float, np.ndarray, np.ndarray] | None = None
             best_hi = float("inf")
             while heap and heap[0][0] <= best_hi:
                 lo0, p = heapq.heappop(heap)
@@ -225,7 +237,7 @@ class MesEngine:
                 # |G_exact(q~) - c|: the residual, the sum's rounding, the money's errors
                 # (only voters with m~ < q~ + δ can have min(m, q~) != min(m~, q~)), and
                 # the rounding of c
-                near = float(np.where(m < q + (dmax + eta), delta[sup], 0.0).sum())
+                near = float(delta[sup[m < q + (dmax + eta)]].sum())
                 err = abs(g - c) + near + (k + 8) * _U * (2 * c + 2 * max(g, gq))
                 s = int(np.count_nonzero(m > q + (slack + dmax + eta)))
                 if s == 0 or err * (1 + 1e-6) > s * slack:
@@ -239,17 +251,15 @@ class MesEngine:
                     compact[p] = len(live) < 0.9 * len(sup)
                     sups[p] = live
                 if hi < best_hi:
-                    best_hi, best = hi, (p, q, d)
+                    best_hi, best = hi, (p, q, d, sup, m)
             if best is None:
                 break
-            w, q, d = best
+            w, q, d, sup, m = best  # nobody's money changed since w was evaluated
             for lo, p in refreshed:
                 if p != w:
                     if lo <= best_hi:
                         return None  # a near-tie for the winner: the exact count decides
                     heapq.heappush(heap, (lo, p))
-            sup = sups[w]
-            m = money[sup]
             band = d + eta + dmax  # δ_i <= dmax
             rich = m > q + band
             if np.count_nonzero(rich) + np.count_nonzero(m < q - band) != len(m):
