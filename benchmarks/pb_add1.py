@@ -1,7 +1,9 @@
 """MES with Add1 completion: byibalance vs its previous engine and pabutools, side by side.
 
 Run: ``python benchmarks/pb_add1.py [FOLDER]`` (FOLDER defaults to ``BYIBALANCE_PABULIB_DIR``,
-else ``shared/data/pabulib``).
+else ``shared/data/pabulib``). ``python benchmarks/pb_add1.py --against REV [FOLDER]`` instead
+times Add1's steps on Warsaw 2026 (``rules._add1``, the float counts) with this engine and with
+``participation/mes_engine.py`` as of git revision REV, alternately in one process, 3 runs each.
 
 - Add1 "last feasible" (``add1``) and "first exhaustive" (``add1-exhaustive``): the current engine
   against the previous one (``rules._add1_reference``), same process; selections must be
@@ -15,8 +17,10 @@ else ``shared/data/pabulib``).
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import time
+import types
 from fractions import Fraction
 from pathlib import Path
 
@@ -26,7 +30,8 @@ from pabutools.rules import method_of_equal_shares as pabu_mes
 from byibalance.participation import RuleOptions, method_of_equal_shares
 from byibalance.participation.files import read_pb
 from byibalance.participation.mes_engine import MesEngine, MesResult
-from byibalance.participation.rules import _add1_reference
+from byibalance.participation.rules import _add1, _add1_reference, _tie_key
+from byibalance.participation.support import Support
 
 SMALL = ("Netherlands_Assen_2024.pb", "Poland_Swiecie_2023.pb")
 VERSUS_REFERENCE = (*SMALL, "Poland_Wieliczka_2023_Green_Budget.pb", "Poland_Warszawa_2026.pb")
@@ -49,11 +54,50 @@ def _count_fallbacks() -> int:
     return _FALLBACKS[0]
 
 
+def against(rev: str, folder: Path) -> None:
+    """Add1's steps on Warsaw 2026, this engine beside the engine of git revision ``rev``."""
+    source = subprocess.run(
+        ["git", "show", f"{rev}:src/byibalance/participation/mes_engine.py"],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parents[1],
+    ).stdout
+    previous = types.ModuleType("previous_mes_engine")
+    sys.modules[previous.__name__] = previous  # its dataclasses look their module up
+    exec(compile(source, f"mes_engine.py@{rev}", "exec"), previous.__dict__)
+    election, profile = read_pb(folder / "Poland_Warszawa_2026.pb")
+    support = Support(election, profile)
+    key = _tie_key(election, support.counts, "id")
+    start = election.budget / profile.num_voters
+    options = RuleOptions(completion="add1")
+    times: dict[str, list[float]] = {rev: [], "now": []}
+    for _ in range(3):
+        for name, cls in ((rev, previous.MesEngine), ("now", MesEngine)):
+            engine = cls(election, support, "cost", key)
+            t0 = time.perf_counter()
+            budget = _add1(election, engine, start, options)
+            times[name].append(time.perf_counter() - t0)
+            print(f"{name}: {times[name][-1]:.2f} s, per-voter budget {budget}", flush=True)
+    best_prev, best_now = min(times[rev]), min(times["now"])
+    print(
+        f"Warsaw 2026 Add1 steps, best of 3: now {best_now:.2f} s, {rev} {best_prev:.2f} s, "
+        f"ratio {best_prev / best_now:.2f}x; load {os.getloadavg()}",
+        flush=True,
+    )
+
+
 def main() -> None:
     shared = Path(__file__).parents[2] / "shared/data/pabulib"
-    folder = Path(
-        sys.argv[1] if len(sys.argv) > 1 else os.environ.get("BYIBALANCE_PABULIB_DIR", shared)
-    )
+    args = sys.argv[1:]
+    rev = None
+    if args[:1] == ["--against"]:
+        rev, args = args[1], args[2:]
+    folder = Path(args[0] if args else os.environ.get("BYIBALANCE_PABULIB_DIR", shared))
+    if rev is not None:
+        print(f"load average (1, 5, 15 min): {os.getloadavg()}", flush=True)
+        against(rev, folder)
+        return
     print(f"load average (1, 5, 15 min): {os.getloadavg()}", flush=True)
     for name in VERSUS_REFERENCE:
         election, profile = read_pb(folder / name)
