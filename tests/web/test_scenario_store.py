@@ -162,6 +162,9 @@ def test_a_downloaded_workbook_uploads_again_unchanged(app) -> None:  # type: ig
     text = (
         b"name: Alt i et\nend: 2036\npopulation:\n  fertility: {multiplier: 1.1}\n"
         b"services:\n  unit_costs: {school_6_16: 85000}\n  regulation: marginal\n"
+        b"  marginal_share: {daycare_0_2: 0.5, daycare_3_5: 0.5, school_6_16: 0.5,"
+        b" elderly_65_79: 0.5, elderly_80_plus: 0.5, special_needs: 0.5, other_services: 0.5,"
+        b" income_transfers: 0.5}\n"
         b"finance:\n  income_tax_rate: {2027: 25.6, 2029: 26.1}\n  loans:\n"
         b"  - {year: 2028, amount: 50000000.0, purpose: energy_saving, term: 20}\n"
         b"ambitions:\n  pinned_in: [helhedsplan_galgebakken]\n  weights: {social: 2.0}\n"
