@@ -4,6 +4,8 @@ Run: ``python benchmarks/pb_add1.py [FOLDER]`` (FOLDER defaults to ``BYIBALANCE_
 else ``shared/data/pabulib``). ``python benchmarks/pb_add1.py --against REV [FOLDER]`` instead
 times Add1's steps on Warsaw 2026 (``rules._add1``, the float counts) with this engine and with
 ``participation/mes_engine.py`` as of git revision REV, alternately in one process, 3 runs each.
+``python benchmarks/pb_add1.py --now [FOLDER]`` times only this engine's whole rule
+(``method_of_equal_shares``) on Warsaw 2026, 3 runs per completion.
 
 - Add1 "last feasible" (``add1``) and "first exhaustive" (``add1-exhaustive``): the current engine
   against the previous one (``rules._add1_reference``), same process; selections must be
@@ -94,9 +96,27 @@ def main() -> None:
     if args[:1] == ["--against"]:
         rev, args = args[1], args[2:]
     folder = Path(args[0] if args else os.environ.get("BYIBALANCE_PABULIB_DIR", shared))
-    if rev is not None:
+    now_only = args[:1] == ["--now"]
+    if now_only:
+        args = args[1:]
+        folder = Path(args[0] if args else os.environ.get("BYIBALANCE_PABULIB_DIR", shared))
+    if rev is not None or now_only:
         print(f"load average (1, 5, 15 min): {os.getloadavg()}", flush=True)
-        against(rev, folder)
+        if rev is not None:
+            against(rev, folder)
+            return
+        election, profile = read_pb(folder / "Poland_Warszawa_2026.pb")
+        for completion in ("add1", "add1", "add1", "add1-exhaustive", "add1-exhaustive"):
+            t0 = time.perf_counter()
+            ours = method_of_equal_shares(
+                election, profile, options=RuleOptions(completion=completion)
+            )
+            print(
+                f"Warsaw 2026 {completion}: {time.perf_counter() - t0:.2f} s, "
+                f"per-voter budget {ours.voter_budget}",
+                flush=True,
+            )
+        print(f"load average (1, 5, 15 min): {os.getloadavg()}", flush=True)
         return
     print(f"load average (1, 5, 15 min): {os.getloadavg()}", flush=True)
     for name in VERSUS_REFERENCE:
