@@ -285,9 +285,6 @@ def test_the_overview_names_the_first_broken_rule_in_danish(pages) -> None:  # t
     assert "mio. kr.." not in danish and "mio. DKK" not in danish
 
 
-@pytest.mark.xfail(strict=True, reason="the ambitions' explanations are messages now "
-                   "(portfolio/explain.py), but ambitions.html still shows them as they are; "
-                   "it needs localise(reason, lang)")  # fmt: skip
 def test_ambitions_explanations_read_in_danish(pages) -> None:  # type: ignore[no-untyped-def]
     page = visible_text(pages["da", "/ambitions"])
     assert [f for f in english_fragments() if f in page] == []
@@ -333,4 +330,26 @@ def test_an_ambitions_explanation_reads_in_danish_and_stays_english_for_the_cli(
     assert localise(text, "da") == (
         f"{name} mangler i 2027-2028, højst 20,0 mio. kr. i 2027 (basis er allerede over den "
         "i 2027, så ingen ambition må lægge noget til der)"
+    )
+
+
+def test_the_rules_meanings_and_the_rooms_notes_read_in_danish_and_stay_english() -> None:
+    from byibalance.portfolio.headroom import RULE_NATURE, Headroom, Rule
+    from byibalance.provenance import Status
+
+    for nature in RULE_NATURE.values():
+        assert localise(nature.meaning, "en") == nature.meaning
+        assert localise(nature.meaning, "da") != nature.meaning
+    assert localise(RULE_NATURE[Rule.liquidity].meaning, "da").startswith(
+        "kassekreditreglen binder hver kommune"
+    )
+    slack = {Rule.capital: (-12.5, 3.0), Rule.liquidity: (1.0, 1.0), Rule.service: (0.0, 0.0)}
+    (note,) = Headroom.from_slack((2027, 2028), slack, Status.ESTIMATE, "test").notes
+    assert note == (
+        "2027: the baseline budget is already 12.5 mio. DKK over the capital limit before any "
+        "ambition (as a hard rule: room 0 there)"
+    )
+    assert localise(note, "da") == (
+        "2027: grundbudgettet er allerede 12,5 mio. kr. over grænsen for anlæg før nogen "
+        "ambition (som fast regel: råderum 0 dér)"
     )

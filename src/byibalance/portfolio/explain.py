@@ -137,7 +137,7 @@ def describe(violations: Sequence[Violation], overdrawn: Collection[tuple[Rule, 
                 )  # fmt: skip
             parts.append(text)
         else:
-            parts.append("; ".join(sorted({v.detail for v in group})))
+            parts.append(join_notes("; ", sorted({v.detail for v in group})))
     return join_notes("; ", parts)
 
 
@@ -201,8 +201,13 @@ def _reject(
     values = start_values(problem)
     if max(values[(key, s)] for s in window) <= 0:
         return Rejection(
-            key, Note(N_("it has no positive value under the current weights")), (), None, None,
-            None, None,
+            key,
+            Note(N_("it has no positive value under the current weights")),
+            (),
+            None,
+            None,
+            None,
+            None,
         )
     best: tuple[float, int, list[Violation]] | None = None
     for s in window:

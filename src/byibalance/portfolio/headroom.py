@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from byibalance.errors import ErrorLocation, PortfolioError
+from byibalance.messages import N_, Note
 from byibalance.provenance import Status
 
 
@@ -63,29 +64,41 @@ RULE_NATURE: Mapping[Rule, RuleNature] = {
         Mode.warning,
         collective=True,
         finance_checks=("capital_level",),
-        meaning="the capital-spending level (anlægsramme) is a frame for the municipalities "
-        "together: if their budgets together exceed it, up to 1 bn DKK of the block grant can be "
-        "cut collectively; one municipality above its share breaks no law but adds to that risk "
-        "(finance.rules reports it as a warning)",
+        meaning=Note(
+            N_(
+                "the capital-spending level (anlægsramme) is a frame for the municipalities "
+                "together: if their budgets together exceed it, up to 1 bn DKK of the block "
+                "grant can be cut collectively; one municipality above its share breaks no law "
+                "but adds to that risk (finance.rules reports it as a warning)"
+            )
+        ),
         source="DOMAIN.md §1 (anlægsramme), §5 (budget sanction; budgetlov)",
     ),
     Rule.service: RuleNature(
         Mode.warning,
         collective=True,
         finance_checks=("service_ceiling",),
-        meaning="the service ceiling (serviceramme) is the municipality's share of the agreed "
-        "service level: if the municipalities' budgets together exceed it, up to 3 bn DKK of the "
-        "block grant can be cut collectively; if the accounts exceed it, the cut falls 40 % "
-        "collectively and 60 % on the municipalities that overspent",
+        meaning=Note(
+            N_(
+                "the service ceiling (serviceramme) is the municipality's share of the agreed "
+                "service level: if the municipalities' budgets together exceed it, up to 3 bn "
+                "DKK of the block grant can be cut collectively; if the accounts exceed it, the "
+                "cut falls 40 % collectively and 60 % on the municipalities that overspent"
+            )
+        ),
         source="DOMAIN.md §5 (budget and accounts sanctions; budgetlov)",
     ),
     Rule.liquidity: RuleNature(
         Mode.hard,
         collective=False,
         finance_checks=("kassekreditreglen", "liquidity_target"),
-        meaning="kassekreditreglen binds each municipality: the average cash over the last 365 "
-        "days must be above 0, or a dispensation is needed; the floor above it is the council's "
-        "own liquidity target",
+        meaning=Note(
+            N_(
+                "kassekreditreglen binds each municipality: the average cash over the last 365 "
+                "days must be above 0, or a dispensation is needed; the floor above it is the "
+                "council's own liquidity target"
+            )
+        ),
         source="DOMAIN.md §5 (kassekreditreglen)",
     ),
 }
@@ -191,9 +204,13 @@ class Headroom:
             for y, value in zip(years, slack[rule], strict=False):
                 if value < 0:
                     found.append(
-                        f"{y}: the baseline budget is already {-value:,.1f} mio. DKK over the "
-                        f"{rule.value} limit before any ambition (as a hard rule: room 0 there)"
-                    )
+                        Note(
+                            N_("{year}: the baseline budget is already {amount:,.1f} mio. DKK "
+                               "over the {rule:word} limit before any ambition (as a hard rule: "
+                               "room 0 there)"),
+                            year=y, amount=-value, rule=rule.value,
+                        )
+                    )  # fmt: skip
         return cls(
             years=tuple(years),
             capital=tuple(max(0.0, float(v)) for v in slack[Rule.capital]),

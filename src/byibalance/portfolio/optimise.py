@@ -41,6 +41,7 @@ from highspy._core import (  # the plain solver class: highspy.Highs prints a ba
 from scipy.sparse import coo_matrix, vstack
 
 from byibalance.errors import ErrorLocation, PortfolioError
+from byibalance.messages import N_, Note
 from byibalance.portfolio.catalogue import DIMENSIONS, Ambition, Catalogue
 from byibalance.portfolio.headroom import (
     DEFAULT_MODES,
@@ -293,11 +294,20 @@ def check_plan(problem: Problem, starts: Mapping[str, int]) -> list[Violation]:
     for key, s in starts.items():
         a = cat[key]
         if s not in problem.starts(a):
-            out.append(Violation(Rule.window, s, 0.0, f"'{key}' cannot start in {s}"))
+            out.append(
+                Violation(
+                    Rule.window, s, 0.0, Note(N_("'{key}' cannot start in {year}"), key=key, year=s)
+                )
+            )
         for need in a.requires:
             if need not in starts or starts[need] + cat[need].duration > s:
                 out.append(
-                    Violation(Rule.requires, s, 0.0, f"'{key}' needs '{need}' completed first")
+                    Violation(
+                        Rule.requires,
+                        s,
+                        0.0,
+                        Note(N_("'{key}' needs '{need}' completed first"), key=key, need=need),
+                    )
                 )
     pairs = {
         tuple(sorted((key, other)))
@@ -306,11 +316,18 @@ def check_plan(problem: Problem, starts: Mapping[str, int]) -> list[Violation]:
         if other in starts
     }
     for first, second in sorted(pairs):
-        out.append(Violation(Rule.excludes, None, 0.0, f"'{first}' or '{second}', not both"))
+        out.append(
+            Violation(
+                Rule.excludes,
+                None,
+                0.0,
+                Note(N_("'{first}' or '{second}', not both"), first=first, second=second),
+            )
+        )
     for key in problem.pinned_in - set(starts):
-        out.append(Violation(Rule.pinned, None, 0.0, f"'{key}' is pinned in"))
+        out.append(Violation(Rule.pinned, None, 0.0, Note(N_("'{key}' is pinned in"), key=key)))
     for key in problem.pinned_out & set(starts):
-        out.append(Violation(Rule.pinned, None, 0.0, f"'{key}' is pinned out"))
+        out.append(Violation(Rule.pinned, None, 0.0, Note(N_("'{key}' is pinned out"), key=key)))
     for use in year_use(problem, starts):
         for rule in problem.hard_rules():
             slack = use.slack(rule)
@@ -319,7 +336,10 @@ def check_plan(problem: Problem, starts: Mapping[str, int]) -> list[Violation]:
                 out.append(
                     Violation(
                         rule, use.year, -slack,
-                        f"uses {getattr(use, rule.value):,.1f} of {room:,.1f} mio. DKK room",
+                        Note(
+                            N_("uses {used:,.1f} of {room:,.1f} mio. DKK room"),
+                            used=getattr(use, rule.value), room=room,
+                        ),
                     )
                 )  # fmt: skip
     return out
@@ -359,8 +379,8 @@ def baseline_breaches(problem: Problem) -> tuple[Violation, ...]:
                 out.append(
                     Violation(
                         rule, y, -slack,
-                        "the baseline budget is already over before any ambition; "
-                        "the ambitions may not make it worse there",
+                        Note(N_("the baseline budget is already over before any ambition; "
+                                "the ambitions may not make it worse there")),
                     )
                 )  # fmt: skip
     return tuple(out)
@@ -594,13 +614,15 @@ def _elastic_violations(problem: Problem) -> list[Violation]:
         np.concatenate([np.ones(n, dtype=bool), np.zeros(extra, dtype=bool)]),
     )
     if res.x is None:
-        return [Violation(Rule.requires, None, 0.0, "the pins' dependencies cannot be met")]
+        return [
+            Violation(Rule.requires, None, 0.0, Note(N_("the pins' dependencies cannot be met")))
+        ]
     out = []
     for j, r in enumerate(m.resource_rows):
         amount = float(res.x[n + j])
         if amount > TOLERANCE:
             rule, year, _ = m.rows[r]
-            out.append(Violation(rule, year, amount, "short of room"))
+            out.append(Violation(rule, year, amount, Note(N_("short of room"))))
     return out
 
 

@@ -11,6 +11,7 @@ from byibalance.errors import ByibalanceError, ErrorLocation, InputError
 from byibalance.web import ambitions_model
 from byibalance.web.db import User
 from byibalance.web.deps import get_db, page_user, render, settings
+from byibalance.web.i18n import localise
 from byibalance.web.participation.service import published_ambition_support
 
 router = APIRouter(include_in_schema=False)
@@ -74,6 +75,7 @@ def ambitions(
             "names": ambitions_model.WEIGHT_NAMES,
             "frames": frames,
             "frame_modes": ambitions_model.FRAME_MODES,
+            "localise": localise,
         },
         user=user,
     )

@@ -30,6 +30,7 @@ DYNAMIC = ["admin", "analyst", "viewer", "income_tax_rate", "fertility_factor", 
            "service_expenditure", "service_ceiling", "operating_expenditure",
            "capital_expenditure", "interest", "new_loans", "repayments", "tax_rate", "ok",
            "warning", "breach", "service_ceiling", "capital_level", "kassekreditreglen",
+           "capital", "service",
            "liquidity_target", "borrowing_purpose", "tax_sanction", "structural_balance",
            "weight_social", "weight_economic", "weight_climate", "weight_environment",
            "weight_support"]
@@ -605,6 +606,49 @@ DA |= {
         "uden den ville {incoming} komme med; den er {loss:,.2f} mere værd",
     "{rule} short in {span}, at most {amount:,.1f} mio. DKK in {year}":
         "{rule} mangler i {span}, højst {amount:,.1f} mio. kr. i {year}",
+    # the ambitions' details and the room's notes (portfolio/optimise.py, headroom.py)
+    "capital": "anlæg",
+    "service": "service",
+    "'{key}' cannot start in {year}": "'{key}' kan ikke starte i {year}",
+    "'{key}' needs '{need}' completed first": "'{key}' kræver, at '{need}' er færdig først",
+    "'{first}' or '{second}', not both": "'{first}' eller '{second}', ikke begge",
+    "'{key}' is pinned in": "'{key}' er låst med",
+    "'{key}' is pinned out": "'{key}' er låst ude",
+    "uses {used:,.1f} of {room:,.1f} mio. DKK room":
+        "bruger {used:,.1f} af {room:,.1f} mio. kr. råderum",
+    "the baseline budget is already over before any ambition; the ambitions may not make it "
+    "worse there":
+        "grundbudgettet er allerede over før nogen ambition; ambitionerne må ikke gøre det "
+        "værre dér",
+    "the pins' dependencies cannot be met":
+        "de låste ambitioners forudsætninger kan ikke opfyldes",
+    "short of room": "mangler råderum",
+    "{year}: the baseline budget is already {amount:,.1f} mio. DKK over the {rule:word} limit "
+    "before any ambition (as a hard rule: room 0 there)":
+        "{year}: grundbudgettet er allerede {amount:,.1f} mio. kr. over grænsen for {rule:word} "
+        "før nogen ambition (som fast regel: råderum 0 dér)",
+    "the capital-spending level (anlægsramme) is a frame for the municipalities together: if "
+    "their budgets together exceed it, up to 1 bn DKK of the block grant can be cut "
+    "collectively; one municipality above its share breaks no law but adds to that risk "
+    "(finance.rules reports it as a warning)":
+        "anlægsrammen er en ramme for kommunerne samlet: overskrider deres budgetter den "
+        "tilsammen, kan op til 1 mia. kr. af bloktilskuddet modregnes kollektivt; en kommune "
+        "over sin andel bryder ingen lov, men øger den risiko (finance.rules melder det som en "
+        "advarsel)",
+    "the service ceiling (serviceramme) is the municipality's share of the agreed service "
+    "level: if the municipalities' budgets together exceed it, up to 3 bn DKK of the block "
+    "grant can be cut collectively; if the accounts exceed it, the cut falls 40 % collectively "
+    "and 60 % on the municipalities that overspent":
+        "servicerammen er kommunens andel af det aftalte serviceniveau: overskrider kommunernes "
+        "budgetter den tilsammen, kan op til 3 mia. kr. af bloktilskuddet modregnes kollektivt; "
+        "overskrider regnskaberne den, falder modregningen 40 % kollektivt og 60 % på de "
+        "kommuner, der overskred",
+    "kassekreditreglen binds each municipality: the average cash over the last 365 days must "
+    "be above 0, or a dispensation is needed; the floor above it is the council's own "
+    "liquidity target":
+        "kassekreditreglen binder hver kommune: den gennemsnitlige kassebeholdning over de "
+        "seneste 365 dage skal være over 0, ellers kræves dispensation; gulvet over den er "
+        "kommunalbestyrelsens eget likviditetsmål",
     "{rule}: above the municipality's share in {span} ({n} years), at most {over:,.1f} mio. DKK "
     "in {year} (the baseline {baseline:,.1f}, the ambitions {ambitions:,.1f}). A warning, not a "
     "limit: {meaning}":
