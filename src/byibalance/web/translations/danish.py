@@ -800,7 +800,8 @@ DA |= {
         "En usikkerhedskørsel af basisfremskrivningen bliver beregnet",
     "No uncertainty run of the baseline has finished yet.":
         "Ingen usikkerhedskørsel af basisfremskrivningen er færdig endnu.",
-    "Start a run ({paths} paths, seed {seed})": "Start en kørsel ({paths} forløb, startværdi {seed})",
+    "Start a run ({paths} paths, seed {seed})":
+        "Start en kørsel ({paths} forløb, startværdi {seed})",
     "All uncertainty runs and their settings": "Alle usikkerhedskørsler og deres indstillinger",
 }
 
