@@ -175,6 +175,11 @@ def run(
         "--by-district",
         help="Count each district with its own budget, and the city-wide part with the rest.",
     ),
+    workers: int = typer.Option(
+        1,
+        "--workers",
+        help="Processes that count Add1's steps ahead (same result; e.g. the number of cores).",
+    ),
 ) -> None:
     """Count an election in a .pb file and print the projects bought, in order.
 
@@ -194,6 +199,7 @@ def run(
         completion=completion.value,
         threshold=threshold,
         tie_breaking=tie_breaking.value,
+        add1_workers=workers,
     )
     if by_district:
         result = count_by_district(election, profile, rule.value, options)

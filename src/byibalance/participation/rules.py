@@ -8,7 +8,12 @@ comparison with fractions (see :func:`method_of_equal_shares`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import multiprocessing as mp
+import os
+import sys
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Literal, cast
@@ -40,6 +45,11 @@ class RuleOptions:
     - ``stop_at_misfit``: greedy stops at the first project that does not fit (greedy-no-skip).
     - ``tie_breaking``: ``id`` (project id as a string, as pabutools) or ``votes`` (more votes,
       then lower cost, then id).
+    - ``add1_workers``: Add1's steps are independent counts (each from scratch, with its own
+      per-voter budget), so with more than one worker they are counted ahead in forked
+      processes and read in order; the result is the same by construction. Opt-in (a command
+      line or a batch job, not a threaded server: forking a process with threads is unsafe);
+      Linux only, else one worker.
     """
 
     utility: Utility = "cost"
@@ -49,6 +59,7 @@ class RuleOptions:
     stop_at_misfit: bool = False
     tie_breaking: TieBreaking = "id"
     add1_step: Fraction = Fraction(1)
+    add1_workers: int = 1
 
 
 DEFAULT_OPTIONS = RuleOptions()
@@ -384,10 +395,40 @@ def _add1(
             fix="give a step such as 1",
             where=ErrorLocation(field="add1_step"),
         )
+    if options.add1_workers < 1:
+        raise ParticipationError(
+            "the number of Add1 workers must be at least 1",
+            fix="give 1 (count the steps one after another) or the number of cores",
+            where=ErrorLocation(field="add1_workers"),
+        )
+    last_step = int(max(max_cost - start, Fraction(0)) // step) + 1  # current >= max_cost stops
+    counts = (
+        _counts_ahead(engine, start, step, last_step, options.add1_workers)
+        if options.add1_workers > 1 and isinstance(engine, MesEngine) and _can_fork()
+        else (engine.run(start + k * step).chosen for k in range(last_step + 1))
+    )
+    try:
+        return _settle(election, costs, supported, max_cost, start, step, options, counts)
+    finally:
+        close = getattr(counts, "close", None)
+        if close is not None:
+            close()
+
+
+def _settle(
+    election: Election,
+    costs: Sequence[Fraction],
+    supported: int,
+    max_cost: Fraction,
+    start: Fraction,
+    step: Fraction,
+    options: RuleOptions,
+    counts: Iterator[list[int]],
+) -> Fraction:
     previous = start
     current = start
     while True:
-        chosen = engine.run(current).chosen
+        chosen = next(counts)
         total = _total(costs, chosen)
         if total > election.budget:
             return previous
@@ -398,6 +439,46 @@ def _add1(
         if len(chosen) == supported or current >= max_cost:
             return current
         previous, current = current, current + step
+
+
+def _can_fork() -> bool:
+    return sys.platform.startswith("linux") and (os.cpu_count() or 1) > 1
+
+
+# The engine a forked worker counts with: set just before the pool forks, inherited (copy on
+# write), never pickled.
+_FORKED_ENGINE: MesEngine | None = None
+
+
+def _count_steps(start: Fraction, step: Fraction, ks: range) -> list[list[int]]:
+    assert _FORKED_ENGINE is not None
+    return [_FORKED_ENGINE.run(start + k * step).chosen for k in ks]
+
+
+def _counts_ahead(
+    engine: MesEngine, start: Fraction, step: Fraction, last_step: int, workers: int
+) -> Iterator[list[int]]:
+    """Add1's counts for steps 0..last_step, in order, counted ahead by ``workers`` forked
+    processes in chunks (at most two chunks a worker in flight, so stopping early wastes
+    little). Each count is ``engine.run(start + k·step)``, exactly as one after another."""
+    global _FORKED_ENGINE
+    chunk = 8
+    _FORKED_ENGINE = engine
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork"))
+    try:
+        pending: deque[Future[list[list[int]]]] = deque()
+        next_k = 0
+        while True:
+            while next_k <= last_step and len(pending) < 2 * workers:
+                ks = range(next_k, min(next_k + chunk, last_step + 1))
+                pending.append(pool.submit(_count_steps, start, step, ks))
+                next_k = ks.stop
+            if not pending:
+                return
+            yield from pending.popleft().result()
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+        _FORKED_ENGINE = None
 
 
 def sequential_phragmen(
