@@ -5,7 +5,9 @@ else ``shared/data/pabulib``). ``python benchmarks/pb_add1.py --against REV [FOL
 times Add1's steps on Warsaw 2026 (``rules._add1``, the float counts) with this engine and with
 ``participation/mes_engine.py`` as of git revision REV, alternately in one process, 3 runs each.
 ``python benchmarks/pb_add1.py --now [FOLDER]`` times only this engine's whole rule
-(``method_of_equal_shares``) on Warsaw 2026, 3 runs per completion.
+(``method_of_equal_shares``) on Warsaw 2026, 3 runs per completion, one worker (the steps one
+after another) and two workers (``add1_workers=2``: steps counted ahead in forked processes)
+alternately, and checks that both settle on the same budget and selection.
 
 - Add1 "last feasible" (``add1``) and "first exhaustive" (``add1-exhaustive``): the current engine
   against the previous one (``rules._add1_reference``), same process; selections must be
@@ -106,16 +108,22 @@ def main() -> None:
             against(rev, folder)
             return
         election, profile = read_pb(folder / "Poland_Warszawa_2026.pb")
+        seen: dict[str, set[tuple[object, ...]]] = {}
         for completion in ("add1", "add1", "add1", "add1-exhaustive", "add1-exhaustive"):
-            t0 = time.perf_counter()
-            ours = method_of_equal_shares(
-                election, profile, options=RuleOptions(completion=completion)
-            )
-            print(
-                f"Warsaw 2026 {completion}: {time.perf_counter() - t0:.2f} s, "
-                f"per-voter budget {ours.voter_budget}",
-                flush=True,
-            )
+            for workers in (1, 2):
+                t0 = time.perf_counter()
+                ours = method_of_equal_shares(
+                    election,
+                    profile,
+                    options=RuleOptions(completion=completion, add1_workers=workers),  # type: ignore[arg-type]
+                )
+                print(
+                    f"Warsaw 2026 {completion}, {workers} worker(s): "
+                    f"{time.perf_counter() - t0:.2f} s, per-voter budget {ours.voter_budget}",
+                    flush=True,
+                )
+                seen.setdefault(completion, set()).add((ours.voter_budget, ours.selected))
+        print(f"same result with 1 and 2 workers: {all(len(v) == 1 for v in seen.values())}")
         print(f"load average (1, 5, 15 min): {os.getloadavg()}", flush=True)
         return
     print(f"load average (1, 5, 15 min): {os.getloadavg()}", flush=True)
