@@ -357,7 +357,7 @@ def _fix(item: ErrorDetails, path: Sequence[int | str]) -> str:
 def _year(path: Sequence[int | str], item: ErrorDetails) -> int | None:
     for part in reversed(path):
         text = str(part)
-        if text.isdigit() and 1900 <= int(text) <= 2200:
+        if text.isdecimal() and 1900 <= int(text) <= 2200:
             return int(text)
     value = item.get("input")
     last = str(path[-1]) if path else ""
@@ -426,7 +426,7 @@ def _describe(
     message = str(item["msg"]).removeprefix("Value error, ")
     tag = re.match(r"\[([^\]]+)\] (.*)", message)  # the finance model's '[2028] ...' messages
     if tag:
-        path = [*path, *(int(p) if p.isdigit() else p for p in tag.group(1).split("."))]
+        path = [*path, *(int(p) if p.isdecimal() else p for p in tag.group(1).split("."))]
         message = tag.group(2)
     elif item["type"] == "value_error":
         path = _named_key(path, message, raw)

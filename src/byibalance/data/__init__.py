@@ -145,7 +145,7 @@ def municipalities() -> pd.DataFrame:
 
 def _normalise_code(value: str | int) -> str | None:
     text = str(value).strip()
-    if text.isdigit():
+    if text.isdecimal():
         return f"{int(text):03d}"
     return None
 

@@ -217,7 +217,7 @@ def finance_overrides(
         if message.startswith("[") and "] " in message:
             tag, message = message[1:].split("] ", 1)
             path.append(tag)
-        year = next((int(p) for p in path if p.isdigit() and len(p) == 4), None)
+        year = next((int(p) for p in path if p.isdecimal() and len(p) == 4), None)
         raise ScenarioError(
             message,
             "Correct the value (see docs/finance.md, 'Scenario sections')",

@@ -75,7 +75,7 @@ class LazyColumns(Mapping[str, Sequence[str]]):
 def numeric_ids(project_ids: Sequence[str]) -> tuple[IntArray, IntArray] | None:
     """(sorted numeric ids, project index of each) if every id is a canonical decimal number."""
     if not all(
-        p.isdigit() and p.isascii() and (p == "0" or p[0] != "0") and len(p) < 18
+        p.isdecimal() and p.isascii() and (p == "0" or p[0] != "0") and len(p) < 18
         for p in project_ids
     ):
         return None

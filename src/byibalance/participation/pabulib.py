@@ -455,7 +455,7 @@ def _parse_votes(lines: list[str], v: int, rows: str, election: Election, source
         try:
             points = np.asarray([int(t) for t in ptoks], dtype=np.int64)
         except ValueError:
-            bad = next(i for i, t in enumerate(ptoks) if not t.strip().lstrip("-").isdigit())
+            bad = next(i for i, t in enumerate(ptoks) if not t.strip().lstrip("-").isdecimal())
             k = int(np.searchsorted(indptr, bad, side="right")) - 1
             raise _err(
                 source,

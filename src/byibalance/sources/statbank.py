@@ -874,7 +874,7 @@ class StatBankClient:
 
     def _read(self, answer: httpx.Response, label: str) -> str:
         total_header = answer.headers.get("content-length")
-        total = int(total_header) if total_header and total_header.isdigit() else None
+        total = int(total_header) if total_header and total_header.isdecimal() else None
         chunks: list[bytes] = []
         decoded = 0
         for chunk in answer.iter_bytes():
@@ -900,7 +900,7 @@ class StatBankClient:
 
 def _retry_after(answer: httpx.Response) -> float | None:
     value = answer.headers.get("retry-after", "")
-    return float(value) if value.isdigit() else None
+    return float(value) if value.isdecimal() else None
 
 
 def _api_message(answer: httpx.Response) -> str:

@@ -77,7 +77,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     if not key:
         key = _persisted_secret(folder)
     municipality = env.get("BYIBALANCE_MUNICIPALITY", DEFAULT_MUNICIPALITY).strip()
-    if not (municipality.isdigit() and len(municipality) <= 4):
+    if not (municipality.isdecimal() and len(municipality) <= 4):
         raise InputError(
             f"BYIBALANCE_MUNICIPALITY '{municipality}' is not a municipality code",
             fix="use the code of a Danish municipality, e.g. 0165 for Albertslund",

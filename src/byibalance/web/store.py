@@ -244,7 +244,7 @@ def housing_rows(state: FormState) -> int:
     filled = {
         int(k.split(".")[1])
         for k in state.values
-        if k.startswith("housing.") and k.split(".")[1].isdigit()
+        if k.startswith("housing.") and k.split(".")[1].isdecimal()
     }
     return max(filled, default=-1) + 1 + HOUSING_ROWS
 
@@ -277,7 +277,7 @@ def _housing(values: dict[str, str], errors: dict[str, str]) -> list[dict[str, A
         {
             int(k.split(".")[1])
             for k in values
-            if k.startswith("housing.") and k.split(".")[1].isdigit()
+            if k.startswith("housing.") and k.split(".")[1].isdecimal()
         }
     )
     for i in rows:

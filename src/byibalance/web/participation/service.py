@@ -107,7 +107,7 @@ def whole_number(value: object, field: str, *, minimum: int = 0,
     """A whole number typed by a user (spaces and Danish thousands dots allowed)."""
     text = (value if isinstance(value, str) else str(value or "")).strip()
     text = text.replace(" ", "").replace(".", "").replace("\u00a0", "")
-    if not text or not (text.isdigit() or (text.startswith("-") and text[1:].isdigit())):
+    if not text or not (text.isdecimal() or (text.startswith("-") and text[1:].isdecimal())):
         raise InputError(f"'{field}' is '{value}', not a whole number",
                          fix=f"write '{field}' as a whole number, e.g. 250000",
                          where=ErrorLocation(field=field))

@@ -222,7 +222,7 @@ class DifferenceOut(BaseModel):
 def _side(request: Request, db: Session, user: User, ref: str) -> model.CityView:
     if ref == "baseline":
         return model.baseline(settings(request).municipality)
-    if not ref.isdigit():
+    if not ref.isdecimal():
         raise InputError(f"'{ref}' is not a scenario", fix="use 'baseline' or a scenario id",
                          where=ErrorLocation(field="a/b"))
     return model.run_scenario(store.scenario_of(store.readable(db, user, int(ref))))

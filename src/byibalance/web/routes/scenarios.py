@@ -22,7 +22,7 @@ def _view_of(request: Request, db: Session, user: User, ref: str) -> tuple[str, 
     """A compare side: 'baseline' or a scenario id the user may read."""
     if ref == "baseline":
         return "baseline", model.baseline(settings(request).municipality)
-    if not ref.isdigit():
+    if not ref.isdecimal():
         raise InputError(f"'{ref}' is not a scenario", fix="choose 'baseline' or a scenario id",
                          where=ErrorLocation(field="a/b"))
     scenario = store.readable(db, user, int(ref))

@@ -455,7 +455,7 @@ async def start(
     scenario_id: int | None = None
     if base:
         readable_ids = {s.id for s in store.visible_scenarios(db, user)}
-        if not base.isdigit() or int(base) not in readable_ids:
+        if not base.isdecimal() or int(base) not in readable_ids:
             errors["scenario"] = (
                 f"scenario {base} is not one you may read; choose one from the list"
             )
@@ -469,7 +469,7 @@ async def start(
 
 
 def _job(request: Request, db: Session, user: User, job_id: str) -> Job:
-    found = registry(request.app).get(int(job_id)) if job_id.isdigit() else None
+    found = registry(request.app).get(int(job_id)) if job_id.isdecimal() else None
     return readable_job(db, user, found)
 
 
