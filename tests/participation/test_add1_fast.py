@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.participation.conftest import build_election
 
 from byibalance.participation import (
-    Ballot,
-    Election,
-    Project,
     RuleOptions,
     method_of_equal_shares,
-    profile_from_ballots,
 )
 from byibalance.participation.files import read_pb
 from byibalance.participation.mes_engine import MesEngine
-from byibalance.participation.model import Profile
 from byibalance.participation.rules import _add1_reference
 
 # Bigger than the naive-oracle elections: more voters so that classes split, tie and go poor.
@@ -30,17 +25,6 @@ elections = st.integers(2, 9).flatmap(
         st.integers(1, 300),
     )
 )
-
-
-def _build(costs: list[int], ballots: list[set[int]], budget: int) -> tuple[Election, Profile]:
-    election = Election(
-        projects=tuple(Project(str(p), Fraction(c)) for p, c in enumerate(costs)),
-        budget=Fraction(budget),
-    )
-    profile = profile_from_ballots(
-        election, [Ballot(str(i), tuple(str(p) for p in sorted(b))) for i, b in enumerate(ballots)]
-    )
-    return election, profile
 
 
 @settings(max_examples=120, deadline=None)
@@ -54,7 +38,7 @@ def test_fast_add1_equals_reference_on_random_elections(
     data: tuple[list[int], list[set[int]], int], completion: str, utility: str, tie: str
 ) -> None:
     costs, ballots, budget = data
-    election, profile = _build(costs, ballots, budget)
+    election, profile = build_election(costs, ballots, budget)
     options = RuleOptions(completion=completion, utility=utility, tie_breaking=tie)  # type: ignore[arg-type]
     small = MesEngine.REFERENCE_BELOW_VOTERS
     MesEngine.REFERENCE_BELOW_VOTERS = 0  # force the fast path on these small elections

@@ -7,15 +7,12 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from tests.participation.conftest import build_election
 
 from byibalance.errors import ParticipationError
 from byibalance.participation import (
-    Ballot,
-    Election,
-    Project,
     RuleOptions,
     method_of_equal_shares,
-    profile_from_ballots,
 )
 from byibalance.participation.files import read_pb
 from byibalance.participation.rules import _can_fork
@@ -25,21 +22,10 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _election(costs: list[int], ballots: list[set[int]], budget: int):  # type: ignore[no-untyped-def]
-    election = Election(
-        projects=tuple(Project(str(p), Fraction(c)) for p, c in enumerate(costs)),
-        budget=Fraction(budget),
-    )
-    profile = profile_from_ballots(
-        election, [Ballot(str(i), tuple(str(p) for p in sorted(b))) for i, b in enumerate(ballots)]
-    )
-    return election, profile
-
-
 @pytest.mark.parametrize("completion", ["add1", "add1-exhaustive"])
 def test_workers_settle_where_one_worker_settles(completion: str) -> None:
     # many small steps (step 1/7 on costs near 100): the settled step lies beyond several chunks
-    election, profile = _election(
+    election, profile = build_election(
         [40, 55, 70, 90, 100, 120, 35, 60],
         [{0, 1}, {1, 2, 3}, {0, 4}, {5}, {2, 6}, {6, 7}, {3, 4, 5}, {7}, {0, 7}, {1, 5}],
         260,
@@ -54,7 +40,7 @@ def test_workers_settle_where_one_worker_settles(completion: str) -> None:
 
 
 def test_workers_below_one_are_refused() -> None:
-    election, profile = _election([10, 20], [{0}, {1}], 30)
+    election, profile = build_election([10, 20], [{0}, {1}], 30)
     with pytest.raises(ParticipationError, match="number of Add1 workers"):
         method_of_equal_shares(
             election, profile, options=RuleOptions(completion="add1", add1_workers=0)

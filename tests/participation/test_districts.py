@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.participation.conftest import build_election
 
 from byibalance.errors import BallotError, PabulibFormatError, ParticipationError
 from byibalance.participation import (
@@ -342,26 +343,13 @@ capped = st.integers(2, 7).flatmap(
 )
 
 
-def _capped_election(costs, cats, cap, ballots, budget):  # type: ignore[no-untyped-def]
-    election = Election(
-        projects=tuple(
-            Project(str(p), Fraction(c), categories=(k,) if k else ())
-            for p, (c, k) in enumerate(zip(costs, cats, strict=True))
-        ),
-        budget=Fraction(budget),
-        category_caps={"green": Fraction(cap)},
-    )
-    profile = profile_from_ballots(
-        election, [Ballot(str(i), tuple(str(p) for p in sorted(b))) for i, b in enumerate(ballots)]
-    )
-    return election, profile
-
-
 @settings(max_examples=150, deadline=None)
 @given(capped)
 def test_capped_mes_and_phragmen_equal_naive(data) -> None:  # type: ignore[no-untyped-def]
     costs, cats, cap, ballots, budget = data
-    election, profile = _capped_election(costs, cats, cap, ballots, budget)
+    election, profile = build_election(
+        costs, ballots, budget, categories=cats, category_caps={"green": cap}
+    )
     caps = {"green": cap}
     mes = method_of_equal_shares(election, profile)
     assert list(mes.selected) == [
@@ -381,7 +369,9 @@ def test_capped_mes_and_phragmen_equal_naive(data) -> None:  # type: ignore[no-u
 def test_capped_mes_on_the_fast_engine_equals_naive(data) -> None:  # type: ignore[no-untyped-def]
     """The same oracle with the fast engine forced (it normally serves 1,000 voters and more)."""
     costs, cats, cap, ballots, budget = data
-    election, profile = _capped_election(costs, cats, cap, ballots, budget)
+    election, profile = build_election(
+        costs, ballots, budget, categories=cats, category_caps={"green": cap}
+    )
     saved = MesEngine.REFERENCE_BELOW_VOTERS
     MesEngine.REFERENCE_BELOW_VOTERS = 0
     try:
@@ -396,7 +386,9 @@ def test_capped_mes_on_the_fast_engine_equals_naive(data) -> None:  # type: igno
 @given(capped, st.sampled_from(["add1", "add1-exhaustive", "greedy"]))
 def test_capped_mes_completions_keep_caps(data, completion: str) -> None:  # type: ignore[no-untyped-def]
     costs, cats, cap, ballots, budget = data
-    election, profile = _capped_election(costs, cats, cap, ballots, budget)
+    election, profile = build_election(
+        costs, ballots, budget, categories=cats, category_caps={"green": cap}
+    )
     out = method_of_equal_shares(election, profile, options=RuleOptions(completion=completion))  # type: ignore[arg-type]
     green = sum(costs[int(s)] for s in out.selected if cats[int(s)] == "green")
     assert green <= cap

@@ -13,13 +13,11 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.participation.conftest import build_election
 
 from byibalance.participation import (
-    Ballot,
     Election,
-    Project,
     RuleOptions,
-    profile_from_ballots,
 )
 from byibalance.participation.files import read_pb
 from byibalance.participation.mes_engine import MesEngine, _ReferenceMesEngine
@@ -38,17 +36,6 @@ from byibalance.participation.support import Support
 def _certify_small_elections(monkeypatch: pytest.MonkeyPatch) -> None:
     """These elections are tiny: make ``run`` try the float count on them too."""
     monkeypatch.setattr(MesEngine, "CERTIFIED_FROM_VOTERS", 0)
-
-
-def _build(costs: list[int], ballots: list[set[int]], budget: int) -> tuple[Election, Profile]:
-    election = Election(
-        projects=tuple(Project(str(p), Fraction(c)) for p, c in enumerate(costs)),
-        budget=Fraction(budget),
-    )
-    profile = profile_from_ballots(
-        election, [Ballot(str(i), tuple(str(p) for p in sorted(b))) for i, b in enumerate(ballots)]
-    )
-    return election, profile
 
 
 def _engines(
@@ -78,7 +65,7 @@ def test_certified_count_is_exact_or_gives_up(
     data: tuple[list[int], list[set[int]], int, int], utility: str, tie: TieBreaking
 ) -> None:
     costs, ballots, budget, extra = data
-    election, profile = _build(costs, ballots, budget)
+    election, profile = build_election(costs, ballots, budget)
     fast, reference = _engines(election, profile, utility, tie)
     b0 = election.budget / profile.num_voters + extra
     certified = fast.certified_chosen(b0)
@@ -91,7 +78,7 @@ def test_certified_count_is_exact_or_gives_up(
 def test_clear_election_is_certified() -> None:
     # distinct prices, no voter's money near any price: no exact arithmetic needed (cost
     # utilities: ρ = 1/k while nobody is poor, so the supporter counts differ)
-    election, profile = _build([30, 50, 70], [{0, 1}, {0}, {1, 2}, {2}, {0, 2}, {2}], 120)
+    election, profile = build_election([30, 50, 70], [{0, 1}, {0}, {1, 2}, {2}, {0, 2}, {2}], 120)
     fast, reference = _engines(election, profile)
     b0 = election.budget / profile.num_voters
     assert fast.certified_chosen(b0) == reference.run(b0).chosen == [2, 0]
@@ -102,7 +89,7 @@ def test_clear_election_is_certified() -> None:
 def test_cost_equal_to_supporters_money_falls_back() -> None:
     # both voters hold 5 and the project costs 10: q = 5 = each voter's money, a tie at the
     # budget limit that floats cannot certify
-    election, profile = _build([10], [{0}, {0}], 10)
+    election, profile = build_election([10], [{0}, {0}], 10)
     fast, reference = _engines(election, profile)
     b0 = Fraction(5)
     assert fast.certified_chosen(b0) is None
@@ -113,7 +100,7 @@ def test_cost_equal_to_supporters_money_falls_back() -> None:
 def test_equal_prices_fall_back_to_the_tie_break() -> None:
     # two projects with the same cost and the same number of supporters: equal ρ, the tie-break
     # (project id) decides, and only the exact count may apply it
-    election, profile = _build([20, 20], [{0}, {0}, {1}, {1}], 40)
+    election, profile = build_election([20, 20], [{0}, {0}, {1}, {1}], 40)
     fast, reference = _engines(election, profile, "cost", "id")
     b0 = Fraction(10)
     assert fast.certified_chosen(b0) is None
@@ -123,7 +110,7 @@ def test_equal_prices_fall_back_to_the_tie_break() -> None:
 def test_voter_money_equal_to_price_falls_back() -> None:
     # after project 0, project 1's price equals its supporters' money exactly: the poor/rich
     # split is an exact tie
-    election, profile = _build([4, 9], [{0, 1}, {0, 1}, {1}], 15)
+    election, profile = build_election([4, 9], [{0, 1}, {0, 1}, {1}], 15)
     fast, reference = _engines(election, profile, "approval")
     b0 = Fraction(5)
     # approval utilities: round 1 buys project 0 (ρ = 2 < 3), voters 0 and 1 pay 2 and keep 3;
@@ -144,7 +131,7 @@ def test_add1_with_exact_ties_at_the_budget_limit(
     ballots = [{g} for g in range(groups) for _ in range(k)]
     # every voter starts with 10 and steps by 1, so group g's project is exactly affordable
     # (each supporter's money equal to the price) at b = 10 + 3g
-    election, profile = _build(costs, ballots, 10 * k * groups)
+    election, profile = build_election(costs, ballots, 10 * k * groups)
     options = RuleOptions(completion=completion)
     fast, _ = _engines(election, profile)
     budget = _add1(election, fast, election.budget / profile.num_voters, options)

@@ -7,15 +7,12 @@ from fractions import Fraction
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.participation.conftest import build_election
 
 from byibalance.participation import (
     RULES,
-    Ballot,
-    Election,
-    Project,
     RuleOptions,
     method_of_equal_shares,
-    profile_from_ballots,
 )
 
 
@@ -95,22 +92,11 @@ elections = st.integers(2, 7).flatmap(
 )
 
 
-def _build(costs: list[int], ballots: list[set[int]], budget: int) -> tuple[Election, object]:
-    election = Election(
-        projects=tuple(Project(str(p), Fraction(c)) for p, c in enumerate(costs)),
-        budget=Fraction(budget),
-    )
-    profile = profile_from_ballots(
-        election, [Ballot(str(i), tuple(str(p) for p in sorted(b))) for i, b in enumerate(ballots)]
-    )
-    return election, profile
-
-
 @settings(max_examples=150, deadline=None)
 @given(elections, st.sampled_from(["cost", "approval"]))
 def test_mes_equals_naive(data: tuple[list[int], list[set[int]], int], utility: str) -> None:
     costs, ballots, budget = data
-    election, profile = _build(costs, ballots, budget)
+    election, profile = build_election(costs, ballots, budget)
     out = method_of_equal_shares(election, profile, options=RuleOptions(utility=utility))
     expected = naive_mes(costs, ballots, Fraction(budget), utility)
     assert list(out.selected) == [str(p) for p in expected]
@@ -121,7 +107,7 @@ def test_mes_equals_naive(data: tuple[list[int], list[set[int]], int], utility: 
 @given(elections)
 def test_greedy_and_phragmen_equal_naive(data: tuple[list[int], list[set[int]], int]) -> None:
     costs, ballots, budget = data
-    election, profile = _build(costs, ballots, budget)
+    election, profile = build_election(costs, ballots, budget)
     assert list(RULES["greedy"](election, profile).selected) == [
         str(p) for p in naive_greedy(costs, ballots, budget)
     ]
@@ -136,7 +122,7 @@ def test_every_completion_stays_within_budget(
     data: tuple[list[int], list[set[int]], int], completion: str
 ) -> None:
     costs, ballots, budget = data
-    election, profile = _build(costs, ballots, budget)
+    election, profile = build_election(costs, ballots, budget)
     out = method_of_equal_shares(election, profile, options=RuleOptions(completion=completion))
     assert out.cost <= budget
     base = method_of_equal_shares(election, profile)
@@ -147,7 +133,7 @@ def test_every_completion_stays_within_budget(
 def test_rule_family_contract(name: str) -> None:
     """Every rule: same signature, selected in order bought, rounds match, stats add up."""
     costs, ballots = [40, 30, 30, 50], [{0, 1}, {0}, {1, 2}, {3}, {0, 3}]
-    election, profile = _build(costs, ballots, 100)
+    election, profile = build_election(costs, ballots, 100)
     out = RULES[name](election, profile, options=RuleOptions())
     assert tuple(r.project_id for r in out.rounds) == out.selected
     assert out.cost == sum(Fraction(costs[int(p)]) for p in out.selected) <= 100
@@ -159,7 +145,7 @@ def test_rule_family_contract(name: str) -> None:
 
 def test_mes_explains_price_and_payers() -> None:
     """3 voters, budget 90: each has 30. Project 0 (cost 60, voters 0 and 1) costs 30 each."""
-    election, profile = _build([60, 90], [{0}, {0}, {1}], 90)
+    election, profile = build_election([60, 90], [{0}, {0}, {1}], 90)
     out = method_of_equal_shares(election, profile)
     assert out.selected == ("0",)
     r = out.rounds[0]
@@ -169,7 +155,7 @@ def test_mes_explains_price_and_payers() -> None:
 
 
 def test_tie_breaking_by_votes_then_cost() -> None:
-    election, profile = _build([10, 10, 5], [{1}, {0, 1}, {2}, {2}], 10)
+    election, profile = build_election([10, 10, 5], [{1}, {0, 1}, {2}, {2}], 10)
     by_id = RULES["greedy"](election, profile)
     assert by_id.selected == ("1",)
     by_votes = RULES["greedy"](election, profile, options=RuleOptions(tie_breaking="votes"))
@@ -201,7 +187,7 @@ def naive_add1(
 @given(elections, st.booleans())
 def test_add1_equals_naive(data: tuple[list[int], list[set[int]], int], exhaustive: bool) -> None:
     costs, ballots, budget = data
-    election, profile = _build(costs, ballots, budget)
+    election, profile = build_election(costs, ballots, budget)
     completion = "add1-exhaustive" if exhaustive else "add1"
     out = method_of_equal_shares(election, profile, options=RuleOptions(completion=completion))
     assert list(out.selected) == [str(p) for p in naive_add1(costs, ballots, budget, exhaustive)]
