@@ -45,9 +45,11 @@ __all__ = [
     "clear_cache",
     "data_dir",
     "fertility_asfr",
+    "fertility_municipal",
     "housing_projects",
     "manifest",
     "merge_population_age5",
+    "migration_flows",
     "mortality_province",
     "municipalities",
     "municipality",
@@ -340,6 +342,8 @@ def clear_cache() -> None:
         _albertslund_totals,
         observed_totals,
         housing_projects,
+        migration_flows,
+        fertility_municipal,
     ):
         function.cache_clear()
 
@@ -732,3 +736,286 @@ def housing_projects() -> pd.DataFrame:
         "status",
     ]
     return _read("albertslund_housing_projects.csv", dict.fromkeys(columns, str))
+
+
+# Gross migration flows (FLY66, VAN1AAR, VAN2AAR) and municipal fertility (FOD407): files a
+# snapshot may hold (docs/statbank.md); the population inputs use them where they are complete.
+
+MAX_AGE = 100
+#: The four files of gross flows: column of :func:`migration_flows`, file, StatBank table.
+MIGRATION_FILES = (
+    ("in_internal", "migration_in_internal.csv", "FLY66"),
+    ("out_internal", "migration_out_internal.csv", "FLY66"),
+    ("immigrated", "migration_immigrated.csv", "VAN1AAR"),
+    ("emigrated", "migration_emigrated.csv", "VAN2AAR"),
+)
+MIGRATION_TABLES = "FLY66, VAN1AAR, VAN2AAR"
+MIGRATION_COLUMNS = [
+    "code",
+    "year",
+    "sex",
+    "age",
+    *(column for column, _, _ in MIGRATION_FILES),
+    "source",
+]
+FERTILITY_AGE_STARTS = (15, 20, 25, 30, 35, 40, 45)
+FERTILITY_COLUMNS = ["code", "year", "age_start", "rate_per_1000", "source"]
+_FLOW_DTYPES = {"code": "object", "sex": "object", "source": "object"}
+_SEX_CODES = {"m": "m", "1": "m", "M": "m", "f": "f", "2": "f", "K": "f"}
+_REDOWNLOAD = "Run byibalance data update again, or: byibalance data use embedded"
+
+
+def _bad_cell(file: str, frame: pd.DataFrame, bad: Any, column: str, problem: str) -> DataError:
+    """A ``DataError`` naming the first bad row's line (the header is line 1) and field."""
+    position = int(pd.Series(bad).to_numpy().argmax())
+    value = frame[column].iloc[position]
+    value = value.item() if hasattr(value, "item") else value  # -1, not np.int64(-1)
+    return DataError(
+        problem.format(value=value),
+        _REDOWNLOAD,
+        ErrorLocation(file=file, line=position + 2, field=column),
+    )
+
+
+def _checked_columns(frame: pd.DataFrame, file: str, expected: list[str]) -> pd.DataFrame:
+    if list(frame.columns) != expected:
+        raise DataError(
+            f"columns {list(frame.columns)} differ from {expected}",
+            _REDOWNLOAD,
+            ErrorLocation(file=file),
+        )
+    return frame.reset_index(drop=True)
+
+
+def _checked_codes_and_years(frame: pd.DataFrame, file: str) -> tuple[pd.Series, pd.Series]:
+    codes = frame["code"].astype(str).str.strip()
+    bad = ~codes.str.fullmatch(r"\d{1,3}")
+    if bad.any():
+        raise _bad_cell(
+            file, frame, bad, "code", "code {value!r} is not a 3-digit municipality code"
+        )
+    years = pd.to_numeric(frame["year"], errors="coerce")
+    bad = years.isna() | (years != years.round())
+    if bad.any():
+        raise _bad_cell(file, frame, bad, "year", "year {value!r} is not a calendar year")
+    return codes.str.zfill(3), years.astype("int64")
+
+
+def _first_duplicate(frame: pd.DataFrame, keys: list[str], file: str) -> None:
+    repeated = frame.duplicated(keys)
+    if repeated.any():
+        at = int(repeated.to_numpy().argmax())
+        where = ", ".join(f"{k} {frame[k].iloc[at]}" for k in keys)
+        raise DataError(
+            f"{where} is held twice (duplicate key)",
+            _REDOWNLOAD,
+            ErrorLocation(file=file, line=at + 2, field=",".join(keys)),
+        )
+
+
+def check_migration_file(frame: pd.DataFrame, file: str) -> pd.DataFrame:
+    """One gross-flow file checked: ``code,year,sex,age,persons`` with 3-digit codes, sex ``m``
+    or ``f`` (``1``/``2`` as StatBank codes them are read as ``m``/``f``), ages 0..100 (100 = 100
+    and over), persons whole and not negative, each (code, year, sex, age) once and, for every
+    (code, year) held, every sex and age present. ``DataError`` names the file, line and field."""
+    frame = _checked_columns(frame, file, ["code", "year", "sex", "age", "persons"])
+    codes, years = _checked_codes_and_years(frame, file)
+    sexes = frame["sex"].astype(str).str.strip().map(_SEX_CODES)
+    if sexes.isna().any():
+        raise _bad_cell(file, frame, sexes.isna(), "sex", "sex {value!r} is not m/1 or f/2")
+    ages = pd.to_numeric(frame["age"], errors="coerce")
+    bad = ages.isna() | (ages != ages.round()) | (ages < 0) | (ages > MAX_AGE)
+    if bad.any():
+        raise _bad_cell(
+            file, frame, bad, "age", f"age {{value!r}} is outside 0..{MAX_AGE} (100 = 100 and over)"
+        )
+    persons = pd.to_numeric(frame["persons"], errors="coerce")
+    bad = persons.isna() | (persons != persons.round()) | (persons < 0)
+    if bad.any():
+        raise _bad_cell(
+            file, frame, bad, "persons", "persons {value!r} is not a whole number of at least 0"
+        )
+    out = pd.DataFrame(
+        {
+            "code": codes,
+            "year": years,
+            "sex": sexes,
+            "age": ages.astype("int64"),
+            "persons": persons.astype("int64"),
+        }
+    )
+    _first_duplicate(out, ["code", "year", "sex", "age"], file)
+    cells = out.groupby(["code", "year"]).size()
+    short = cells[cells != 2 * (MAX_AGE + 1)]
+    if not short.empty:
+        code, year = short.index[0]
+        held = out[(out["code"] == code) & (out["year"] == year)]
+        have = set(zip(held["sex"], held["age"], strict=True))
+        sex, age = next(
+            (s, a) for s in ("m", "f") for a in range(MAX_AGE + 1) if (s, a) not in have
+        )
+        raise DataError(
+            f"code {code}, year {year} lacks sex {sex} age {age} (a partial download)",
+            _REDOWNLOAD,
+            ErrorLocation(file=file, field="age", year=int(year)),
+        )
+    return out
+
+
+def join_migration_flows(
+    files: dict[str, pd.DataFrame | None], source: str
+) -> tuple[pd.DataFrame, list[str]]:
+    """The four gross-flow files (:data:`MIGRATION_FILES`, keyed by file name; ``None`` where
+    the snapshot lacks a file) joined on ``code,year,sex,age``, with the problems found.
+
+    A (code, year) is kept only when all four files hold it; each file that lacks a (code, year)
+    another holds, or is absent, gives a problem naming it, the codes and the years. Returns
+    (frame with :data:`MIGRATION_COLUMNS`, problems)."""
+    empty = pd.DataFrame(
+        {c: pd.Series(dtype=_FLOW_DTYPES.get(c, "int64")) for c in MIGRATION_COLUMNS}
+    )
+    present = {f: frame for f, frame in files.items() if frame is not None}
+    if not present:
+        return empty, []
+    problems: list[str] = []
+    checked = {f: check_migration_file(frame, f) for f, frame in present.items()}
+    keys_of = {f: set(zip(c["code"], c["year"], strict=True)) for f, c in checked.items()}
+    every = set().union(*keys_of.values())
+    for _, file, table in MIGRATION_FILES:
+        if file not in checked:
+            problems.append(
+                f"{file} ({table}) is not in the snapshot: gross migration flows are not used "
+                f"(run: byibalance data update --tables {table})"
+            )
+            continue
+        lacking = sorted(every - keys_of[file])
+        if lacking:
+            problems.append(
+                f"{file} ({table}) lacks {_code_years(lacking)}: those years' gross flows are "
+                f"not used (run: byibalance data update --tables {table})"
+            )
+    if len(checked) < len(MIGRATION_FILES):
+        return empty, problems
+    usable = set.intersection(*keys_of.values())
+    keys = ["code", "year", "sex", "age"]
+    parts = [
+        checked[file].rename(columns={"persons": column}) for column, file, _ in MIGRATION_FILES
+    ]
+    out = parts[0]
+    for part in parts[1:]:
+        out = out.merge(part, on=keys, how="inner")
+    out = out[pd.MultiIndex.from_frame(out[["code", "year"]]).isin(list(usable))]
+    out = out.assign(source=source, _sex=out["sex"].map({"m": 0, "f": 1}))
+    out = out.sort_values(["code", "year", "_sex", "age"], ignore_index=True)
+    return out[MIGRATION_COLUMNS], problems
+
+
+def _code_years(pairs: list[tuple[str, int]]) -> str:
+    """``165: 2019, 2020; 101: 2020`` for (code, year) pairs."""
+    by_code: dict[str, list[int]] = {}
+    for code, year in pairs:
+        by_code.setdefault(code, []).append(int(year))
+    return "; ".join(f"{c}: {', '.join(str(y) for y in ys)}" for c, ys in by_code.items())
+
+
+@data_cached
+def migration_flows() -> pd.DataFrame:
+    """``code,year,sex,age,in_internal,out_internal,immigrated,emigrated,source``: moves by sex
+    and single age at the move (0..100, 100 = 100+) in each calendar year, from the active
+    snapshot (status published).
+
+    ``in_internal``/``out_internal`` are moves into/out of the municipality from/to other Danish
+    municipalities (FLY66), ``immigrated``/``emigrated`` moves from/to abroad (VAN1AAR,
+    VAN2AAR). Only a (code, year) held by all four files is given; the others are logged as a
+    warning naming the file and the years. Empty without a snapshot holding them. ``source`` =
+    ``snapshot <name> (Statistics Denmark FLY66, VAN1AAR, VAN2AAR)``. Bad content raises
+    ``DataError`` naming the file, the line and the field.
+    """
+    files = {file: _snapshot_table(file) for _, file, _ in MIGRATION_FILES}
+    source = snapshot_source(active_snapshot_name(), MIGRATION_TABLES)
+    out, problems = join_migration_flows(files, source)
+    for problem in problems:
+        log.warning("gross migration flows: %s", problem)
+    return out
+
+
+def check_fertility_municipal(
+    frame: pd.DataFrame, file: str, source: str
+) -> tuple[pd.DataFrame, list[str]]:
+    """FOD407's ``code,year,age_start,rate_per_1000`` checked: 3-digit codes, ``age_start`` one
+    of 15, 20, ..., 45, rates not negative, each (code, year, age_start) once (else
+    ``DataError`` naming the line and field). A (code, year) lacking a group or with an empty
+    rate (not published) is left out and named in the problems returned."""
+    frame = _checked_columns(frame, file, ["code", "year", "age_start", "rate_per_1000"])
+    codes, years = _checked_codes_and_years(frame, file)
+    starts = pd.to_numeric(frame["age_start"], errors="coerce")
+    bad = ~starts.isin(FERTILITY_AGE_STARTS)
+    if bad.any():
+        raise _bad_cell(
+            file,
+            frame,
+            bad,
+            "age_start",
+            "age_start {value!r} is not one of 15, 20, ..., 45 (the 5-year groups 15-19..45-49)",
+        )
+    rates = pd.to_numeric(frame["rate_per_1000"], errors="coerce")
+    text = frame["rate_per_1000"].astype(str).str.strip()
+    bad = (rates.isna() & ~frame["rate_per_1000"].isna() & (text != "")) | (rates < 0)
+    if bad.any():
+        raise _bad_cell(
+            file,
+            frame,
+            bad,
+            "rate_per_1000",
+            "rate_per_1000 {value!r} is not a number of at least 0 per 1,000 women",
+        )
+    out = pd.DataFrame(
+        {
+            "code": codes,
+            "year": years,
+            "age_start": starts.astype("int64"),
+            "rate_per_1000": rates.astype("float64"),
+        }
+    )
+    _first_duplicate(out, ["code", "year", "age_start"], file)
+    complete = out.dropna(subset=["rate_per_1000"]).groupby(["code", "year"]).size()
+    held = out.groupby(["code", "year"]).size()
+    short = sorted(set(held.index) - set(complete[complete == len(FERTILITY_AGE_STARTS)].index))
+    problems = []
+    if short:
+        problems.append(
+            f"{file} lacks some age groups 15-19..45-49 (or their rates) for {_code_years(short)}:"
+            " those years are not used (run: byibalance data update --tables FOD407)"
+        )
+        out = out[~pd.MultiIndex.from_frame(out[["code", "year"]]).isin(short)]
+    out = out.assign(source=source).sort_values(["code", "year", "age_start"], ignore_index=True)
+    return out[FERTILITY_COLUMNS], problems
+
+
+@data_cached
+def fertility_municipal() -> pd.DataFrame:
+    """``code,year,age_start,rate_per_1000,source``: each municipality's fertility rates per
+    1,000 women by mother's 5-year age group (15-19 .. 45-49) and calendar year, FOD407 in the
+    active snapshot (status published). ``TFR = 5 * sum(rate_per_1000) / 1000``.
+
+    Empty without a snapshot holding FOD407. A (code, year) lacking a group is left out with a
+    warning; bad content raises ``DataError`` naming the file, the line and the field.
+    """
+    file = "fertility_municipal.csv"
+    fresh = _snapshot_table(file)
+    if fresh is None:
+        return pd.DataFrame(
+            {
+                "code": pd.Series(dtype="object"),
+                "year": pd.Series(dtype="int64"),
+                "age_start": pd.Series(dtype="int64"),
+                "rate_per_1000": pd.Series(dtype="float64"),
+                "source": pd.Series(dtype="object"),
+            }
+        )
+    out, problems = check_fertility_municipal(
+        fresh, file, snapshot_source(active_snapshot_name(), "FOD407")
+    )
+    for problem in problems:
+        log.warning("municipal fertility: %s", problem)
+    return out
