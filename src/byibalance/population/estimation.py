@@ -4,7 +4,10 @@
 - local fertility: the national age pattern scaled to a local TFR estimated from the
   child-woman ratio (status estimate);
 - migration: net migration by the residual method (status estimate), split into in-migration
-  counts (the positive part) and out-migration rates (the negative part).
+  counts (the positive part) and out-migration rates (the negative part);
+- or, where a snapshot holds them, the municipality's own published fertility rates (FOD407) and
+  gross migration flows (FLY66, VAN1AAR, VAN2AAR): in-migration counts and out-migration rates
+  by age at year end (:func:`age_at_year_end`, :func:`gross_migration`).
 """
 
 from __future__ import annotations
@@ -93,23 +96,48 @@ def closed_step(
     return state.end, state.end
 
 
-def residual_net_migration(
+def residual_by_year(
     populations: FloatArray, survival: FloatArray, birth: FloatArray, asfr: FloatArray, srb: float
 ) -> tuple[FloatArray, FloatArray]:
-    """Mean yearly net migration by age at year end, by the residual method.
+    """Net migration of each year by age at year end, by the residual method.
 
     ``populations[M, Y+1, 2, 101]`` are consecutive 1 January populations. For each year,
-    ``net[a] = P[t+1][a] - closed(P[t])[a]``, where ``closed`` is one model year without
-    migration. Returns (mean net ``[M, 2, 101]``, mean survivors at risk ``[M, 2, 101]``).
+    ``net[t][a] = P[t+1][a] - closed(P[t])[a]``, where ``closed`` is one model year without
+    migration. Returns (net ``[M, Y, 2, 101]``, survivors at risk ``[M, Y, 2, 101]``: the
+    population of 1 January ``t`` survived to the year's end, by age at year end, with the
+    year's surviving births at age 0).
     """
     transitions = populations.shape[1] - 1
-    net = np.zeros(populations.shape[:1] + populations.shape[2:])
+    net = np.zeros((populations.shape[0], transitions, *populations.shape[2:]))
     at_risk = np.zeros_like(net)
     for y in range(transitions):
         end, survivors = closed_step(populations[:, y], survival, birth, asfr, srb)
-        net += populations[:, y + 1] - end
-        at_risk += survivors
-    return net / transitions, at_risk / transitions
+        net[:, y] = populations[:, y + 1] - end
+        at_risk[:, y] = survivors
+    return net, at_risk
+
+
+def residual_net_migration(
+    populations: FloatArray, survival: FloatArray, birth: FloatArray, asfr: FloatArray, srb: float
+) -> tuple[FloatArray, FloatArray]:
+    """Mean yearly net migration by age at year end, by the residual method
+    (:func:`residual_by_year` averaged over the years).
+
+    Returns (mean net ``[M, 2, 101]``, mean survivors at risk ``[M, 2, 101]``).
+    """
+    return mean_of_years(*residual_by_year(populations, survival, birth, asfr, srb))
+
+
+def mean_of_years(net: FloatArray, at_risk: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """The means over the years (axis 1) of :func:`residual_by_year`'s two arrays, summed year
+    by year in order (so the figures stay exactly those of the earlier one-pass mean)."""
+    transitions = net.shape[1]
+    net_sum = np.zeros(net.shape[:1] + net.shape[2:])
+    risk_sum = np.zeros_like(net_sum)
+    for y in range(transitions):
+        net_sum += net[:, y]
+        risk_sum += at_risk[:, y]
+    return net_sum / transitions, risk_sum / transitions
 
 
 def split_net_migration(net: FloatArray, at_risk: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -119,3 +147,42 @@ def split_net_migration(net: FloatArray, at_risk: FloatArray) -> tuple[FloatArra
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = np.where(at_risk > 0, np.maximum(-net, 0.0) / at_risk, 0.0)
     return incoming, np.clip(rate, 0.0, 1.0)
+
+
+def age_at_year_end(flows: FloatArray) -> FloatArray:
+    """Moves by age at the move ``[..., 101]`` as moves by age at the end of the year.
+
+    A mover aged ``a`` at the move belongs to one of two birth cohorts (the two triangles of the
+    Lexis square of age ``a`` in the year), equal in size when moves and birthdays are spread
+    evenly over the year: half are ``a`` at the year's end, half ``a + 1``. So
+    ``F_end[a] = (F[a] + F[a-1]) / 2`` for ``a`` = 1..99, ``F_end[0] = F[0] / 2`` (infants born in
+    the year), ``F_end[100] = F[100] + F[99] / 2`` (100 is the open group). Keeps the total.
+    """
+    out = 0.5 * flows
+    out[..., 1:] += 0.5 * flows[..., :-1]
+    out[..., -1] += 0.5 * flows[..., -1]
+    return out
+
+
+def gross_migration(
+    incoming: FloatArray, outgoing: FloatArray, at_risk: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """In-migration counts and out-migration rates from mean yearly gross flows.
+
+    ``incoming`` and ``outgoing`` ``[..., 101]`` are moves by age at the move (into and out of
+    the municipality, from and to other municipalities and abroad); ``at_risk`` the survivors at
+    risk by age at year end over the same years (as :func:`residual_by_year` gives them).
+    ``I = age_at_year_end(incoming)``, ``o = min(age_at_year_end(outgoing) / at_risk, 1)`` (0
+    where nobody is at risk), the same split the engine applies to the residual.
+    """
+    leaving = age_at_year_end(outgoing)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(at_risk > 0, leaving / at_risk, 0.0)
+    return age_at_year_end(incoming), np.clip(rate, 0.0, 1.0)
+
+
+def tfr_from_groups(rates_per_1000: FloatArray) -> FloatArray:
+    """``TFR = 5 * sum_g rate[g] / 1000`` from rates per 1,000 women of 5-year groups
+    ``[..., groups]`` (each woman spends 5 years in each group)."""
+    result: FloatArray = 5.0 * rates_per_1000.sum(axis=-1) / 1000.0
+    return result

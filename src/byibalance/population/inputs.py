@@ -8,12 +8,13 @@ rates (death rates, fertility, migration), so a past base year is a fair back-te
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -249,6 +250,9 @@ class PreparedRun:
     local_tfr: FloatArray
     housing_on: bool
     housing_by_project: dict[str, dict[str, FloatArray]]
+    #: per municipality, how migration and fertility were estimated: ``{"migration":
+    #: "gross_flows" | "residual", "fertility": "municipal_rates" | "child_woman_ratio"}``
+    methods: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def build_inputs(
@@ -312,18 +316,33 @@ def build_inputs(
         estimation.child_woman_ratio(p5[:, cwr_years]),
         estimation.child_woman_ratio(national_p5[cwr_years]),
     )
+    # the calendar years of the window's transitions (rates and flows of the years before base)
+    rate_years = years[:-1]
+    own = municipal_tfr(codes, rate_years)
+    if own is not None:
+        tfr = np.where(np.isfinite(own.tfr), own.tfr, tfr)
     estimated_asfr = estimation.scaled_asfr(reference, tfr)
 
     srb = float(_value("sex_ratio_at_birth", base_year))
     a0 = float(_value("infant_years_lived", base_year))
     survival, birth = survival_ratios(death_rates, a0)
     # the residual is measured against the estimated fertility, before any scenario lever
-    net, at_risk = estimation.residual_net_migration(single, survival, birth, estimated_asfr, srb)
+    net_by_year, risk_by_year = estimation.residual_by_year(
+        single, survival, birth, estimated_asfr, srb
+    )
+    net, at_risk = estimation.mean_of_years(net_by_year, risk_by_year)
     if overrides.fertility.tfr is not None:
         tfr = np.full(len(codes), overrides.fertility.tfr)
     tfr = tfr * overrides.fertility.multiplier
     asfr = estimation.scaled_asfr(reference, tfr)
     in_migration, out_rate = estimation.split_net_migration(net, at_risk)
+    flows = gross_flows(codes, rate_years)
+    migration_notes: dict[str, tuple[Note, ...]] = {}
+    gross_codes: set[str] = set()
+    if flows is not None:
+        migration_notes, gross_codes = _use_gross_flows(
+            flows, net_by_year, risk_by_year, in_migration, out_rate, (years[0], years[-1])
+        )
     in_profile = _normalised(in_migration, base_population)
     in_migration = in_migration * overrides.migration.in_scale
     out_rate = np.clip(out_rate * overrides.migration.out_scale, 0.0, 1.0)
@@ -419,23 +438,44 @@ def build_inputs(
                 first=years[0],
                 last=years[-2],
             ),
-            Note(
-                N_(
-                    "local TFR {tfr:.2f}: national ASFR {asfr_year} (published) scaled by the "
-                    "child-woman ratio {first}-{last} (estimate)"
-                ),
-                tfr=float(tfr[i]),
-                asfr_year=asfr_label,
-                first=years[1],
-                last=years[-1],
+            (
+                Note(
+                    N_(
+                        "local TFR {tfr:.2f}: the municipality's own fertility rates {years} "
+                        "(published: {source}), mean of the years' TFRs, on the age pattern of "
+                        "the national ASFR {asfr_year} (published)"
+                    ),
+                    tfr=float(tfr[i]),
+                    years=_year_span(own.years[code]),
+                    source=own.source,
+                    asfr_year=asfr_label,
+                )
+                if own is not None and code in own.years
+                else Note(
+                    N_(
+                        "local TFR {tfr:.2f}: national ASFR {asfr_year} (published) scaled by the "
+                        "child-woman ratio {first}-{last} (estimate)"
+                    ),
+                    tfr=float(tfr[i]),
+                    asfr_year=asfr_label,
+                    first=years[1],
+                    last=years[-1],
+                )
             ),
-            Note(
-                N_(
-                    "migration: net residual {first}-{last}, split into in-migration counts "
-                    "and out-migration rates (estimate; gross flows are not in the data)"
-                ),
-                first=years[0],
-                last=years[-1],
+            *(
+                migration_notes[code]
+                if code in migration_notes
+                else (
+                    Note(
+                        N_(
+                            "migration: net residual {first}-{last}, split into in-migration "
+                            "counts and out-migration rates (estimate; gross flows are not in "
+                            "the data)"
+                        ),
+                        first=years[0],
+                        last=years[-1],
+                    ),
+                )
             ),
             Note(
                 N_(
@@ -462,7 +502,189 @@ def build_inputs(
         calibration_targets=targets,
         calibration_profile=in_profile,
     )
-    return PreparedRun(inputs, {c: tuple(n) for c, n in notes.items()}, tfr, housing_on, by_project)
+    methods = {
+        code: {
+            "migration": "gross_flows" if code in gross_codes else "residual",
+            "fertility": (
+                "municipal_rates" if own is not None and code in own.years else "child_woman_ratio"
+            ),
+        }
+        for code in codes
+    }
+    return PreparedRun(
+        inputs, {c: tuple(n) for c, n in notes.items()}, tfr, housing_on, by_project, methods
+    )
+
+
+MIN_FLOW_YEARS = 3  # fewer years of gross flows: the residual (one odd year would weigh too much)
+CAPPED_NOTE_PERSONS = 0.5  # moves out a year lost to the cap o <= 1 that the notes mention
+
+
+@dataclass(frozen=True)
+class FlowCube:
+    """Gross migration flows of the window's years for the run's municipalities.
+
+    ``incoming`` (moves in from other municipalities and from abroad) and ``outgoing`` (out to
+    other municipalities and abroad) are ``[M, Y, 2, 101]`` by age at the move; ``held[M, Y]``
+    says which (municipality, year) the snapshot holds; ``in_data`` which municipalities it holds
+    for any year at all.
+    """
+
+    codes: tuple[str, ...]
+    years: tuple[int, ...]
+    incoming: FloatArray
+    outgoing: FloatArray
+    held: np.ndarray
+    in_data: tuple[bool, ...]
+    source: str
+
+
+def gross_flows(codes: Sequence[str], years: Sequence[int]) -> FlowCube | None:
+    """The snapshot's gross flows (:func:`byibalance.data.migration_flows`) of ``codes`` in
+    ``years`` as arrays, or ``None`` when the snapshot holds none."""
+    frame = data.migration_flows()
+    if frame.empty:
+        return None
+    codes, years = tuple(codes), tuple(years)
+    in_data = tuple(bool(v) for v in np.isin(codes, frame["code"].unique()))
+    rows = frame[frame["code"].isin(codes) & frame["year"].isin(years)]
+    incoming = np.zeros((len(codes), len(years), N_SEX, N_AGE))
+    outgoing = np.zeros_like(incoming)
+    held = np.zeros((len(codes), len(years)), dtype=bool)
+    ci = rows["code"].map({c: i for i, c in enumerate(codes)}).to_numpy(np.int64)
+    yi = rows["year"].map({y: i for i, y in enumerate(years)}).to_numpy(np.int64)
+    si = rows["sex"].map({"m": 0, "f": 1}).to_numpy(np.int64)
+    ai = rows["age"].to_numpy(np.int64)
+    incoming[ci, yi, si, ai] = (rows["in_internal"] + rows["immigrated"]).to_numpy(np.float64)
+    outgoing[ci, yi, si, ai] = (rows["out_internal"] + rows["emigrated"]).to_numpy(np.float64)
+    held[ci, yi] = True
+    return FlowCube(codes, years, incoming, outgoing, held, in_data, str(frame["source"].iloc[0]))
+
+
+def _use_gross_flows(
+    flows: FlowCube,
+    net_by_year: FloatArray,
+    risk_by_year: FloatArray,
+    in_migration: FloatArray,
+    out_rate: FloatArray,
+    window: tuple[int, int],
+) -> tuple[dict[str, tuple[Note, ...]], set[str]]:
+    """Replace, in place, the residual's in-migration counts and out-migration rates of every
+    municipality whose gross flows cover at least :data:`MIN_FLOW_YEARS` of the window's years
+    by the gross ones (:func:`estimation.gross_migration`, means over those years, at risk the
+    same years' survivors). Returns the migration notes of every municipality the snapshot holds
+    flows for (the method and the residual of the same years as a check, or why the residual is
+    kept) and the codes that use the gross flows."""
+    notes: dict[str, tuple[Note, ...]] = {}
+    used_codes: set[str] = set()
+    for i, code in enumerate(flows.codes):
+        if not flows.in_data[i]:
+            continue
+        used = np.flatnonzero(flows.held[i])
+        held_years = [flows.years[k] for k in used]
+        if len(used) < MIN_FLOW_YEARS:
+            notes[code] = (
+                Note(
+                    N_(
+                        "migration: net residual {first}-{last}, split into in-migration counts "
+                        "and out-migration rates (estimate; the gross flows ({source}) cover "
+                        "{count} of the window's years {years_asked}: {years}; at least {needed} "
+                        "are needed)"
+                    ),
+                    first=window[0],
+                    last=window[1],
+                    source=flows.source,
+                    count=len(used),
+                    years_asked=_year_span(flows.years),
+                    years=_year_span(held_years) if held_years else "none",
+                    needed=MIN_FLOW_YEARS,
+                ),
+            )
+            continue
+        incoming = flows.incoming[i, used].mean(axis=0)
+        outgoing = flows.outgoing[i, used].mean(axis=0)
+        at_risk = risk_by_year[i, used].mean(axis=0)
+        in_migration[i], out_rate[i] = estimation.gross_migration(incoming, outgoing, at_risk)
+        used_codes.add(code)
+        gross_net = float(incoming.sum() - outgoing.sum())
+        residual = float(net_by_year[i, used].sum(axis=(1, 2)).mean())
+        capped = float(outgoing.sum() - (out_rate[i] * at_risk).sum())
+        notes[code] = (
+            Note(
+                N_(
+                    "migration: gross flows {years} (published: {source}), mean yearly "
+                    "in-migration counts and out-migration rates of the survivors; ages at the "
+                    "move shifted half a year to the age at year end (derived)"
+                ),
+                years=_year_span(held_years),
+                source=flows.source,
+            ),
+            Note(
+                N_(
+                    "migration check {years}: gross in {incoming:,.0f} less out {outgoing:,.0f} "
+                    "= net {net:,.0f} a year; the residual net of the same years {residual:,.0f}"
+                    " (difference {difference:,.0f}: corrections and timing of registrations)"
+                ),
+                years=_year_span(held_years),
+                incoming=float(incoming.sum()),
+                outgoing=float(outgoing.sum()),
+                net=gross_net,
+                residual=residual,
+                difference=gross_net - residual,
+            ),
+        )
+        if capped >= CAPPED_NOTE_PERSONS:
+            notes[code] += (
+                Note(
+                    N_(
+                        "migration: at some ages more moved out than lived there (moves of "
+                        "persons who moved in and out in one year); the out-migration rate is "
+                        "capped at 1 and {persons:,.0f} moves out a year are left out"
+                    ),
+                    persons=capped,
+                ),
+            )
+    return notes, used_codes
+
+
+@dataclass(frozen=True)
+class MunicipalFertility:
+    """Local TFRs from the municipalities' own rates (FOD407): ``tfr[M]`` (NaN where none of
+    the window's years is held) and the years used per municipality."""
+
+    tfr: FloatArray
+    years: dict[str, tuple[int, ...]]
+    source: str
+
+
+def municipal_tfr(codes: Sequence[str], years: Sequence[int]) -> MunicipalFertility | None:
+    """Each municipality's TFR as the mean over ``years`` of ``5 * sum(rates) / 1000`` (the
+    snapshot's FOD407, :func:`byibalance.data.fertility_municipal`); ``None`` without it."""
+    frame = data.fertility_municipal()
+    if frame.empty:
+        return None
+    rows = frame[frame["code"].isin(list(codes)) & frame["year"].isin(list(years))]
+    wide = rows.pivot_table(
+        index=["code", "year"], columns="age_start", values="rate_per_1000", aggfunc="sum"
+    )
+    yearly = estimation.tfr_from_groups(wide.to_numpy(np.float64))
+    by_year = pd.Series(yearly, index=wide.index)
+    tfr = np.full(len(codes), np.nan)
+    used: dict[str, tuple[int, ...]] = {}
+    for i, code in enumerate(codes):
+        if code in by_year.index.get_level_values("code"):
+            mine = by_year.xs(code, level="code")
+            tfr[i] = float(mine.mean())
+            used[code] = tuple(int(y) for y in mine.index)
+    return MunicipalFertility(tfr, used, str(frame["source"].iloc[0]))
+
+
+def _year_span(years: Sequence[int]) -> str:
+    """``2015-2019`` for consecutive years, else ``2015, 2017, 2018``."""
+    ordered = sorted(int(y) for y in years)
+    if len(ordered) > 1 and ordered == list(range(ordered[0], ordered[-1] + 1)):
+        return f"{ordered[0]}-{ordered[-1]}"
+    return ", ".join(str(y) for y in ordered)
 
 
 def _isna(value: object) -> bool:
