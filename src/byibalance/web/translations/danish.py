@@ -806,6 +806,41 @@ DA |= {
 }
 
 
+# The projection's notes on gross migration flows and the municipality's own fertility
+# (population/inputs.py: FLY66, VAN1AAR, VAN2AAR and FOD407 from a snapshot).
+DA |= {
+    "local TFR {tfr:.2f}: the municipality's own fertility rates {years} (published: {source}), "
+    "mean of the years' TFRs, on the age pattern of the national ASFR {asfr_year} (published)":
+        "lokal samlet fertilitet (TFR) {tfr:.2f}: kommunens egne fertilitetskvotienter {years} "
+        "(offentliggjort: {source}), gennemsnit af årenes TFR, med aldersmønsteret fra landets "
+        "aldersbetingede fertilitet {asfr_year} (offentliggjort)",
+    "migration: net residual {first}-{last}, split into in-migration counts and out-migration "
+    "rates (estimate; the gross flows ({source}) cover {count} of the window's years "
+    "{years_asked}: {years}; at least {needed} are needed)":
+        "flytninger: nettoresidual {first}-{last}, delt i antal tilflyttere og fraflytningsrater "
+        "(skøn; bruttostrømmene ({source}) dækker {count} af periodens år {years_asked}: "
+        "{years}; mindst {needed} er nødvendige)",
+    "migration: gross flows {years} (published: {source}), mean yearly in-migration counts and "
+    "out-migration rates of the survivors; ages at the move shifted half a year to the age at "
+    "year end (derived)":
+        "flytninger: bruttostrømme {years} (offentliggjort: {source}), gennemsnitligt antal "
+        "tilflyttere om året og fraflytningsrater for de overlevende; alderen ved flytningen er "
+        "forskudt et halvt år til alderen ved årets udgang (afledt)",
+    "migration check {years}: gross in {incoming:,.0f} less out {outgoing:,.0f} = net "
+    "{net:,.0f} a year; the residual net of the same years {residual:,.0f} (difference "
+    "{difference:,.0f}: corrections and timing of registrations)":
+        "kontrol af flytninger {years}: brutto ind {incoming:,.0f} minus ud {outgoing:,.0f} = "
+        "netto {net:,.0f} om året; nettoresidualen for de samme år {residual:,.0f} (forskel "
+        "{difference:,.0f}: korrektioner og registreringstidspunkter)",
+    "migration: at some ages more moved out than lived there (moves of persons who moved in "
+    "and out in one year); the out-migration rate is capped at 1 and {persons:,.0f} moves out "
+    "a year are left out":
+        "flytninger: i nogle aldre flyttede flere ud, end der boede (personer, der flyttede både "
+        "ind og ud i samme år); fraflytningsraten er sat til højst 1, og {persons:,.0f} "
+        "fraflytninger om året er udeladt",
+}
+
+
 def build(lang: str, texts: dict[str, str], identity: bool) -> list[str]:
     """Write the catalogue of ``lang``; returns the message ids without a translation."""
     with open(HERE / "messages.pot", "rb") as f:
