@@ -56,15 +56,25 @@ class EconomyPaths:
         return int(next(iter(self.budget.values())).shape[0])
 
 
-def path_projections(result: PathResult, municipality: int, first_year: int) -> list[Projection]:
+def path_projections(
+    result: PathResult, municipality: int, first_year: int, last_year: int | None = None
+) -> list[Projection]:
     """The kept full paths of municipality ``municipality`` (its index in ``result.codes``) as
-    projections from ``first_year`` (components are zero: only the population is drawn)."""
+    projections from ``first_year`` to ``last_year`` (default: the paths' last year; components
+    are zero: only the population is drawn)."""
     keep = result.population.shape[0] // max(len(result.codes), 1)
-    k0 = first_year - result.base_year
-    years = np.arange(first_year, result.base_year + result.population.shape[1], dtype=np.int64)
+    end = result.base_year + result.population.shape[1] - 1
+    last = end if last_year is None else last_year
+    if not result.base_year <= first_year <= last <= end:
+        raise ValueError(
+            f"years {first_year}-{last} are outside the paths' years {result.base_year}-{end}; "
+            "ask for years inside them"
+        )
+    k0, k1 = first_year - result.base_year, last - result.base_year + 1
+    years = np.arange(first_year, last + 1, dtype=np.int64)
     out = []
     for k in range(keep):
-        population = result.population[municipality * keep + k, k0:]
+        population = result.population[municipality * keep + k, k0:k1]
         zeros = np.zeros((len(years) - 1, *population.shape[1:]))
         components = Components(zeros, zeros, zeros, zeros, zeros, zeros)
         out.append(

@@ -6,7 +6,8 @@ saved scenario they may read as its base); everyone signed in sees the finished 
 scenario only those who may read the scenario). The request answers at once; the page polls the
 job's status partial (htmx, every second) until the fans are drawn. The jobs live in the database,
 so any web worker serves them. The same (municipality, paths, seed, band, data snapshot in use,
-scenario and its content) reuses the run.
+scenario, its years and its content) reuses the run. A run on a scenario covers the scenario's
+years (its end, and its start when it gives one), as the scenario's own projection does.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from byibalance import data
 from byibalance.batch.prepare import prepare
 from byibalance.batch.run import run_local
+from byibalance.errors import ErrorLocation, ScenarioError
 from byibalance.finance import FinanceOverrides
 from byibalance.finance.inputs import budget_parameters
 from byibalance.population.api import DEFAULT_END, latest_observed_year
@@ -184,6 +186,38 @@ def percentiles_of(band: int) -> tuple[float, float, float]:
     return (50 - band / 2, 50.0, 50 + band / 2)
 
 
+@dataclass(frozen=True)
+class FanYears:
+    """The years of a fan run: the paths start from the population of 1 January ``base`` (the
+    last detailed year, or an earlier start), the service and budget paths are read from
+    ``first`` and every path ends in ``end``."""
+
+    base: int
+    first: int
+    end: int
+
+
+def fan_years(code: str, scenario: Scenario | None = None) -> FanYears:
+    """The horizon of a fan run, as :func:`byibalance.population.project_many` sets it for the
+    scenario's own projection: ``end`` is the scenario's end or 2040 (``DEFAULT_END``); ``first``
+    its start or the municipality's latest observed year; ``base`` the last detailed year, or the
+    start when that is earlier (the run then uses only the data known then)."""
+    start = scenario.start if scenario is not None else None
+    end = scenario.end if scenario is not None else None
+    last = last_detailed_year()
+    base = last if start is None or start >= last else start
+    end_year = end if end is not None else max(DEFAULT_END, (start or base) + 1)
+    first = start if start is not None else latest_observed_year(code)
+    if first >= end_year:
+        raise ScenarioError(
+            f"the uncertainty run of {code} would start in {first}, not before the scenario's "
+            f"end {end_year}",
+            f"Choose an end year after {first} in the scenario",
+            ErrorLocation(field="end", year=end_year),
+        )
+    return FanYears(base, first, end_year)
+
+
 def compute_fans(
     municipality: str,
     paths: int,
@@ -201,17 +235,28 @@ def compute_fans(
 
     With a ``scenario``, every path starts from the scenario's population inputs (fertility,
     mortality and migration levers, the housing programme's changes or no housing: as
-    ``runner.run(scenario)`` projects it), and its services and finance overrides are applied to
-    every path's services and budget. The draws are the same for the same seed, so a scenario's
-    fan and the baseline's differ by the scenario alone.
+    ``runner.run(scenario)`` projects it) and runs over the scenario's years (:func:`fan_years`:
+    its end, and its start when it gives one; the population fans then begin in the start year),
+    and its services and finance overrides are applied to every path's services and budget. The
+    draws are the same for the same seed, so a scenario's fan and the baseline's differ by the
+    scenario alone (up to 2040 and from the last detailed year: a scenario ending after 2040 or
+    starting before draws paths of another length, so other draws).
     """
     pct = percentiles_of(band)
     code = data.municipality(municipality).code
+    horizon = fan_years(code, scenario)
+    shown_from = scenario.start if scenario is not None and scenario.start is not None else None
     progress(0.02, "population paths")
     overrides = scenario.population if scenario else None
-    inputs = prepare([code], last_detailed_year(), DEFAULT_END, overrides=overrides)
+    # a path's draws depend on its length: drawn to 2040 at least and read to the scenario's
+    # end, a scenario ending earlier keeps the baseline's draws (the projection is year by year,
+    # so its years up to the end do not depend on the years after it)
+    inputs = prepare([code], horizon.base, max(horizon.end, DEFAULT_END), overrides=overrides)
     summary = run_local(inputs, paths, seed, pct)
     q = summary.quantiles
+    q = q[q["year"] <= horizon.end]
+    if shown_from is not None:
+        q = q[q["year"] >= shown_from]
     population = []
     for group in dict.fromkeys(q["group"]):
         mine = q[q["group"] == group]
@@ -222,7 +267,7 @@ def compute_fans(
         population.append(_fan(str(group), years, rows))
     progress(0.15, "service and budget paths")
     result = run_paths(inputs, paths, seed, keep=paths)
-    projections = path_projections(result, 0, latest_observed_year(code))
+    projections = path_projections(result, 0, horizon.first, horizon.end)
     params = budget_parameters(code)
     services = ServicesOverrides.model_validate(scenario.services) if scenario else None
     finance = FinanceOverrides.model_validate(scenario.finance) if scenario else None
@@ -364,7 +409,10 @@ def start_run(
 ) -> Job:
     """Queue a run (or find the same one): keyed by municipality, paths, seed, band, the data
     snapshot in use (so a run made before ``byibalance data use`` is not served after it) and,
-    for a scenario, its id and content hash (the key ends in the hash)."""
+    for a scenario, its years (:func:`fan_years`; a run made on the default years before the
+    scenario's own were applied is not served), its id and its content hash (the key ends in the
+    hash). A scenario whose years leave no year to project is refused here, before anything is
+    queued."""
     require_writer(user)
     snapshot = data.active_snapshot_name()
     params: dict[str, Any] = {
@@ -379,11 +427,12 @@ def start_run(
     if scenario_id is not None:
         row = store.readable(db, user, scenario_id)
         draft = store.scenario_of(row)
+        years = fan_years(code, draft)
         # salted: runs on a scenario made before its population was applied (issue #9) differ
         digest = hashlib.sha256(
             ("fans with the scenario's population\n" + draft.model_dump_json()).encode()
         ).hexdigest()[:16]
-        key += f":scenario={scenario_id}:{digest}"
+        key += f":years={years.first}-{years.end}:scenario={scenario_id}:{digest}"
         title += f", scenario “{row.name}”"
         params |= {
             "scenario_id": scenario_id,
@@ -464,7 +513,10 @@ async def start(
     if errors:
         return _page(request, user, db, errors, values, status_code=422)
     code = data.municipality(settings(request).municipality).code
-    job = start_run(db, user, registry(request.app), code, paths, seed, band, scenario_id)
+    try:
+        job = start_run(db, user, registry(request.app), code, paths, seed, band, scenario_id)
+    except ScenarioError as err:  # the scenario's years leave nothing to project
+        return _page(request, user, db, {"scenario": str(err)}, values, status_code=422)
     return RedirectResponse(f"/uncertainty/jobs/{job.id}", status_code=303)
 
 
