@@ -596,7 +596,7 @@ def _use_gross_flows(
                     source=flows.source,
                     count=len(used),
                     years_asked=_year_span(flows.years),
-                    years=_year_span(held_years) if held_years else "none",
+                    years=_year_span(held_years) if held_years else "-",
                     needed=MIN_FLOW_YEARS,
                 ),
             )
