@@ -3,13 +3,15 @@
     python scripts/record_statbank.py --municipality 165,101 --tables FOLK1A \
         --name folk1a_165_101
 
-For every table it first asks ``/tableinfo`` and saves the answer; where the variables differ
-from what ``byibalance.sources.statbank.TABLES`` expects it says so (update the spec, then record
-again) and skips the table's data; where a variable lacks value codes the conversion needs
-(``EXPECTED_VALUES``: PSKAT's tax types, FOD33's ages 15..49) it says so too, and records the
-data all the same so that the codes the table really uses can be read from it. For the
-others it asks ``/data`` with exactly the queries the client sends (one per municipality,
-BULK format) and saves each body byte for byte.
+For every table it first asks ``/tableinfo`` and saves the answer (once per StatBank table:
+``--tables FLY66`` records both directions, ``FLY66_IN`` and ``FLY66_OUT``); where the variables
+differ from what ``byibalance.sources.statbank.TABLES`` expects, or a variable to be left out is
+not marked ``elimination: true``, it says so (update the spec, then record again) and skips the
+table's data; where a variable lacks value codes the conversion needs (``EXPECTED_VALUES``:
+PSKAT's tax types, FOD33's ages 15..49, the migration tables' sexes and ages) it says so too,
+and records the data all the same so that the codes the table really uses can be read from it.
+For the others it asks ``/data`` with exactly the queries the client sends (one per
+municipality, BULK format) and saves each body byte for byte.
 
 The result is a folder ``tests/sources/recordings/<name>/`` with ``session.yaml`` (method, path,
 request body, status, response headers and body file, in order) that the tests replay through
@@ -31,7 +33,14 @@ import httpx
 import yaml
 
 from byibalance.errors import SourceError
-from byibalance.sources.statbank import BASE_URL, TABLES, check_layout, check_values, spec_for
+from byibalance.sources.statbank import (
+    BASE_URL,
+    TABLES,
+    check_layout,
+    check_values,
+    spec_for,
+    table_names,
+)
 
 RECORDINGS = Path(__file__).resolve().parents[1] / "tests" / "sources" / "recordings"
 KEPT_HEADERS = ("content-type",)
@@ -71,30 +80,34 @@ def _record(
     codes: list[str],
 ) -> list[str]:
     differing: list[str] = []
-    for table in names:
-        spec = spec_for(table)
-        info = _save(
-            client,
-            folder,
-            exchanges,
-            "/tableinfo",
-            {"table": spec.table, "format": "JSON", "lang": "en"},
-            f"tableinfo_{spec.table}",
-            ".json",
-        )
+    infos: dict[str, httpx.Response] = {}
+    for name in names:
+        spec = spec_for(name)
+        if spec.table not in infos:  # FLY66_IN and FLY66_OUT share one /tableinfo
+            infos[spec.table] = _save(
+                client,
+                folder,
+                exchanges,
+                "/tableinfo",
+                {"table": spec.table, "format": "JSON", "lang": "en"},
+                f"tableinfo_{spec.table}",
+                ".json",
+            )
+        info = infos[spec.table]
         try:
             check_layout(info.json(), spec)
         except (SourceError, ValueError) as err:
-            differing.append(f"{spec.table}: {err}")
+            differing.append(f"{spec.name}: {err}")
             continue
         try:
             check_values(info.json(), spec)
         except SourceError as err:
             # the data is still recorded: it shows the maintainer the codes the table uses
-            differing.append(f"{spec.table} value codes: {err}")
-        batches = [[c] for c in codes] if spec.area else [[]]
+            differing.append(f"{spec.name} value codes: {err}")
+        area_codes = [c for c in codes if not (spec.municipalities_only and c == "000")]
+        batches = [[c] for c in area_codes] if spec.area else [[]]
         for batch in batches:
-            stem = f"data_{spec.table}_{'_'.join(batch) or 'national'}"
+            stem = f"data_{spec.name}_{'_'.join(batch) or 'national'}"
             _save(client, folder, exchanges, "/data", spec.query(batch), stem, ".csv")
     return differing
 
@@ -108,11 +121,7 @@ def main(argv: list[str] | None = None, transport: httpx.BaseTransport | None = 
     parser.add_argument("--out", type=Path, default=RECORDINGS, help="recordings folder")
     args = parser.parse_args(argv)
     codes = [c.strip().zfill(3) for c in args.municipality.split(",") if c.strip()]
-    names = (
-        list(TABLES)
-        if args.tables == "all"
-        else [spec_for(t).table for t in args.tables.split(",")]
-    )
+    names = list(TABLES) if args.tables == "all" else table_names(args.tables.split(","))
     name = args.name or "_".join([*(n.lower() for n in names), *codes])
     folder = args.out / name
     if folder.exists():

@@ -74,8 +74,8 @@ def newer_rates(path, request, body):
         fields = line.split(";")
         if request["table"] == "FOD33" and fields[1] == "2019":
             line = f"{fields[0]};2019;{float(fields[2]) + 1:.1f}"
-        if request["table"] == "PSKAT":
-            bump = 0.1 if fields[1] == "KOMSKAT" else 0.0
+        if request["table"] == "PSKAT" and fields[2] == "2025":
+            bump = 0.1 if fields[1] == "KOM" else 0.0
             extra.append(f"{fields[0]};{fields[1]};2026;{float(fields[3]) + bump:.2f}")
         out.append(line)
     return 200, ("\n".join([*out, *extra]) + "\n").encode("utf-8")

@@ -102,24 +102,42 @@ RATE_CODES = ("165", "101")
 RATES_SESSION = "fod33_pskat_165_101_constructed"
 
 
+GIRLS_PER_BIRTH = 100 / 205.7  # constructed: about 105.7 boys are born per 100 girls
+GIRLS_SURVIVING = 0.99  # constructed: the share of girls alive at their mother's age
+
+
 def fod33_body() -> str:
-    """FOD33 as a BULK answer (``lang=en``: decimal point) with the embedded ASFR's rates."""
+    """FOD33 as a BULK answer (``lang=en``: decimal point) with the embedded ASFR's rates, and
+    per year the total fertility ``TOT1`` (their sum) and the reproduction rates ``BRUTTO`` and
+    ``NETTO`` (CONSTRUCTED from the sum with the two shares above, not published figures)."""
     asfr = data.fertility_asfr()
     lines = ["ALDER;TID;INDHOLD"]
-    for year, age, rate in asfr[["year", "age", "rate_per_1000"]].itertuples(index=False):
-        lines.append(f"{age};{year};{rate:.1f}")
+    for year, rows in asfr.groupby("year"):
+        for age, rate in rows[["age", "rate_per_1000"]].itertuples(index=False):
+            lines.append(f"{age};{year};{rate:.1f}")
+        total = float(rows["rate_per_1000"].sum())
+        lines.append(f"TOT1;{year};{total:.1f}")
+        lines.append(f"BRUTTO;{year};{total * GIRLS_PER_BIRTH:.1f}")
+        lines.append(f"NETTO;{year};{total * GIRLS_PER_BIRTH * GIRLS_SURVIVING:.1f}")
     return "\n".join(lines) + "\n"
 
 
+PSKAT_YEARS = (2024, 2025)  # 2024: the 2025 rates repeated, land tax not published (..)
+
+
 def pskat_body(code: str) -> str:
-    """PSKAT as a BULK answer with the embedded (compiled PSKAT page) rates of ``code``."""
+    """PSKAT as a BULK answer with the embedded (compiled PSKAT page) 2025 rates of ``code``
+    under the catalogue's codes ``KOM``, ``KIRKE``, ``GRUND``; 2024 repeats the 2025 income and
+    church tax (CONSTRUCTED, not the published 2024 rates) and writes the land tax ``..``, as
+    PSKAT publishes it only up to 2023."""
     rates = data.tax_rates()
-    rows = rates[(rates["code"] == code) & (rates["source"] == "embedded")]
+    row = rates[(rates["code"] == code) & (rates["source"] == "embedded")].iloc[0]
     lines = ["OMRÅDE;SKATPCT;TID;INDHOLD"]
-    for row in rows.itertuples(index=False):
-        lines.append(f"{code};KOMSKAT;{row.year};{row.income_tax_pct:.2f}")
-        lines.append(f"{code};KIRKESKAT;{row.year};{row.church_tax_pct:.2f}")
-        lines.append(f"{code};GRUNDSKYLD;{row.year};{row.land_tax_per_mille:.2f}")
+    for year in PSKAT_YEARS:
+        lines.append(f"{code};KOM;{year};{row.income_tax_pct:.2f}")
+        lines.append(f"{code};KIRKE;{year};{row.church_tax_pct:.2f}")
+        land = f"{row.land_tax_per_mille:.2f}" if year == 2025 else ".."
+        lines.append(f"{code};GRUND;{year};{land}")
     return "\n".join(lines) + "\n"
 
 
@@ -132,28 +150,35 @@ def rates_tableinfo(table: str) -> dict[str, object]:
                 "text": "age",
                 "elimination": False,
                 "time": False,
-                "values": [{"id": str(a), "text": f"{a} years"} for a in range(15, 50)],
+                "values": [{"id": str(a), "text": f"{a} years"} for a in range(15, 50)]
+                + [
+                    {"id": "TOT1", "text": "Total fertility rate"},
+                    {"id": "BRUTTO", "text": "Gross reproduction rate"},
+                    {"id": "NETTO", "text": "Net reproduction rate"},
+                ],
             },
         ]
     else:
-        years = [2025]
+        years = list(PSKAT_YEARS)
+        areas = [("0", "All Denmark"), *((f"108{i}", f"Region {i}") for i in range(1, 6))]
         variables = [
             {
                 "id": "OMRÅDE",
                 "text": "region",
-                "elimination": True,
+                "elimination": False,
                 "time": False,
-                "values": [{"id": c, "text": NAMES[c]} for c in ("000", *RATE_CODES)],
+                "values": [{"id": c, "text": t} for c, t in areas]
+                + [{"id": c, "text": NAMES[c]} for c in RATE_CODES],
             },
             {
                 "id": "SKATPCT",
-                "text": "type of tax",
+                "text": "tax percentage",
                 "elimination": False,
                 "time": False,
                 "values": [
-                    {"id": "KOMSKAT", "text": "Municipal income tax (per cent)"},
-                    {"id": "KIRKESKAT", "text": "Church tax (per cent)"},
-                    {"id": "GRUNDSKYLD", "text": "Land tax (per mille)"},
+                    {"id": "KOM", "text": "Municipal tax rate (per cent)"},
+                    {"id": "KIRKE", "text": "Church tax rate (per cent)"},
+                    {"id": "GRUND", "text": "Land tax (per mille)"},
                 ],
             },
         ]
@@ -169,8 +194,9 @@ def rates_tableinfo(table: str) -> dict[str, object]:
     return {
         "id": table,
         "text": spec_for(table).title,
-        "unit": "per 1,000 women" if table == "FOD33" else "per cent / per mille",
-        "note": "CONSTRUCTED from the embedded data; value codes [U] not seen in a real answer",
+        "unit": "per 1,000 women" if table == "FOD33" else "-",
+        "note": "CONSTRUCTED: variables and codes from the public DST table catalogue, values "
+        "from the embedded data; value lists cut to what the tests ask for",
         "variables": variables,
     }
 
@@ -205,9 +231,10 @@ def rates_session() -> None:
         save("data", spec_for("PSKAT").query([code]), f"data_PSKAT_{code}.csv", body, csv_kind)
     session = {
         "constructed": True,
-        "note": "constructed from the embedded data (FOD33 ASFR 1973-2019, compiled PSKAT 2025) "
-        "in the verified BULK layout (docs/statbank.md), not captured from the live API; "
-        "refresh with scripts/record_statbank.py --tables FOD33,PSKAT",
+        "note": "constructed from the embedded data (FOD33 ASFR 1973-2019 with constructed "
+        "TOT1/BRUTTO/NETTO, compiled PSKAT 2025 and 2024 = 2025 without land tax) in the "
+        "verified BULK layout and the catalogue's codes (docs/statbank.md), not captured from "
+        "the live API; refresh with scripts/record_statbank.py --tables FOD33,PSKAT",
         "exchanges": exchanges,
     }
     (folder / "session.yaml").write_text(
@@ -320,7 +347,256 @@ def dodc2_session() -> None:
     )
 
 
+JSON_KIND, CSV_KIND = "application/json; charset=utf-8", "text/csv; charset=UTF-8"
+
+
+def write_session(name: str, answers: list[tuple[str, dict[str, object], str, str]], note: str):
+    """A session folder from ``(path, request, stem, body)`` answers, in order."""
+    folder = RECORDINGS / name
+    folder.mkdir(parents=True, exist_ok=True)
+    exchanges: list[dict[str, object]] = []
+    for path, request, stem, text in answers:
+        file = folder / f"{len(exchanges) + 1:03d}_{stem}"
+        file.write_text(text, encoding="utf-8", newline="")
+        exchanges.append(
+            {
+                "method": "POST",
+                "path": f"/v1/{path}",
+                "request": request,
+                "status": 200,
+                "response_file": file.name,
+                "headers": {"content-type": JSON_KIND if path == "tableinfo" else CSV_KIND},
+            }
+        )
+    session = {"constructed": True, "note": note, "exchanges": exchanges}
+    (folder / "session.yaml").write_text(
+        yaml.safe_dump(session, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+
+
+def tableinfo_answer(table: str, title: str, unit: str, variables: list[dict[str, object]]):
+    info = {
+        "id": table,
+        "text": title,
+        "unit": unit,
+        "note": "CONSTRUCTED: variables from the public DST table catalogue, value lists cut to "
+        "what the tests ask for; value codes and texts [U] not seen in a real answer",
+        "variables": variables,
+    }
+    request = {"table": table, "format": "JSON", "lang": "en"}
+    text = json.dumps(info, ensure_ascii=False, indent=1) + "\n"
+    return ("tableinfo", request, f"tableinfo_{table}.json", text)
+
+
+def variable(id_: str, values: list[tuple[str, str]], elimination: bool = True):
+    return {
+        "id": id_,
+        "text": id_.lower(),
+        "elimination": elimination,
+        "time": False,
+        "values": [{"id": c, "text": t} for c, t in values],
+    }
+
+
+def years_variable(years: tuple[int, ...]) -> dict[str, object]:
+    return {
+        "id": "Tid",
+        "text": "time",
+        "elimination": False,
+        "time": True,
+        "values": [{"id": str(y), "text": str(y)} for y in years],
+    }
+
+
+MIGRATION_SESSION = "migration_165_101_constructed"
+MIGRATION_YEARS = (2019, 2020, 2021, 2022, 2023)
+AGE_CODES = [(str(a), f"{a} years") for a in range(MAX_AGE + 1)]
+AREAS = [
+    ("0", "All Denmark"),
+    ("101", "Copenhagen"),
+    ("147", "Frederiksberg"),
+    ("165", NAMES["165"]),
+]
+
+# CONSTRUCTED yearly totals per municipality (plausible orders of magnitude for a suburb of
+# 28,000 and a city of 650,000, NOT Statistics Denmark's figures) and year factors (a dip in
+# 2020, more immigrants in 2022)
+FLOW_TOTALS = {
+    "FLY66_IN": {"165": 2450, "101": 41500},
+    "FLY66_OUT": {"165": 2550, "101": 46800},
+    "VAN1AAR": {"165": 620, "101": 20800},
+    "VAN2AAR": {"165": 410, "101": 15200},
+}
+FLOW_YEARS = {
+    "FLY66_IN": (1.00, 0.96, 1.02, 0.99, 1.01),
+    "FLY66_OUT": (1.00, 0.96, 1.02, 0.99, 1.01),
+    "VAN1AAR": (1.00, 0.80, 0.95, 1.35, 1.05),
+    "VAN2AAR": (1.00, 0.85, 0.92, 1.02, 1.04),
+}
+FLOW_PEAK = {"FLY66_IN": 21.0, "FLY66_OUT": 22.0, "VAN1AAR": 24.0, "VAN2AAR": 27.0}
+
+
+def migration_profile(peak: float) -> np.ndarray:
+    """A Rogers-Castro model schedule over ages 0..125 (children with their parents, the
+    labour-force peak, a constant), tapered after 85 and zero from 105: a CONSTRUCTED shape."""
+    x = np.arange(MAX_AGE + 1, dtype=np.float64)
+    m = (
+        0.02 * np.exp(-0.1 * x)
+        + 0.06 * np.exp(-0.1 * (x - peak) - np.exp(-0.4 * (x - peak)))
+        + 0.003
+    )
+    m[x > 85] *= np.exp(-0.3 * (x[x > 85] - 85))
+    m[x >= 105] = 0.0
+    return m / m.sum()
+
+
+def whole_persons(total: float, shape: np.ndarray) -> np.ndarray:
+    """``total`` spread by ``shape`` in whole persons (largest remainder), summing to it."""
+    exact = total * shape
+    out = np.floor(exact).astype(np.int64)
+    short = round(total) - int(out.sum())
+    order = np.argsort(-(exact - out), kind="stable")
+    out[order[:short]] += 1
+    return out
+
+
+def flow_body(name: str, code: str) -> str:
+    spec = spec_for(name)
+    sexes = ("1", "2") if spec.table.startswith("VAN") else ("M", "K")
+    shape = migration_profile(FLOW_PEAK[name])
+    header = ";".join([*(v.upper() if v == "Tid" else v for v in spec.asked), "INDHOLD"])
+    lines = [header]
+    for year, factor in zip(MIGRATION_YEARS, FLOW_YEARS[name], strict=True):
+        total = FLOW_TOTALS[name][code] * factor
+        for i, sex in enumerate(sexes):
+            share = 0.51 if i == 0 else 0.49
+            ages = whole_persons(total * share, shape)
+            for age, persons in enumerate(ages):
+                cells = {"ALDER": str(age), "KØN": sex, "Tid": str(year), str(spec.area): code}
+                lines.append(";".join([*(cells[v] for v in spec.asked), str(int(persons))]))
+    return "\n".join(lines) + "\n"
+
+
+def migration_session() -> None:
+    years = years_variable(MIGRATION_YEARS)
+    countries = [("5100", "Denmark"), ("5104", "Finland"), ("5110", "Norway")]
+    citizenship = [("DANSK", "Danish"), ("UDLAND", "Foreign")]
+    municipalities = [c for c in AREAS if c[0] != "0"]
+    sexes = [("1", "Men"), ("2", "Women")]
+    answers = [
+        tableinfo_answer(
+            "VAN1AAR",
+            spec_for("VAN1AAR").title,
+            "number",
+            [
+                variable("OMRÅDE", AREAS, elimination=False),
+                variable("KØN", sexes),
+                variable("ALDER", AGE_CODES),
+                variable("INDVLAND", countries),
+                variable("STATSB", citizenship),
+                years,
+            ],
+        ),
+        tableinfo_answer(
+            "VAN2AAR",
+            spec_for("VAN2AAR").title,
+            "number",
+            [
+                variable("OMRÅDE", AREAS, elimination=False),
+                variable("KØN", sexes),
+                variable("ALDER", AGE_CODES),
+                variable("UDVLAND", countries),
+                variable("STATSB", citizenship),
+                years,
+            ],
+        ),
+        tableinfo_answer(
+            "FLY66",
+            "Moves between municipalities by municipality moved to, municipality moved from, "
+            "age and sex",
+            "number",
+            [
+                variable("TILKOMMUNE", municipalities),
+                variable("FRAKOMMUNE", municipalities),
+                variable("ALDER", AGE_CODES),
+                variable("KØN", [("M", "Men"), ("K", "Women")]),
+                years,
+            ],
+        ),
+    ]
+    for name in ("VAN1AAR", "VAN2AAR", "FLY66_IN", "FLY66_OUT"):
+        for code in RATE_CODES:
+            stem = f"data_{name}_{code}.csv"
+            answers.append(("data", spec_for(name).query([code]), stem, flow_body(name, code)))
+    write_session(
+        MIGRATION_SESSION,
+        answers,
+        "CONSTRUCTED migration figures (a model age schedule times plausible yearly totals, "
+        "NOT Statistics Denmark's) in the BULK layout, with the variables of the public DST "
+        "table catalogue; not captured from the live API; refresh with "
+        "scripts/record_statbank.py --tables VAN1AAR,VAN2AAR,FLY66",
+    )
+
+
+FOD407_SESSION = "fod407_165_101_constructed"
+FOD407_LEVEL = {"165": 1.12, "101": 0.88}  # CONSTRUCTED: each municipality against the nation
+FOD407_YEARS = {2019: 1.00, 2020: 0.99, 2021: 1.01, 2022: 0.91, 2023: 0.88}  # CONSTRUCTED
+
+
+def fod407_rates(code: str, year: int) -> list[float]:
+    """The rates per 1,000 women of the groups 15-19 .. 45-49: the embedded national ASFR of
+    2019 averaged over each group, times the CONSTRUCTED level and year factors above."""
+    asfr = data.fertility_asfr()
+    national = asfr[asfr["year"] == 2019].set_index("age")["rate_per_1000"]
+    groups = [float(national.loc[a : a + 4].mean()) for a in range(15, 50, 5)]
+    return [round(g * FOD407_LEVEL[code] * FOD407_YEARS[year], 1) for g in groups]
+
+
+def fod407_body(code: str) -> str:
+    lines = ["OMRÅDE;ALDER;TID;INDHOLD"]
+    for year in FOD407_YEARS:
+        rates = fod407_rates(code, year)
+        lines.append(f"{code};TOT1;{year};{5 * sum(rates):.1f}")
+        starts = range(15, 50, 5)
+        lines.extend(
+            f"{code};{a}-{a + 4};{year};{r:.1f}" for a, r in zip(starts, rates, strict=True)
+        )
+    return "\n".join(lines) + "\n"
+
+
+def fod407_session() -> None:
+    ages = [("TOT1", "Total fertility rate")] + [
+        (f"{a}-{a + 4}", f"{a}-{a + 4} years") for a in range(15, 50, 5)
+    ]
+    answers = [
+        tableinfo_answer(
+            "FOD407",
+            spec_for("FOD407").title,
+            "per 1,000 women",
+            [
+                variable("OMRÅDE", AREAS, elimination=False),
+                variable("ALDER", ages, elimination=False),
+                years_variable(tuple(FOD407_YEARS)),
+            ],
+        )
+    ]
+    spec = spec_for("FOD407")
+    for code in RATE_CODES:
+        answers.append(("data", spec.query([code]), f"data_FOD407_{code}.csv", fod407_body(code)))
+    write_session(
+        FOD407_SESSION,
+        answers,
+        "CONSTRUCTED fertility rates (the embedded national ASFR 2019 in 5-year groups times "
+        "constructed municipal and year factors, NOT Statistics Denmark's) in the BULK layout, "
+        "with the variables of the public DST table catalogue and the TOT1 code of a public "
+        "script; age-group codes and texts [U]; refresh with scripts/record_statbank.py "
+        "--tables FOD407",
+    )
+
+
 def main() -> None:
+    migration_session()
+    fod407_session()
     dodc2_session()
     rates_session()
     folder = RECORDINGS / "folk1a_165_101_constructed"

@@ -122,10 +122,11 @@ def test_list_details_and_info_say_what_the_model_does_with_each_table(home, mon
         ["data", "update", "--municipality", "165", "--tables", "FOD33,PSKAT"], capsys
     )
     assert code == 0, err
-    assert "FOD33: 0 areas, 1973..2019" in out and "PSKAT: 1 areas, 2025..2025" in out
+    assert "FOD33: 0 areas, 1973..2019" in out and "PSKAT: 1 areas, 2024..2025" in out
     code, out, _ = run_cli(["data", "list", "--details"], capsys)
     assert code == 0
     assert "FOD33 (1973..2019): used: fertility_asfr" in out
-    assert "PSKAT (2025..2025): used: tax_rates" in out
+    assert "PSKAT (2024..2025): used: tax_rates" in out
+    assert "layout from: public DST table catalogue" in out
     code, out, _ = run_cli(["data", "info"], capsys)
     assert "model: used: tax_rates (income and land tax of the budget" in out

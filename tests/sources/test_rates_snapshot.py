@@ -64,8 +64,8 @@ def newer_year(path, request, body):
         fields = line.split(";")
         if request["table"] == "FOD33" and fields[1] == "2019":
             extra.append(f"{fields[0]};2020;{float(fields[2]) + 1:.1f}")
-        if request["table"] == "PSKAT":
-            bump = 0.1 if fields[1] == "KOMSKAT" else 0.0
+        if request["table"] == "PSKAT" and fields[2] == "2025":
+            bump = 0.1 if fields[1] == "KOM" else 0.0
             extra.append(f"{fields[0]};{fields[1]};2026;{float(fields[3]) + bump:.2f}")
     return 200, ("\n".join([*lines, *extra]) + "\n").encode("utf-8")
 
@@ -83,8 +83,15 @@ def test_recorded_rates_equal_the_embedded_ones_and_give_the_same_projection(hom
     assert set(asfr["source"]) == {f"snapshot {snap.name} (Statistics Denmark FOD33)"}
     tax = data.tax_rates()
     numbers = ["code", "name", "year", "income_tax_pct", "church_tax_pct", "land_tax_per_mille"]
-    pd.testing.assert_frame_equal(tax[numbers], tax_before[numbers])
-    sources = tax.set_index("code")["source"]
+    pd.testing.assert_frame_equal(
+        tax.loc[tax["year"] == 2025, numbers].reset_index(drop=True), tax_before[numbers]
+    )
+    # 2024 (constructed: 2025's income and church tax) has no land tax in PSKAT: empty, not 0
+    older = tax[tax["year"] == 2024].set_index("code")
+    assert sorted(older.index) == ["101", "165"]
+    assert older["land_tax_per_mille"].isna().all()
+    assert older.loc["165", "income_tax_pct"] == pytest.approx(25.60)
+    sources = tax[tax["year"] == 2025].set_index("code")["source"]
     assert sources["165"] == sources["101"] == f"snapshot {snap.name} (Statistics Denmark PSKAT)"
     assert sources["147"] == "embedded"  # Frederiksberg was not downloaded
     after = project("165", end=2030)
@@ -121,14 +128,14 @@ def drop_land_tax(path, request, body):
     """Albertslund's answer lacks its land tax; Copenhagen's is whole."""
     if path.endswith("/data") and request["variables"][0]["values"] == ["165"]:
         text = body.decode("utf-8").splitlines()
-        kept = [line for line in text if "GRUNDSKYLD" not in line]
+        kept = [line for line in text if ";GRUND;" not in line]
         return 200, ("\n".join(kept) + "\n").encode("utf-8")
     return 200, body
 
 
 def rename_tax_type(path, request, body):
     if path.endswith("tableinfo") and request["table"] == "PSKAT":
-        return 200, body.replace(b'"KIRKESKAT"', b'"KIRKE"')
+        return 200, body.replace(b'"KIRKE"', b'"KIRKESKAT"')
     return 200, body
 
 
@@ -138,8 +145,8 @@ def rename_tax_type(path, request, body):
         ("FOD33", damage_fod33_last_line, "ends in the middle of a line"),
         ("FOD33", drop_fod33_age_30_of_2000, "lacks the rate of age 30 in 2000"),
         ("PSKAT", suppress_pskat_value, r"value '\.\.' is not a non-negative number"),
-        ("PSKAT", drop_land_tax, r"lacks \['GRUNDSKYLD'\] for area 165 in 2025"),
-        ("PSKAT", rename_tax_type, r"SKATPCT lacks the codes \['KIRKESKAT'\]"),
+        ("PSKAT", drop_land_tax, r"lacks \['GRUND'\] for area 165 in 2024 \(the download is"),
+        ("PSKAT", rename_tax_type, r"SKATPCT lacks the codes \['KIRKE'\]"),
     ],
     ids=["fod33-cut", "fod33-age-missing", "pskat-suppressed", "pskat-partial", "pskat-codes"],
 )
@@ -192,7 +199,7 @@ def without_land_tax(path, request, body):
     """A PSKAT that publishes no land tax (DST has it in EJDSK2), with the 2026 test year."""
     status, body = newer_year(path, request, body)
     if path.endswith("/data") and request["table"] == "PSKAT":
-        kept = [line for line in body.decode("utf-8").splitlines() if "GRUNDSKYLD" not in line]
+        kept = [line for line in body.decode("utf-8").splitlines() if ";GRUND;" not in line]
         body = ("\n".join(kept) + "\n").encode("utf-8")
     return status, body
 

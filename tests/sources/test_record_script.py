@@ -59,7 +59,7 @@ def test_offline_recording_says_so_and_leaves_no_folder(tmp_path, capsys):
 def test_recording_names_tax_types_it_does_not_know_and_still_saves_the_data(tmp_path, capsys):
     def rename(path, request, body):
         if path.endswith("tableinfo"):
-            return 200, body.replace(b'"KIRKESKAT"', b'"KIRKE"')
+            return 200, body.replace(b'"KIRKE"', b'"KIRKESKAT"')
         return 200, body
 
     source = load_session("fod33_pskat_165_101_constructed")
@@ -67,7 +67,7 @@ def test_recording_names_tax_types_it_does_not_know_and_still_saves_the_data(tmp
     code = script().main(args, transport=replay_transport(source, rename))
     assert code == 1
     err = capsys.readouterr().err
-    assert "PSKAT value codes" in err and "['KIRKESKAT']" in err
+    assert "PSKAT value codes" in err and "['KIRKE']" in err
     assert sorted(p.name for p in (tmp_path / "p").iterdir()) == [
         "001_tableinfo_PSKAT.json",
         "002_data_PSKAT_165.csv",

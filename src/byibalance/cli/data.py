@@ -27,12 +27,13 @@ from byibalance.errors import ErrorLocation, InputError
 from byibalance.sources import snapshots
 from byibalance.sources.statbank import (
     MODEL_USE,
+    TABLE_GROUPS,
     TABLES,
     Download,
     ProgressCallback,
     StatBankClient,
     download_table,
-    spec_for,
+    table_names,
 )
 
 data_app = typer.Typer(
@@ -68,7 +69,7 @@ def _tables(value: str) -> list[str]:
             "Name tables such as FOLK1A,PSKAT or 'all'",
             ErrorLocation(field="--tables"),
         )
-    return [spec_for(name).table for name in names]
+    return table_names(names)
 
 
 def _progress_bar(console: Console) -> Progress:
@@ -101,7 +102,10 @@ def update(
         "165", help="Municipality code or name, a comma list, 'k29', or 'all' (with 000)."
     ),
     tables: str = typer.Option(
-        DEFAULT_TABLES, help="Comma list of StatBank tables, or 'all': " + ", ".join(TABLES)
+        DEFAULT_TABLES,
+        help="Comma list of StatBank tables, or 'all': "
+        + ", ".join(TABLES)
+        + "".join(f"; {k} = {' and '.join(v)}" for k, v in TABLE_GROUPS.items()),
     ),
     retries: int = typer.Option(4, min=0, help="Retries after a network error, 429 or 5xx."),
     timeout: float = typer.Option(60.0, min=1.0, help="Seconds to wait for an answer."),
@@ -172,6 +176,7 @@ def list_snapshots(
             for entry in snap.tables:
                 use_ = MODEL_USE.get(entry.table, "stored, not used")
                 typer.echo(f"  {entry.table} ({entry.period_range}): {use_}")
+                typer.echo(f"    layout from: {_layout_source(entry.table)}")
 
 
 @data_app.command("use")
@@ -186,6 +191,12 @@ def use(
     typer.echo(f"in use: {active.name if active is not None else 'embedded'}")
 
 
+def _layout_source(name: str) -> str:
+    """Where the layout byibalance expects of a download comes from (:data:`TABLES`)."""
+    spec = TABLES.get(name)
+    return spec.layout_source if spec is not None else "unknown (not downloaded any more)"
+
+
 def _info_lines(snap: snapshots.Snapshot) -> list[str]:
     lines = [f"snapshot {snap.name} (created {snap.created}) at {snap.path}"]
     for entry in snap.tables:
@@ -194,6 +205,7 @@ def _info_lines(snap: snapshots.Snapshot) -> list[str]:
         lines.append(f"  areas {', '.join(entry.codes) or '(national)'}")
         lines.append(f"  periods {entry.period_range} ({len(entry.periods)})")
         lines.append(f"  model: {MODEL_USE.get(entry.table, 'stored, not used')}")
+        lines.append(f"  layout from: {_layout_source(entry.table)}")
         if entry.carried_from:
             lines.append(f"  carried from {entry.carried_from}")
         for item in entry.files:

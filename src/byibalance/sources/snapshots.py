@@ -50,6 +50,7 @@ _NUMBER_COLUMNS = {
     "deaths",
     "weeks_in_year",
     "quarter",
+    "persons",
 }
 
 
@@ -210,13 +211,14 @@ def write_snapshot(
                     "source": {
                         "institution": "Statistics Denmark",
                         "api": "https://api.statbank.dk/v1/data",
-                        "table": item.table,
+                        "table": getattr(item, "source_table", "") or item.table,
                         "format": "BULK",
                     },
                     "status": "published",
                     "licence": LICENCE,
                     "retrieved": item.retrieved,
                     "layout_verified": bool(item.verified),
+                    "layout_source": str(getattr(item, "layout_source", "") or ""),
                     "codes": list(codes),
                     "periods": list(item.periods),
                     "files": [_file_dict(f) for f in files],

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import logging
 import re
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -30,12 +31,20 @@ import pandas as pd
 from byibalance.errors import ErrorLocation, SourceError
 
 BASE_URL = "https://api.statbank.dk/v1"
+_LOG = logging.getLogger(__name__)
 VALUE_COLUMN = "INDHOLD"
 MAX_AGE = 125  # FOLK1A's oldest single age code
 OPEN_AGE = 100  # byibalance folds 100..125 into 100 (= 100 and over)
 
 ProgressCallback = Callable[[str, int, int | None], None]
 """``progress(label, bytes_received, bytes_total_or_None)``, called as a download streams."""
+
+
+ALL_DENMARK = "000"  # byibalance's code for All Denmark (FOLK1A's own)
+PUBLIC_CATALOGUE = (
+    "public DST table catalogue (variables and units, mirrored in public repositories) and "
+    "public scripts calling the API; to confirm online"
+)
 
 
 @dataclass(frozen=True)
@@ -46,7 +55,16 @@ class TableSpec:
     the municipality variable (or ``None`` for national tables); ``selection`` the values asked
     for each variable other than the area (``["*"]`` = all); ``integer`` true for counts
     (non-negative integers), false for rates and percentages (non-negative decimals);
-    ``verified`` false where the layout comes from DOMAIN.md's list of names to confirm [U].
+    ``verified`` true only where the layout was checked against a real answer.
+
+    ``key`` names the download in a snapshot when it differs from the API's ``table`` id (FLY66
+    is downloaded twice, as ``FLY66_IN`` and ``FLY66_OUT``). ``eliminate`` are variables left
+    out of the ``/data`` request: the API then sums over them, which ``/tableinfo`` must allow
+    (``"elimination": true``), and the answer lacks their columns. ``not_published`` names, per
+    variable, the codes (``"*"`` = any) whose cells may be ``..`` or blank (not published): they
+    become empty cells instead of a refusal. ``municipalities_only`` leaves All Denmark (``000``)
+    out of the request (the table writes its national total another way, or has none).
+    ``layout_source`` says where the layout comes from.
     """
 
     table: str
@@ -57,11 +75,27 @@ class TableSpec:
     selection: dict[str, tuple[str, ...]]
     integer: bool = True
     verified: bool = False
+    key: str | None = None
+    eliminate: tuple[str, ...] = ()
+    not_published: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    municipalities_only: bool = False
+    layout_source: str = PUBLIC_CATALOGUE
+
+    @property
+    def name(self) -> str:
+        """The download's name in a snapshot and on the command line (``key`` or ``table``)."""
+        return self.key or self.table
+
+    @property
+    def asked(self) -> tuple[str, ...]:
+        """The variables of a ``/data`` request and of its BULK answer (not the eliminated)."""
+        left_out = {_fold(v) for v in self.eliminate}
+        return tuple(v for v in self.variables if _fold(v) not in left_out)
 
     def query(self, codes: Sequence[str], lang: str = "en") -> dict[str, Any]:
         """The JSON body of a ``/data`` request for these municipality codes."""
         variables: list[dict[str, Any]] = []
-        for var in self.variables:
+        for var in self.asked:
             values = list(codes) if var == self.area else list(self.selection.get(var, ("*",)))
             variables.append({"code": var, "values": values})
         return {
@@ -73,8 +107,18 @@ class TableSpec:
         }
 
 
+def _fold(name: str) -> str:
+    return name.strip().casefold()
+
+
+_AGES = ("*",)
+MIGRATION_FLOWS = (
+    "used: migration_flows (gross in- and out-migration by sex and age, in place of the net "
+    "residual)"
+)
+
 TABLES: dict[str, TableSpec] = {
-    spec.table: spec
+    spec.name: spec
     for spec in (
         TableSpec(
             "FOLK1A",
@@ -85,14 +129,21 @@ TABLES: dict[str, TableSpec] = {
             {"KØN": ("1", "2"), "ALDER": ("*",), "CIVILSTAND": ("TOT",), "Tid": ("*",)},
             integer=True,
             verified=True,
+            layout_source="real answers printed in public repositories (andreasebbehoj/dstpop, "
+            "akselthomsen/statbank, alemartinello/dstapi); not yet a live answer",
         ),
         TableSpec(
             "FOD407",
-            "Live births by municipality and age of mother",
+            "Fertility rates (per 1,000 women) by municipality and age of mother",
             "fod407",
-            ("OMRÅDE", "MODERSALDER", "Tid"),
+            ("OMRÅDE", "ALDER", "Tid"),
             "OMRÅDE",
-            {"MODERSALDER": ("*",), "Tid": ("*",)},
+            {"ALDER": ("*",), "Tid": ("*",)},
+            integer=False,
+            not_published={"ALDER": ("*",)},
+            municipalities_only=True,
+            layout_source=PUBLIC_CATALOGUE + " (ALDER code TOT1 seen in a public script; the "
+            "age-group codes are read from their texts)",
         ),
         TableSpec(
             "FOD33",
@@ -110,42 +161,92 @@ TABLES: dict[str, TableSpec] = {
             ("OMRÅDE", "KØN", "ALDER", "Tid"),
             None,
             {"OMRÅDE": ("*",), "KØN": ("*",), "ALDER": ("*",), "Tid": ("*",)},
+            layout_source="a real extract in a public repository (CPop-SDU/statbank_dk_weekly_"
+            "data): variable ids and value texts; the value codes were not seen",
         ),
         TableSpec(
             "BEV107",
-            "Population change by municipality, type of movement and sex",
+            "Summary vital statistics by municipality, movement and sex",
             "bev107",
-            ("OMRÅDE", "BEVÆGELSEV", "KØN", "Tid"),
+            ("OMRÅDE", "BEVÆGELSE", "KØN", "Tid"),
             "OMRÅDE",
-            {"BEVÆGELSEV": ("*",), "KØN": ("*",), "Tid": ("*",)},
+            {"BEVÆGELSE": ("*",), "KØN": ("*",), "Tid": ("*",)},
+            municipalities_only=True,
+            layout_source="public scripts calling the API (variables, KØN M/K, BEVÆGELSE codes "
+            "B01A..B11); to confirm online",
         ),
         TableSpec(
-            "VAN1KVT",
-            "Migration to and from municipalities by quarter, sex and age",
-            "van1kvt",
-            ("OMRÅDE", "KØN", "ALDER", "Tid"),
+            "VAN1AAR",
+            "Immigration by area, sex, age, country of immigration and citizenship (annual, final)",
+            "migration_immigrated",
+            ("OMRÅDE", "KØN", "ALDER", "INDVLAND", "STATSB", "Tid"),
             "OMRÅDE",
-            {"KØN": ("*",), "ALDER": ("*",), "Tid": ("*",)},
+            {"KØN": ("1", "2"), "ALDER": _AGES, "Tid": ("*",)},
+            eliminate=("INDVLAND", "STATSB"),
+            municipalities_only=True,
+        ),
+        TableSpec(
+            "VAN2AAR",
+            "Emigration by area, sex, age, country of emigration and citizenship (annual, final)",
+            "migration_emigrated",
+            ("OMRÅDE", "KØN", "ALDER", "UDVLAND", "STATSB", "Tid"),
+            "OMRÅDE",
+            {"KØN": ("1", "2"), "ALDER": _AGES, "Tid": ("*",)},
+            eliminate=("UDVLAND", "STATSB"),
+            municipalities_only=True,
+        ),
+        TableSpec(
+            "FLY66",
+            "Moves between municipalities by municipality moved to, municipality moved from, "
+            "age and sex: moves into each municipality",
+            "migration_in_internal",
+            ("TILKOMMUNE", "FRAKOMMUNE", "ALDER", "KØN", "Tid"),
+            "TILKOMMUNE",
+            {"ALDER": _AGES, "KØN": ("M", "K"), "Tid": ("*",)},
+            key="FLY66_IN",
+            eliminate=("FRAKOMMUNE",),
+            municipalities_only=True,
+        ),
+        TableSpec(
+            "FLY66",
+            "Moves between municipalities by municipality moved to, municipality moved from, "
+            "age and sex: moves out of each municipality",
+            "migration_out_internal",
+            ("TILKOMMUNE", "FRAKOMMUNE", "ALDER", "KØN", "Tid"),
+            "FRAKOMMUNE",
+            {"ALDER": _AGES, "KØN": ("M", "K"), "Tid": ("*",)},
+            key="FLY66_OUT",
+            eliminate=("TILKOMMUNE",),
+            municipalities_only=True,
         ),
         TableSpec(
             "BOL106",
-            "Dwellings by municipality, type and occupancy",
+            "Dwellings by area, unit and use (averages such as persons per dwelling)",
             "bol106",
-            ("OMRÅDE", "BEBO", "ANVEND", "Tid"),
+            ("OMRÅDE", "ENHED", "ANVENDELSE", "Tid"),
             "OMRÅDE",
-            {"BEBO": ("*",), "ANVEND": ("*",), "Tid": ("*",)},
+            {"ENHED": ("*",), "ANVENDELSE": ("*",), "Tid": ("*",)},
+            integer=False,
+            municipalities_only=True,
         ),
         TableSpec(
             "PSKAT",
-            "Municipal tax rates by area and type of tax",
+            "Personal taxation by area, tax rate and time (municipal income tax, church tax, "
+            "land tax)",
             "pskat",
             ("OMRÅDE", "SKATPCT", "Tid"),
             "OMRÅDE",
             {"SKATPCT": ("*",), "Tid": ("*",)},
             integer=False,
+            not_published={"SKATPCT": ("GRUND",)},
+            municipalities_only=True,
         ),
     )
 }
+"""Every download byibalance knows, by its name (:attr:`TableSpec.name`)."""
+
+TABLE_GROUPS: dict[str, tuple[str, ...]] = {"FLY66": ("FLY66_IN", "FLY66_OUT")}
+"""A StatBank table downloaded more than once: its id on the command line means all of them."""
 
 
 MODEL_USE: dict[str, str] = {
@@ -156,26 +257,49 @@ MODEL_USE: dict[str, str] = {
     "their own finance file)",
     "DODC2": "used: mortality_province (deaths by province; years after 2019 also need FOLK1A's "
     "four quarters for every municipality, for the person-years)",
-    "FOD407": "stored, not used yet: will feed a local fertility level (births by mother's age) "
-    "in place of the child-woman-ratio estimate",
-    "BEV107": "stored, not used yet: will feed the migration split (in-migration counts and "
-    "out-migration rates) now estimated from the net residual",
-    "VAN1KVT": "stored, not used yet: will feed the in- and out-migration profiles by age, now "
-    "estimated from the net residual",
+    "FOD407": "used: fertility_municipal (the municipality's own fertility level in place of the "
+    "child-woman-ratio estimate)",
+    "VAN1AAR": MIGRATION_FLOWS,
+    "VAN2AAR": MIGRATION_FLOWS,
+    "FLY66_IN": MIGRATION_FLOWS,
+    "FLY66_OUT": MIGRATION_FLOWS,
+    "BEV107": "stored, not used: births, deaths and moves per municipality, a check on the "
+    "components (its layout is still to confirm online)",
     "BOL106": "stored, not used yet: will feed the persons per dwelling of the housing "
     "assumptions (occupied dwellings against the population)",
 }
-"""What the engine does with each table of a snapshot (shown by ``byibalance data info`` and
+"""What the engine does with each download of a snapshot (shown by ``byibalance data info`` and
 ``byibalance data list --details``)."""
 
 
+def table_names(names: Iterable[str]) -> list[str]:
+    """The downloads meant by table names (any case): a name of :data:`TABLES`, or a StatBank
+    id downloaded more than once (``FLY66`` = ``FLY66_IN``, ``FLY66_OUT``); each once, in order.
+    """
+    out: list[str] = []
+    for name in names:
+        wanted = name.strip().upper()
+        for key in TABLE_GROUPS.get(wanted, (spec_for(wanted).name,)):
+            if key not in out:
+                out.append(key)
+    return out
+
+
 def spec_for(table: str) -> TableSpec:
-    """The spec of a table by its StatBank id (any case); ``SourceError`` if not supported."""
-    spec = TABLES.get(table.strip().upper())
+    """The spec of a download by its name (any case); ``SourceError`` if not supported."""
+    wanted = table.strip().upper()
+    spec = TABLES.get(wanted)
     if spec is None:
+        if wanted in TABLE_GROUPS:
+            raise SourceError(
+                f"table {wanted} is downloaded as {', '.join(TABLE_GROUPS[wanted])}",
+                f"Name one of {', '.join(TABLE_GROUPS[wanted])} (on the command line {wanted} "
+                "means all of them)",
+                ErrorLocation(field="tables"),
+            )
         raise SourceError(
             f"table {table!r} is not one byibalance downloads",
-            "Choose from " + ", ".join(TABLES),
+            "Choose from " + ", ".join([*TABLES, *TABLE_GROUPS]),
             ErrorLocation(field="tables"),
         )
     return spec
@@ -185,12 +309,9 @@ def spec_for(table: str) -> TableSpec:
 # pure checks and conversions
 
 
-def _fold(name: str) -> str:
-    return name.strip().casefold()
-
-
 def check_layout(info: dict[str, Any], spec: TableSpec) -> None:
-    """Refuse a ``/tableinfo`` answer whose variables differ from ``spec.variables``.
+    """Refuse a ``/tableinfo`` answer whose variables differ from ``spec.variables``, or that
+    does not mark a variable of ``spec.eliminate`` ``"elimination": true``.
 
     Variable ids are compared case-insensitively and in order (``Tid`` = ``TID``).
     """
@@ -210,6 +331,17 @@ def check_layout(info: dict[str, Any], spec: TableSpec) -> None:
             "docs/statbank.md) before downloading it; the data in use is unchanged",
             ErrorLocation(field="variables"),
         )
+    marks = {_fold(str(v["id"])): v.get("elimination") for v in raw}
+    for variable in spec.eliminate:
+        if marks.get(_fold(variable)) is not True:
+            raise SourceError(
+                f"table {spec.table}'s variable {variable} cannot be left out of the request "
+                f"(/tableinfo marks it elimination: {str(marks.get(_fold(variable))).lower()}), "
+                f"so the API would not sum over it for {spec.name}",
+                f"Ask {variable} explicitly and sum it in byibalance/sources/statbank.py (TABLES"
+                f"[{spec.name!r}].eliminate), see docs/statbank.md; the data in use is unchanged",
+                ErrorLocation(field=variable),
+            )
 
 
 @dataclass(frozen=True)
@@ -253,6 +385,25 @@ def time_values(info: dict[str, Any]) -> list[str]:
     return []
 
 
+NOT_PUBLISHED_MARKERS = ("..", "")
+"""How an answer writes a cell Statistics Denmark does not publish (``..``, or nothing)."""
+
+
+def _not_published(frame: pd.DataFrame, values: pd.Series, spec: TableSpec) -> np.ndarray:
+    """The rows whose value is a not-published marker in a cell ``spec.not_published`` allows."""
+    allowed = np.zeros(len(frame), dtype=bool)
+    for variable, codes in spec.not_published.items():
+        column = _column_name(variable)
+        if column not in frame.columns:
+            continue
+        allowed |= (
+            np.ones(len(frame), dtype=bool)
+            if "*" in codes
+            else frame[column].astype(str).isin(codes).to_numpy()
+        )
+    return allowed & values.isin(NOT_PUBLISHED_MARKERS).to_numpy()
+
+
 def parse_bulk(
     text: str,
     spec: TableSpec,
@@ -262,36 +413,38 @@ def parse_bulk(
     """Parse and check a BULK answer: a ``;``-separated CSV with a header of the variable ids
     and ``INDHOLD``, one row per cell.
 
-    Checks: the header names ``spec.variables`` then ``INDHOLD``; each line has as many fields;
-    every value is a non-negative integer (counts) or decimal (rates), never blank or ``..``; the
-    area codes are the ones asked for (``codes``) and each of them is present; every period
-    ``/tableinfo`` lists (``periods``, when all were asked for) is present. A failure raises
-    ``SourceError`` naming the line and field.
+    Checks: the header names the variables asked (``spec.asked``: ``spec.variables`` without
+    the eliminated ones) then ``INDHOLD``; each line has as many fields; every value is a
+    non-negative integer (counts) or decimal (rates), never blank or ``..`` (except the cells
+    ``spec.not_published`` allows, which become empty: NaN); the area codes are the ones asked
+    for (``codes``) and each of them is present; every period ``/tableinfo`` lists
+    (``periods``, when all were asked for) is present. A failure raises ``SourceError`` naming
+    the line and field.
     """
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise SourceError(
-            f"the {spec.table} answer is empty",
+            f"the {spec.name} answer is empty",
             "Try again later; the data in use is unchanged",
             ErrorLocation(line=1),
         )
     header = text.split("\n", 1)[0].rstrip("\r").split(";")
-    expected = [*spec.variables, VALUE_COLUMN]
+    expected = [*spec.asked, VALUE_COLUMN]
     if [_fold(h) for h in header] != [_fold(e) for e in expected]:
         raise SourceError(
-            f"the {spec.table} answer's header is {header}, expected {expected}",
+            f"the {spec.name} answer's header is {header}, expected {expected}",
             "The table's layout changed: update TABLES in byibalance/sources/statbank.py; "
             "the data in use is unchanged",
             ErrorLocation(line=1),
         )
     if not text.endswith("\n"):
         raise SourceError(
-            f"the {spec.table} answer ends in the middle of a line (the download was cut off)",
+            f"the {spec.name} answer ends in the middle of a line (the download was cut off)",
             "Run byibalance data update again; the data in use is unchanged",
             ErrorLocation(field=VALUE_COLUMN),
         )
     width = len(expected)
-    columns = [_column_name(v) for v in spec.variables]
+    columns = [_column_name(v) for v in spec.asked]
     try:
         frame = pd.read_csv(
             io.StringIO(text),
@@ -307,7 +460,7 @@ def parse_bulk(
         found = re.search(r"line (\d+), saw (\d+)", str(err))
         line, saw = (int(found[1]), int(found[2])) if found else (None, None)
         raise SourceError(
-            f"the {spec.table} answer has {saw} fields, not {width}",
+            f"the {spec.name} answer has {saw} fields, not {width}",
             "The download is damaged: run byibalance data update again; "
             "the data in use is unchanged",
             ErrorLocation(line=line),
@@ -318,7 +471,7 @@ def parse_bulk(
     if blank.any():
         number = int(blank.argmax()) + 2
         raise SourceError(
-            f"the {spec.table} answer has fewer than {width} fields",
+            f"the {spec.name} answer has fewer than {width} fields",
             "The download is damaged: run byibalance data update again; "
             "the data in use is unchanged",
             ErrorLocation(line=number),
@@ -328,25 +481,29 @@ def parse_bulk(
         # lang=da answers write decimals with a comma (37,7), lang=en with a point (56.2)
         values = values.str.replace(",", ".", regex=False)
     pattern = r"\d+" if spec.integer else r"\d+(\.\d+)?"
-    good = values.str.fullmatch(pattern).to_numpy(dtype=bool)
+    unpublished = _not_published(frame, values, spec)
+    good = values.str.fullmatch(pattern).to_numpy(dtype=bool) | unpublished
     if not good.all():
         number = int((~good).argmax())
         kind = "a non-negative integer" if spec.integer else "a non-negative number"
         raise SourceError(
-            f"the {spec.table} value {values.iloc[number]!r} is not {kind}",
+            f"the {spec.name} value {values.iloc[number]!r} is not {kind}",
             "The table may hold suppressed or changed values; report it or choose "
             "other tables; the data in use is unchanged",
             ErrorLocation(line=number + 2, field=VALUE_COLUMN),
         )
     frame = frame.astype(dict.fromkeys(columns, str))
-    frame["value"] = values.astype("int64" if spec.integer else "float64").to_numpy()
+    if unpublished.any():
+        frame["value"] = values.mask(unpublished).astype("float64").to_numpy()
+    else:
+        frame["value"] = values.astype("int64" if spec.integer else "float64").to_numpy()
     if spec.area is not None and codes is not None:
         _check_codes(frame[_column_name(spec.area)], codes, spec)
     if periods:
         missing = sorted(set(periods) - {str(p) for p in frame["tid"].unique()})
         if missing:
             raise SourceError(
-                f"the {spec.table} answer lacks the periods {missing[:4]} that /tableinfo lists "
+                f"the {spec.name} answer lacks the periods {missing[:4]} that /tableinfo lists "
                 f"(the download is partial)",
                 "Run byibalance data update again; the data in use is unchanged",
                 ErrorLocation(field="Tid"),
@@ -360,14 +517,14 @@ def _check_codes(found: pd.Series, codes: Sequence[str], spec: TableSpec) -> Non
     extra = sorted(have - wanted)
     if extra:
         raise SourceError(
-            f"the {spec.table} answer holds areas {extra[:5]} that were not asked for",
+            f"the {spec.name} answer holds areas {extra[:5]} that were not asked for",
             "Report it; the data in use is unchanged",
             ErrorLocation(field=spec.area),
         )
     missing = sorted(wanted - have)
     if missing:
         raise SourceError(
-            f"the {spec.table} answer lacks the municipalities {missing[:5]}",
+            f"the {spec.name} answer lacks the municipalities {missing[:5]}",
             "The download is partial: run byibalance data update again; "
             "the data in use is unchanged",
             ErrorLocation(field=spec.area),
@@ -516,21 +673,24 @@ _YEAR = re.compile(r"^\d{4}$")
 FERTILE_AGES = tuple(range(15, 50))  # the ages byibalance's ASFR holds (DOMAIN.md §2.5)
 
 PSKAT_TYPES: dict[str, str] = {
-    "KOMSKAT": "income_tax_pct",
-    "KIRKESKAT": "church_tax_pct",
-    "GRUNDSKYLD": "land_tax_per_mille",
+    "KOM": "income_tax_pct",
+    "KIRKE": "church_tax_pct",
+    "GRUND": "land_tax_per_mille",
 }
-"""PSKAT's tax-type codes (``SKATPCT``) and the column each fills. [U] not yet seen in a real
-answer: a download whose codes differ is refused, and the data in use is unchanged."""
-PSKAT_REQUIRED = ("KOMSKAT", "KIRKESKAT")
-"""The types every PSKAT download must hold; the land tax may be published elsewhere (EJDSK2)."""
+"""PSKAT's rate codes (``SKATPCT``: kommunal udskrivningsprocent, kirkeskatteprocent,
+grundskyldspromille) and the column each fills, as the public DST table catalogue lists them
+(to confirm online): a download whose codes differ is refused, and the data in use is
+unchanged."""
+PSKAT_REQUIRED = ("KOM", "KIRKE")
+"""The types every PSKAT year must hold; the land tax (``GRUND``) is published only up to 2023
+(EJDSK2 has the later land-tax rates), so a year without it leaves the land tax empty."""
 
 
 def _years(table: BulkTable) -> list[int]:
     odd = sorted(p for p in table.frame["tid"].unique() if not _YEAR.match(str(p)))
     if odd:
         raise SourceError(
-            f"{table.spec.table} period {odd[0]!r} is not a year like 2025",
+            f"{table.spec.name} period {odd[0]!r} is not a year like 2025",
             "Report it; the data in use is unchanged",
             ErrorLocation(field="Tid"),
         )
@@ -578,11 +738,12 @@ def fod33_tables(table: BulkTable) -> dict[str, pd.DataFrame]:
 def pskat_tables(table: BulkTable) -> dict[str, pd.DataFrame]:
     """PSKAT checked and turned into ``tax_rates`` (``code,year,income_tax_pct,church_tax_pct,
     land_tax_per_mille``): every area and year must hold the income and church tax of
-    :data:`PSKAT_TYPES`, and the land tax where the table has that type at all (DST also
-    publishes land tax in EJDSK2, so PSKAT may lack it: the column is then empty, not zero);
-    other types are left out."""
+    :data:`PSKAT_TYPES`. The land tax is published only up to 2023: a year in which no area has
+    it, or whose cells are ``..`` (not published), leaves the land tax empty (missing, not zero);
+    an area lacking it in a year where other areas have it is a partial download and refused.
+    Other types are left out."""
     frame = table.frame
-    _years(table)
+    years = _years(table)
     types = {str(t) for t in frame["skatpct"].unique()}
     unknown = sorted(set(PSKAT_REQUIRED) - types)
     if unknown:
@@ -592,26 +753,36 @@ def pskat_tables(table: BulkTable) -> dict[str, pd.DataFrame]:
             "byibalance/sources/statbank.py; the data in use is unchanged",
             ErrorLocation(field="SKATPCT"),
         )
-    present = [t for t in PSKAT_TYPES if t in types]
-    rows = frame[frame["skatpct"].isin(present)]
+    rows = frame[frame["skatpct"].isin(list(PSKAT_TYPES))]
     if rows.duplicated(["område", "skatpct", "tid"]).any():
+        dup = rows[rows.duplicated(["område", "skatpct", "tid"])].iloc[0]
         raise SourceError(
-            "PSKAT has two rates for the same area, type and year",
+            f"PSKAT has two rates {dup['skatpct']} for area {dup['område']} in {dup['tid']}",
             "Report it; the data in use is unchanged",
-            ErrorLocation(field="SKATPCT"),
+            ErrorLocation(field="SKATPCT", year=int(dup["tid"])),
         )
+    keys = pd.MultiIndex.from_product(
+        [sorted({str(a) for a in frame["område"].unique()}), [str(y) for y in years]],
+        names=["område", "tid"],
+    )
     wide = rows.pivot(index=["område", "tid"], columns="skatpct", values="value")
-    wide = wide.reindex(columns=present)
-    gaps = wide[wide.isna().any(axis=1)]
-    if len(gaps):
-        area, period = gaps.index[0]
-        lacking = [t for t in present if pd.isna(gaps.iloc[0][t])]
-        raise SourceError(
-            f"PSKAT lacks {lacking} for area {area} in {period} (the download is partial)",
-            "Run byibalance data update again; the data in use is unchanged",
-            ErrorLocation(field="SKATPCT", year=int(period)),
-        )
-    wide = wide.reindex(columns=list(PSKAT_TYPES)).rename(columns=PSKAT_TYPES).reset_index()
+    wide = wide.reindex(index=keys, columns=list(PSKAT_TYPES))
+    held = rows.assign(held=1.0).pivot(index=["område", "tid"], columns="skatpct", values="held")
+    held = held.reindex(index=keys, columns=list(PSKAT_TYPES)).notna()
+    published_in = {t: set(rows.loc[rows["skatpct"] == t, "tid"]) for t in PSKAT_TYPES}
+    for (area, period), cells in held.iterrows():
+        lacking = [
+            t
+            for t in PSKAT_TYPES
+            if not cells[t] and (t in PSKAT_REQUIRED or period in published_in[t])
+        ]
+        if lacking:
+            raise SourceError(
+                f"PSKAT lacks {lacking} for area {area} in {period} (the download is partial)",
+                "Run byibalance data update again; the data in use is unchanged",
+                ErrorLocation(field="SKATPCT", year=int(period)),
+            )
+    wide = wide.rename(columns=PSKAT_TYPES).reset_index()
     tidy = pd.DataFrame(
         {
             "code": wide["område"].astype(str),
@@ -622,6 +793,190 @@ def pskat_tables(table: BulkTable) -> dict[str, pd.DataFrame]:
     return {"tax_rates": tidy.sort_values(["code", "year"], ignore_index=True)}
 
 
+MIGRATION_SEXES: dict[str, dict[str, str]] = {
+    "VAN1AAR": {"1": "m", "2": "f"},
+    "VAN2AAR": {"1": "m", "2": "f"},
+    "FLY66": {"M": "m", "K": "f"},
+}
+"""The sex codes of the migration tables and the codes of ``population_single_age`` they map
+to (``m``/``f``)."""
+MIGRATION_AGES = tuple(str(a) for a in range(MAX_AGE + 1))
+
+
+def migration_tables(table: BulkTable) -> dict[str, pd.DataFrame]:
+    """A migration download (VAN1AAR, VAN2AAR, FLY66 into or out of municipalities) checked and
+    turned into ``code,year,sex,age,persons``: ``sex`` ``m``/``f`` as in
+    ``population_single_age``, ages ``0``..``100`` where 100 = 100..125 summed.
+
+    Every single age ``0``..``125`` must be present once for each area, sex and year: the API
+    answers every combination asked for, zeros included (as FOLK1A's ages 101..125 show), so a
+    missing cell is a partial download and refused. Age codes that are not a number (a total)
+    are left out.
+    """
+    spec, frame = table.spec, table.frame
+    years = _years(table)
+    sexes = MIGRATION_SEXES[spec.table]
+    area = _column_name(spec.area or "OMRÅDE")
+    odd = sorted({str(s) for s in frame["køn"].unique()} - set(sexes))
+    if odd:
+        raise SourceError(
+            f"{spec.name} sex codes {odd} are not {' or '.join(sexes)}",
+            f"Ask for KØN={','.join(sexes)} (TABLES[{spec.name!r}].selection); the data in "
+            "use is unchanged",
+            ErrorLocation(field="KØN"),
+        )
+    ages = frame["alder"].astype(str)
+    rows = frame[ages.str.fullmatch(r"\d+")]
+    strange = sorted(set(rows["alder"]) - set(MIGRATION_AGES), key=int)
+    if strange:
+        raise SourceError(
+            f"{spec.name} age codes {strange[:5]} are not 0..{MAX_AGE}",
+            "The table's age codes changed: update migration_tables in "
+            "byibalance/sources/statbank.py; the data in use is unchanged",
+            ErrorLocation(field="ALDER"),
+        )
+    keys = [area, "tid", "køn", "alder"]
+    duplicated = rows.duplicated(keys).to_numpy()
+    if duplicated.any():
+        dup = rows.iloc[int(duplicated.argmax())]
+        raise SourceError(
+            f"{spec.name} has two values for area {dup[area]}, sex {dup['køn']}, "
+            f"{dup['tid']}, age {dup['alder']}",
+            "Report it; the data in use is unchanged",
+            ErrorLocation(field="ALDER", year=int(dup["tid"])),
+        )
+    full = pd.MultiIndex.from_product(
+        [
+            sorted({str(a) for a in frame[area].unique()}),
+            [str(y) for y in years],
+            list(sexes),
+            list(MIGRATION_AGES),
+        ],
+        names=keys,
+    )
+    absent = full.difference(pd.MultiIndex.from_frame(rows[keys].astype(str)))
+    if len(absent):
+        code, period, sex, age = sorted(absent, key=lambda k: (k[0], k[1], k[2], int(k[3])))[0]
+        raise SourceError(
+            f"{spec.name} lacks age {age} for area {code}, sex {sex}, {period} "
+            f"({len(absent)} cells missing: the download is partial)",
+            "Run byibalance data update again; the data in use is unchanged",
+            ErrorLocation(field="ALDER", year=int(period)),
+        )
+    long = pd.DataFrame(
+        {
+            "code": rows[area].astype(str).to_numpy(),
+            "year": rows["tid"].astype("int64").to_numpy(),
+            "sex": rows["køn"].map(sexes).to_numpy(),
+            "age": rows["alder"].astype("int64").clip(upper=OPEN_AGE).to_numpy(),
+            "persons": rows["value"].astype("int64").to_numpy(),
+        }
+    )
+    tidy = long.groupby(["code", "year", "sex", "age"], as_index=False)["persons"].sum()
+    tidy = tidy.astype({"year": "int64", "age": "int64", "persons": "int64"})
+    order = tidy["sex"].map({"m": 0, "f": 1})
+    tidy = tidy.assign(_sex=order).sort_values(["code", "year", "_sex", "age"])
+    return {spec.file: tidy.drop(columns="_sex").reset_index(drop=True)}
+
+
+FERTILITY_GROUPS = tuple(range(15, 50, 5))  # FOD407's 5-year groups 15-19 .. 45-49
+_GROUP_TEXT = re.compile(r"^(\d+)\s*-\s*(\d+)(?:\s*(?:years|år))?$", re.IGNORECASE)
+
+
+def _group_start(text: str) -> int | None:
+    found = _GROUP_TEXT.match(text.strip())
+    if found and int(found[2]) == int(found[1]) + 4:
+        return int(found[1])
+    return None
+
+
+def fod407_tables(table: BulkTable) -> dict[str, pd.DataFrame]:
+    """FOD407 checked and turned into ``fertility_municipal`` (``code,year,age_start,
+    rate_per_1000``): the fertility rates per 1,000 women of the 5-year groups 15-19 .. 45-49.
+
+    The groups are read from the value texts ``/tableinfo`` gives (``15-19 years``; the code
+    itself where the text does not parse), since FOD407's age codes are not known; other codes
+    (the total fertility ``TOT1``, groups outside 15..49) are left out. Every group must be
+    present once for each area and year. A (municipality, year) with a group not published
+    (``..``, as for the smallest islands) is left out whole, with a warning.
+    """
+    spec, frame = table.spec, table.frame
+    years = _years(table)
+    texts = table.labels.get("alder", {})
+    codes = sorted({str(c) for c in frame["alder"].unique()})
+    starts = {c: _group_start(texts.get(c, "")) or _group_start(c) for c in codes}
+    groups = {c: a for c, a in starts.items() if a in FERTILITY_GROUPS}
+    if not groups:
+        shown = [f"{c} ({texts.get(c, 'no text')})" for c in codes[:4]]
+        raise SourceError(
+            f"no FOD407 age code is a 5-year group such as '15-19 years': {shown}",
+            "The table's age codes changed: update fod407_tables in "
+            "byibalance/sources/statbank.py; the data in use is unchanged",
+            ErrorLocation(field="ALDER"),
+        )
+    missing = sorted(set(FERTILITY_GROUPS) - set(groups.values()))
+    twice = sorted({a for a in groups.values() if list(groups.values()).count(a) > 1})
+    if missing or twice:
+        problem = (
+            f"lacks the age groups starting at {missing}"
+            if missing
+            else f"has two codes for the groups starting at {twice}"
+        )
+        raise SourceError(
+            f"FOD407 {problem} (groups read: {sorted(set(groups.values()))})",
+            "The table's age groups changed: update fod407_tables; the data in use is unchanged",
+            ErrorLocation(field="ALDER"),
+        )
+    rows = frame[frame["alder"].isin(list(groups))].assign(
+        age_start=lambda f: f["alder"].map(groups)
+    )
+    keys = ["område", "tid", "age_start"]
+    duplicated = rows.duplicated(keys).to_numpy()
+    if duplicated.any():
+        dup = rows.iloc[int(duplicated.argmax())]
+        raise SourceError(
+            f"FOD407 has two rates for area {dup['område']}, {dup['tid']}, ages "
+            f"{dup['age_start']}-{dup['age_start'] + 4}",
+            "Report it; the data in use is unchanged",
+            ErrorLocation(field="ALDER", year=int(dup["tid"])),
+        )
+    full = pd.MultiIndex.from_product(
+        [sorted({str(a) for a in frame["område"].unique()}), [str(y) for y in years]],
+        names=["område", "tid"],
+    )
+    counted = rows.groupby(["område", "tid"])["age_start"].nunique()
+    counted = counted.reindex(full, fill_value=0)
+    short = counted[counted < len(FERTILITY_GROUPS)]
+    if len(short):
+        area, period = short.index[0]
+        raise SourceError(
+            f"FOD407 holds {int(short.iloc[0])} of the {len(FERTILITY_GROUPS)} age groups for "
+            f"area {area} in {period} (the download is partial)",
+            "Run byibalance data update again; the data in use is unchanged",
+            ErrorLocation(field="ALDER", year=int(period)),
+        )
+    unpublished = rows.groupby(["område", "tid"])["value"].apply(lambda v: bool(v.isna().any()))
+    left_out = sorted(unpublished[unpublished].index.tolist())
+    if left_out:
+        _LOG.warning(
+            "FOD407 publishes no rates for %d municipality-years (%s); they are left out of "
+            "fertility_municipal, so those municipalities keep the child-woman-ratio estimate",
+            len(left_out),
+            ", ".join(f"{a} {p}" for a, p in left_out[:6]),
+        )
+        kept = ~pd.MultiIndex.from_frame(rows[["område", "tid"]]).isin(left_out)
+        rows = rows[kept]
+    tidy = pd.DataFrame(
+        {
+            "code": rows["område"].astype(str).to_numpy(),
+            "year": rows["tid"].astype("int64").to_numpy(),
+            "age_start": rows["age_start"].astype("int64").to_numpy(),
+            "rate_per_1000": rows["value"].astype("float64").to_numpy(),
+        }
+    )
+    return {spec.file: tidy.sort_values(["code", "year", "age_start"], ignore_index=True)}
+
+
 EXPECTED_VALUES: dict[str, dict[str, frozenset[str]]] = {
     "FOLK1A": {
         "KØN": frozenset({"1", "2"}),
@@ -630,9 +985,13 @@ EXPECTED_VALUES: dict[str, dict[str, frozenset[str]]] = {
     },
     "FOD33": {"ALDER": frozenset(str(a) for a in FERTILE_AGES)},
     "PSKAT": {"SKATPCT": frozenset(PSKAT_REQUIRED)},
+    "VAN1AAR": {"KØN": frozenset(MIGRATION_SEXES["VAN1AAR"]), "ALDER": frozenset(MIGRATION_AGES)},
+    "VAN2AAR": {"KØN": frozenset(MIGRATION_SEXES["VAN2AAR"]), "ALDER": frozenset(MIGRATION_AGES)},
+    "FLY66": {"KØN": frozenset(MIGRATION_SEXES["FLY66"]), "ALDER": frozenset(MIGRATION_AGES)},
 }
-"""The value codes byibalance's conversion needs, per table and variable (``/tableinfo`` must
-list them all)."""
+"""The value codes byibalance's conversion needs, per StatBank table and variable
+(``/tableinfo`` must list them all). FOD407's age codes are not known: its conversion reads the
+groups from their texts instead."""
 
 
 def check_values(info: dict[str, Any], spec: TableSpec) -> None:
@@ -745,16 +1104,22 @@ def dodc2_tables(table: BulkTable) -> dict[str, pd.DataFrame]:
 
 
 def tidy_tables(table: BulkTable) -> dict[str, pd.DataFrame]:
-    """The tidy tables a download is stored as: FOLK1A's two population tables, FOD33's
-    ``fertility_asfr`` and PSKAT's ``tax_rates`` (the engine reads these), or for the other
-    tables the checked answer itself (one lower-case column per variable, ``value``)."""
+    """The tidy tables a download is stored as: FOLK1A's population tables, FOD33's
+    ``fertility_asfr``, PSKAT's ``tax_rates``, DODC2's deaths, FOD407's ``fertility_municipal``
+    and the four migration files (the engine reads these), or for the other tables the checked
+    answer itself (one lower-case column per variable, ``value``)."""
     converters = {
         "FOLK1A": folk1a_tables,
         "FOD33": fod33_tables,
         "PSKAT": pskat_tables,
         "DODC2": dodc2_tables,
+        "FOD407": fod407_tables,
+        "VAN1AAR": migration_tables,
+        "VAN2AAR": migration_tables,
+        "FLY66_IN": migration_tables,
+        "FLY66_OUT": migration_tables,
     }
-    convert = converters.get(table.spec.table)
+    convert = converters.get(table.spec.name)
     if convert is not None:
         return convert(table)
     return {table.spec.file: table.frame}
@@ -919,7 +1284,10 @@ def _api_message(answer: httpx.Response) -> str:
 
 @dataclass(frozen=True)
 class Download:
-    """One table downloaded and checked: its queries, raw answers and tidy tables."""
+    """One table downloaded and checked: its queries, raw answers and tidy tables.
+
+    ``table`` is the download's name in the snapshot (``FLY66_IN``), ``source_table`` the
+    StatBank table it came from (``FLY66``; empty = the same as ``table``)."""
 
     table: str
     title: str
@@ -930,6 +1298,8 @@ class Download:
     periods: tuple[str, ...]
     retrieved: str
     verified: bool
+    source_table: str = ""
+    layout_source: str = ""
 
 
 def _batches(codes: Sequence[str], size: int) -> Iterable[list[str]]:
@@ -944,15 +1314,19 @@ def download_table(
     batch_size: int = 10,
     now: Callable[[], dt.datetime] | None = None,
 ) -> Download:
-    """Download ``table`` for the municipality ``codes``: check its layout with ``/tableinfo``,
-    fetch the data in batches of ``batch_size`` areas, check each answer, convert.
+    """Download ``table`` (a name of :data:`TABLES`) for the municipality ``codes``: check its
+    layout with ``/tableinfo``, fetch the data in batches of ``batch_size`` areas, check each
+    answer, convert.
 
-    National tables (no area variable) are fetched once, whatever the codes.
+    National tables (no area variable) are fetched once, whatever the codes; tables that hold
+    municipalities only leave All Denmark (``000``) out of the request.
     """
     spec = spec_for(table)
     info = client.table_info(spec.table)
     check_layout(info, spec)
     check_values(info, spec)
+    if spec.municipalities_only:
+        codes = [c for c in codes if c != ALL_DENMARK]
     time_id = next((v for v in spec.variables if _fold(v) == "tid"), None)
     all_periods = time_id is not None and spec.selection.get(time_id) == ("*",)
     periods = time_values(info) if all_periods else None
@@ -962,7 +1336,7 @@ def download_table(
     frames: list[pd.DataFrame] = []
     for i, batch in enumerate(batches, start=1):
         query = spec.query(batch)
-        label = f"{spec.table} ({i}/{len(batches)})" if len(batches) > 1 else spec.table
+        label = f"{spec.name} ({i}/{len(batches)})" if len(batches) > 1 else spec.name
         text = client.data(query, label)
         parsed = parse_bulk(text, spec, batch if spec.area else None, periods)
         queries.append(query)
@@ -972,7 +1346,7 @@ def download_table(
     tables = tidy_tables(combined)
     clock = now or (lambda: dt.datetime.now(dt.UTC))
     return Download(
-        table=spec.table,
+        table=spec.name,
         title=spec.title,
         codes=tuple(codes) if spec.area else (),
         queries=tuple(queries),
@@ -981,4 +1355,6 @@ def download_table(
         periods=tuple(combined.periods),
         retrieved=clock().isoformat(timespec="seconds"),
         verified=spec.verified,
+        source_table=spec.table,
+        layout_source=spec.layout_source,
     )
