@@ -1,5 +1,5 @@
 """Fixtures of the population tests: a temporary data home (see ``flow_snapshots``)."""
 
-from tests.population.flow_snapshots import home
+from .flow_snapshots import home
 
 __all__ = ["home"]
