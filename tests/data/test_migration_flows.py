@@ -5,7 +5,12 @@ VALUES written into a temporary snapshot, not Statistics Denmark's."""
 
 from __future__ import annotations
 
+import datetime as dt
+import importlib.util
 import logging
+import sys
+from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import pandas as pd
@@ -21,6 +26,9 @@ from tests.population.flow_snapshots import (
 
 from byibalance import data
 from byibalance.errors import DataError
+from byibalance.population.inputs import build_inputs
+from byibalance.sources import snapshots
+from byibalance.sources.statbank import StatBankClient, download_table
 
 __all__ = ["home"]
 
@@ -192,3 +200,51 @@ def test_downloads_are_written_as_the_contract_names_the_files(home):
     ):
         assert snap.file_entry(file) is not None, file
     assert isinstance(flow_downloads(four())[0], TableDownload)
+
+
+def _replay() -> ModuleType:
+    """tests/sources/replay.py as a module (tests/data is not a package)."""
+    path = Path(__file__).resolve().parents[1] / "sources" / "replay.py"
+    spec = importlib.util.spec_from_file_location("_replay_for_flows", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_recorded_downloads_reach_the_projection(home):
+    """``byibalance data update``'s files, from the recorded (constructed) StatBank sessions of
+    Albertslund and Copenhagen 2019-2023, as the projection reads them: one year of the window
+    2015-2019 is too few for gross flows (the note says so), FOD407's 2019 sets the TFR."""
+    replay = _replay()
+    t0 = dt.datetime(2026, 11, 29, 5, 0, 0, tzinfo=dt.UTC)
+
+    def fetch(name: str, session: str):
+        client = StatBankClient(
+            transport=replay.replay_transport(replay.load_session(session), None),
+            sleep=lambda s: None,
+        )
+        return download_table(client, name, ["165", "101"], batch_size=1, now=lambda: t0)
+
+    flows_session, fertility_session = "migration_165_101_constructed", "fod407_165_101_constructed"
+    downloads = [fetch(n, flows_session) for n in ("FLY66_IN", "FLY66_OUT", "VAN1AAR", "VAN2AAR")]
+    snap = snapshots.write_snapshot([*downloads, fetch("FOD407", fertility_session)], home, now=t0)
+
+    flows = data.migration_flows()
+    assert sorted(set(zip(flows["code"], flows["year"], strict=True))) == [
+        (code, year) for code in ("101", "165") for year in range(2019, 2024)
+    ]
+    assert len(flows) == 10 * 2 * 101
+    raw = snapshots.read_table(snap, "migration_immigrated.csv")
+    assert flows["immigrated"].sum() == raw["persons"].astype(int).sum()
+
+    fertility = data.fertility_municipal()
+    own = fertility[(fertility["code"] == "165") & (fertility["year"] == 2019)]
+    expected_tfr = 5 * own["rate_per_1000"].sum() / 1000
+
+    prepared = build_inputs(["165", "101"], 2020, 2030)
+    assert prepared.methods["165"] == {"migration": "residual", "fertility": "municipal_rates"}
+    assert prepared.local_tfr[0] == pytest.approx(expected_tfr, abs=1e-12)
+    migration = next(str(n) for n in prepared.notes["165"] if str(n).startswith("migration:"))
+    assert "cover 1 of the window's years 2015-2019: 2019; at least 3 are needed" in migration
