@@ -217,3 +217,38 @@ def test_a_pskat_without_land_tax_keeps_the_known_land_tax_and_invents_none(home
         and f"{snap.name} (Statistics Denmark PSKAT), 2026" in income.source
     )
     assert land.value == pytest.approx(5.10) and land.source.endswith("PSKAT), 2025")
+
+
+def test_fod33_leaves_the_total_and_the_reproduction_rates_out():
+    got = fetch("FOD33")
+    for code in ("TOT1", "BRUTTO", "NETTO"):
+        assert f"\n{code};2019;" in got.raw[0]
+    asfr = got.tables["fertility_asfr"]
+    assert sorted(set(asfr["age"])) == list(range(15, 50))
+    assert len(asfr) == (2019 - 1973 + 1) * 35
+    total = float(got.raw[0].split("\nTOT1;2019;")[1].split("\n")[0])
+    assert asfr.loc[asfr["year"] == 2019, "rate_per_1000"].sum() == pytest.approx(total, abs=0.5)
+
+
+def no_land_tax_lines_in_2024(path, request, body):
+    """Neither municipality's answer has a GRUND line for 2024 (not even ``..``)."""
+    if path.endswith("/data") and request["table"] == "PSKAT":
+        kept = [x for x in body.decode("utf-8").splitlines() if ";GRUND;2024;" not in x]
+        body = ("\n".join(kept) + "\n").encode("utf-8")
+    return 200, body
+
+
+@pytest.mark.parametrize("edit", [None, no_land_tax_lines_in_2024], ids=["dots", "no-lines"])
+def test_a_pskat_year_without_land_tax_gives_an_empty_cell(edit):
+    tax = fetch("PSKAT", edit=edit).tables["tax_rates"].set_index(["code", "year"])
+    assert list(tax.columns) == ["income_tax_pct", "church_tax_pct", "land_tax_per_mille"]
+    assert np.isnan(tax.loc[("165", 2024), "land_tax_per_mille"])
+    assert np.isnan(tax.loc[("101", 2024), "land_tax_per_mille"])
+    assert tax.loc[("165", 2024), "income_tax_pct"] == pytest.approx(25.60)
+    assert tax.loc[("165", 2025), "land_tax_per_mille"] == pytest.approx(9.10)
+
+
+def test_pskat_asks_for_the_municipalities_only():
+    got = fetch("PSKAT", codes=("000", "165"))
+    assert got.codes == ("165",)
+    assert [q["variables"][0]["values"] for q in got.queries] == [["165"]]

@@ -135,7 +135,7 @@ TABLES: dict[str, TableSpec] = {
         TableSpec(
             "FOD407",
             "Fertility rates (per 1,000 women) by municipality and age of mother",
-            "fod407",
+            "fertility_municipal",
             ("OMRÅDE", "ALDER", "Tid"),
             "OMRÅDE",
             {"ALDER": ("*",), "Tid": ("*",)},
@@ -279,7 +279,8 @@ def table_names(names: Iterable[str]) -> list[str]:
     out: list[str] = []
     for name in names:
         wanted = name.strip().upper()
-        for key in TABLE_GROUPS.get(wanted, (spec_for(wanted).name,)):
+        keys = TABLE_GROUPS[wanted] if wanted in TABLE_GROUPS else (spec_for(wanted).name,)
+        for key in keys:
             if key not in out:
                 out.append(key)
     return out
