@@ -51,22 +51,32 @@ def noop_registry(progress: Progress) -> int:
 
 def settings() -> Settings:
     folder = Path(tempfile.mkdtemp())
-    return Settings(database_url=f"sqlite:///{folder / 'b.sqlite3'}",
-                    secret_key="benchmark-secret-key-0123456789-abcdefghijklmnop",
-                    data_dir=folder)
+    return Settings(
+        database_url=f"sqlite:///{folder / 'b.sqlite3'}",
+        secret_key="benchmark-secret-key-0123456789-abcdefghijklmnop",
+        data_dir=folder,
+    )
 
 
 def client(processes: bool) -> tuple[TestClient, str]:
     app = create_app(settings())
-    app.state.jobs = JobQueue(app.state.sessionmaker, RUNNERS, app.state.settings.data_dir,
-                              processes=processes)
+    app.state.jobs = JobQueue(
+        app.state.sessionmaker, RUNNERS, app.state.settings.data_dir, processes=processes
+    )
     app.state.jobs.start()
     with app.state.sessionmaker() as db:
         add_user(db, "analyst", "benchmark password", "analyst", "")
     c = TestClient(app, follow_redirects=False)
     token = TOKEN.search(c.get("/login").text).group(1)  # type: ignore[union-attr]
-    c.post("/login", data={"username": "analyst", "password": "benchmark password",
-                           "csrf_token": token, "next": "/"})
+    c.post(
+        "/login",
+        data={
+            "username": "analyst",
+            "password": "benchmark password",
+            "csrf_token": token,
+            "next": "/",
+        },
+    )
     token = TOKEN.search(c.get("/uncertainty").text).group(1)  # type: ignore[union-attr]
     return c, token
 
@@ -98,10 +108,12 @@ def measure(processes: bool, paths: int) -> None:
     assert job is not None and job.state.value == "done", job and job.error
     base = statistics.median(idle)
     mid, top = statistics.median(busy), max(busy)
-    print(f"{'processes' if processes else 'threads':>9}: POST {post_ms:6.1f} ms | status idle "
-          f"median {base:5.1f} ms | during run median {mid:6.1f} ms, max {top:7.1f} ms "
-          f"({len(busy)} requests) | ratio median {mid / base:5.1f}x, max {top / base:6.1f}x | "
-          f"run {job.seconds:5.1f} s")
+    print(
+        f"{'processes' if processes else 'threads':>9}: POST {post_ms:6.1f} ms | status idle "
+        f"median {base:5.1f} ms | during run median {mid:6.1f} ms, max {top:7.1f} ms "
+        f"({len(busy)} requests) | ratio median {mid / base:5.1f}x, max {top / base:6.1f}x | "
+        f"run {job.seconds:5.1f} s"
+    )
     jobs.shutdown()
 
 
@@ -131,8 +143,7 @@ def latency(repeat: int) -> None:
             same.wait(same.submit("noop", f"same-{i}", {"n": i}).id, 60)
             times.append((time.perf_counter() - t) * 1000)
         rows["database JobQueue, same worker"] = times
-        front = JobQueue(other.state.sessionmaker, RUNNERS, app.state.settings.data_dir,
-                         run=False)
+        front = JobQueue(other.state.sessionmaker, RUNNERS, app.state.settings.data_dir, run=False)
         times = []
         for i in range(repeat):
             time.sleep(0.137 * (i % 4))  # submits land at different points of the poll
@@ -148,8 +159,10 @@ def latency(repeat: int) -> None:
     base = statistics.median(rows["in-memory JobRegistry (previous)"])
     for name, values in rows.items():
         mid = statistics.median(values)
-        print(f"{name:>34}: submit→done median {mid:6.1f} ms, max {max(values):6.1f} ms "
-              f"({len(values)} jobs) | ratio of medians {mid / base:5.2f}x")
+        print(
+            f"{name:>34}: submit→done median {mid:6.1f} ms, max {max(values):6.1f} ms "
+            f"({len(values)} jobs) | ratio of medians {mid / base:5.2f}x"
+        )
 
 
 def main() -> None:

@@ -6,8 +6,9 @@ import typer
 
 from byibalance.cli.app import app
 
-users_app = typer.Typer(help="Staff accounts of the web app (admin, analyst, viewer).",
-                        no_args_is_help=True)
+users_app = typer.Typer(
+    help="Staff accounts of the web app (admin, analyst, viewer).", no_args_is_help=True
+)
 app.add_typer(users_app, name="users")
 
 
@@ -37,11 +38,18 @@ def serve(
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104
     typer.echo(f"byibalance: open http://{shown}:{port}/ in your browser (Ctrl+C stops)")
     if workers > 1:
-        uvicorn.run("byibalance.web.app:create_app", factory=True, host=host, port=port,
-                    workers=workers, log_level="warning")
+        uvicorn.run(
+            "byibalance.web.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+        )
     else:
-        uvicorn.run(create_app(settings, migrate_db=False), host=host, port=port,
-                    log_level="warning")
+        uvicorn.run(
+            create_app(settings, migrate_db=False), host=host, port=port, log_level="warning"
+        )
 
 
 @users_app.command("add")
@@ -49,9 +57,14 @@ def users_add(
     username: str = typer.Argument(..., help="Login name."),
     role: str = typer.Option("viewer", help="admin, analyst or viewer."),
     full_name: str = typer.Option("", help="The person's name."),
-    password: str = typer.Option(..., prompt=True, hide_input=True, confirmation_prompt=True,
-                                 envvar="BYIBALANCE_NEW_PASSWORD",
-                                 help="At least 10 characters (prompted if not given)."),
+    password: str = typer.Option(
+        ...,
+        prompt=True,
+        hide_input=True,
+        confirmation_prompt=True,
+        envvar="BYIBALANCE_NEW_PASSWORD",
+        help="At least 10 characters (prompted if not given).",
+    ),
 ) -> None:
     """Create a staff account."""
     from byibalance.web.accounts import add_user

@@ -186,8 +186,11 @@ class JobRegistry:
                 context = multiprocessing.get_context("spawn")
                 self._messages = context.Queue()
                 self._process_pool = ProcessPoolExecutor(
-                    self._workers, mp_context=context, initializer=_init_child,
-                    initargs=(self._messages, os.getpid()))
+                    self._workers,
+                    mp_context=context,
+                    initializer=_init_child,
+                    initargs=(self._messages, os.getpid()),
+                )
             messages = self._messages
             future = self._process_pool.submit(_call_in_child, fn, job.id)
 
@@ -204,8 +207,9 @@ class JobRegistry:
         return future.result()
 
     def _forget_old(self) -> None:
-        finished = sorted((j for j in self._jobs.values() if j.state.finished),
-                          key=lambda j: j.created)
+        finished = sorted(
+            (j for j in self._jobs.values() if j.state.finished), key=lambda j: j.created
+        )
         for job in finished[: max(0, len(self._jobs) - self._keep)]:
             del self._jobs[job.id]
             if self._by_key.get(job.key) == job.id:
@@ -306,11 +310,20 @@ def _call_named_in_child(target: str, params: dict[str, Any], files: str, job_id
 def job_of(row: JobRow, owner: str = "") -> Job:
     """A row as a :class:`Job` for the pages (the result decoded from JSON)."""
     return Job(
-        id=row.id, key=row.key, title=row.title, owner=owner, state=JobState(row.state),
-        progress=float(row.progress), stage=row.stage, error=row.error,
+        id=row.id,
+        key=row.key,
+        title=row.title,
+        owner=owner,
+        state=JobState(row.state),
+        progress=float(row.progress),
+        stage=row.stage,
+        error=row.error,
         result=json.loads(row.result) if row.result else None,
-        created=_epoch(row.created_at) or 0.0, started=_epoch(row.started_at),
-        finished_at=_epoch(row.finished_at), kind=row.kind, scenario_id=row.scenario_id,
+        created=_epoch(row.created_at) or 0.0,
+        started=_epoch(row.started_at),
+        finished_at=_epoch(row.finished_at),
+        kind=row.kind,
+        scenario_id=row.scenario_id,
         params=json.loads(row.params or "{}"),
     )
 
@@ -372,9 +385,16 @@ class JobQueue:
         with self._sessions() as db:
             row = self._by_key(db, kind, key)
             if row is None:
-                row = JobRow(kind=kind, key=key, title=title[:200], owner_id=owner_id,
-                             scenario_id=scenario_id, params=json.dumps(dict(params)),
-                             state=JobState.QUEUED.value, created_at=_now())
+                row = JobRow(
+                    kind=kind,
+                    key=key,
+                    title=title[:200],
+                    owner_id=owner_id,
+                    scenario_id=scenario_id,
+                    params=json.dumps(dict(params)),
+                    state=JobState.QUEUED.value,
+                    created_at=_now(),
+                )
                 db.add(row)
                 try:
                     db.commit()
@@ -383,12 +403,25 @@ class JobQueue:
                     row = self._by_key(db, kind, key)
                     assert row is not None
             elif row.state == JobState.FAILED.value:
-                db.execute(update(JobRow).where(JobRow.id == row.id,
-                                                JobRow.state == JobState.FAILED.value).values(
-                    state=JobState.QUEUED.value, progress=0.0, stage="", error=None,
-                    result=None, started_at=None, finished_at=None, worker_id=None,
-                    heartbeat_at=None, created_at=_now(), owner_id=owner_id, title=title[:200],
-                    params=json.dumps(dict(params))))
+                db.execute(
+                    update(JobRow)
+                    .where(JobRow.id == row.id, JobRow.state == JobState.FAILED.value)
+                    .values(
+                        state=JobState.QUEUED.value,
+                        progress=0.0,
+                        stage="",
+                        error=None,
+                        result=None,
+                        started_at=None,
+                        finished_at=None,
+                        worker_id=None,
+                        heartbeat_at=None,
+                        created_at=_now(),
+                        owner_id=owner_id,
+                        title=title[:200],
+                        params=json.dumps(dict(params)),
+                    )
+                )
                 db.commit()
                 db.refresh(row)
             job = self._job(db, row)
@@ -449,18 +482,29 @@ class JobQueue:
         now = _now()
         cutoff = now - dt.timedelta(seconds=self.stale_after)
         with self._sessions() as db:
-            stale = db.execute(select(JobRow.id, JobRow.heartbeat_at).where(
-                JobRow.state == JobState.RUNNING.value, JobRow.heartbeat_at < cutoff)).all()
+            stale = db.execute(
+                select(JobRow.id, JobRow.heartbeat_at).where(
+                    JobRow.state == JobState.RUNNING.value, JobRow.heartbeat_at < cutoff
+                )
+            ).all()
             count = 0
             for job_id, beat in stale:
                 seen = _utc(beat)
                 when = seen.strftime("%Y-%m-%d %H:%M:%S UTC") if seen else "never"
-                count += db.execute(update(JobRow).where(
-                    JobRow.id == job_id, JobRow.state == JobState.RUNNING.value,
-                    JobRow.heartbeat_at < cutoff).values(
-                    state=JobState.FAILED.value, finished_at=now,
-                    error=f"the server process running this job stopped (last sign of life "
-                          f"{when}); start it again")).rowcount  # type: ignore[attr-defined]
+                count += db.execute(
+                    update(JobRow)
+                    .where(
+                        JobRow.id == job_id,
+                        JobRow.state == JobState.RUNNING.value,
+                        JobRow.heartbeat_at < cutoff,
+                    )
+                    .values(
+                        state=JobState.FAILED.value,
+                        finished_at=now,
+                        error=f"the server process running this job stopped (last sign of life "
+                        f"{when}); start it again",
+                    )
+                ).rowcount  # type: ignore[attr-defined]
             db.commit()
         if count:
             log.warning("marked %d background job(s) of stopped workers as failed", count)
@@ -474,8 +518,9 @@ class JobQueue:
             return
         with self._start_lock:
             if self._thread is None and not self._stop.is_set():
-                self._thread = threading.Thread(target=self._loop, daemon=True,
-                                                name="byibalance-job-runner")
+                self._thread = threading.Thread(
+                    target=self._loop, daemon=True, name="byibalance-job-runner"
+                )
                 self._thread.start()
                 atexit.register(self.shutdown)  # hand the running job back, end its process
 
@@ -506,24 +551,39 @@ class JobQueue:
 
     def _claim(self) -> tuple[int, str, dict[str, Any]] | None:
         with self._sessions() as db:
-            candidates = db.execute(select(JobRow.id, JobRow.kind, JobRow.params).where(
-                JobRow.state == JobState.QUEUED.value).order_by(JobRow.id).limit(5)).all()
+            candidates = db.execute(
+                select(JobRow.id, JobRow.kind, JobRow.params)
+                .where(JobRow.state == JobState.QUEUED.value)
+                .order_by(JobRow.id)
+                .limit(5)
+            ).all()
             for job_id, kind, params in candidates:
                 if kind not in self.runners:
                     continue
                 now = _now()
-                changed = db.execute(update(JobRow).where(
-                    JobRow.id == job_id, JobRow.state == JobState.QUEUED.value).values(
-                    state=JobState.RUNNING.value, worker_id=self.worker_id, started_at=now,
-                    heartbeat_at=now, progress=0.0, stage="")).rowcount  # type: ignore[attr-defined]
+                changed = db.execute(
+                    update(JobRow)
+                    .where(JobRow.id == job_id, JobRow.state == JobState.QUEUED.value)
+                    .values(
+                        state=JobState.RUNNING.value,
+                        worker_id=self.worker_id,
+                        started_at=now,
+                        heartbeat_at=now,
+                        progress=0.0,
+                        stage="",
+                    )
+                ).rowcount  # type: ignore[attr-defined]
                 db.commit()
                 if changed == 1:
                     return job_id, kind, json.loads(params or "{}")
         return None
 
     def _mine(self, job_id: int) -> Any:
-        return update(JobRow).where(JobRow.id == job_id, JobRow.worker_id == self.worker_id,
-                                    JobRow.state == JobState.RUNNING.value)
+        return update(JobRow).where(
+            JobRow.id == job_id,
+            JobRow.worker_id == self.worker_id,
+            JobRow.state == JobState.RUNNING.value,
+        )
 
     def _write(self, job_id: int, **values: Any) -> None:
         with self._sessions() as db:
@@ -544,8 +604,7 @@ class JobQueue:
             now = time.monotonic()
             since = now - state.written
             if force or since >= self.heartbeat or (state.dirty and since >= 0.2):
-                self._write(job_id, progress=state.progress, stage=state.stage,
-                            heartbeat_at=_now())
+                self._write(job_id, progress=state.progress, stage=state.stage, heartbeat_at=_now())
                 state.written, state.dirty = now, False
 
         try:
@@ -559,14 +618,26 @@ class JobQueue:
             self._write(job_id, state=JobState.FAILED.value, error=str(err), finished_at=_now())
         except Exception as err:  # the user gets one line; the log keeps the traceback
             log.exception("background job %s (%s) failed", job_id, kind)
-            self._write(job_id, state=JobState.FAILED.value, finished_at=_now(),
-                        error=f"the run failed: {type(err).__name__}: {err}")
+            self._write(
+                job_id,
+                state=JobState.FAILED.value,
+                finished_at=_now(),
+                error=f"the run failed: {type(err).__name__}: {err}",
+            )
         else:
-            self._write(job_id, state=JobState.DONE.value, progress=1.0, stage=state.stage,
-                        result=json.dumps(result), finished_at=_now(), heartbeat_at=_now())
+            self._write(
+                job_id,
+                state=JobState.DONE.value,
+                progress=1.0,
+                stage=state.stage,
+                result=json.dumps(result),
+                finished_at=_now(),
+                heartbeat_at=_now(),
+            )
 
-    def _in_thread(self, target: str, params: dict[str, Any], progress: Progress,
-                   beat: Callable[..., None]) -> Any:
+    def _in_thread(
+        self, target: str, params: dict[str, Any], progress: Progress, beat: Callable[..., None]
+    ) -> Any:
         box: dict[str, Any] = {}
 
         def work() -> None:
@@ -584,8 +655,14 @@ class JobQueue:
             raise box["error"]
         return box["result"]
 
-    def _in_process(self, job_id: int, target: str, params: dict[str, Any],
-                    progress: Progress, beat: Callable[..., None]) -> Any:
+    def _in_process(
+        self,
+        job_id: int,
+        target: str,
+        params: dict[str, Any],
+        progress: Progress,
+        beat: Callable[..., None],
+    ) -> Any:
         with self._start_lock:
             if self._stop.is_set():
                 raise _Requeued
@@ -593,17 +670,27 @@ class JobQueue:
                 context = multiprocessing.get_context("spawn")
                 self._messages = context.Queue()
                 self._process_pool = ProcessPoolExecutor(
-                    1, mp_context=context, initializer=_init_child,
-                    initargs=(self._messages, os.getpid()))
+                    1,
+                    mp_context=context,
+                    initializer=_init_child,
+                    initargs=(self._messages, os.getpid()),
+                )
             messages = self._messages
             tag = f"{self.worker_id}:{job_id}"
-            future = self._process_pool.submit(_call_named_in_child, target, params,
-                                               str(self.files), tag)
+            future = self._process_pool.submit(
+                _call_named_in_child, target, params, str(self.files), tag
+            )
         while not future.done():
             if self._stop.is_set():  # a clean shutdown: another worker takes the job over
-                self._write(job_id, state=JobState.QUEUED.value, worker_id=None,
-                            started_at=None, heartbeat_at=None, progress=0.0,
-                            stage="")
+                self._write(
+                    job_id,
+                    state=JobState.QUEUED.value,
+                    worker_id=None,
+                    started_at=None,
+                    heartbeat_at=None,
+                    progress=0.0,
+                    stage="",
+                )
                 raise _Requeued
             try:
                 tagged, fraction, stage = messages.get(timeout=0.1)
