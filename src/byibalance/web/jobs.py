@@ -1,27 +1,17 @@
-"""Background jobs of the web app: long runs (stochastic fans) never block a request.
+"""Background jobs of the web app: long runs (stochastic fans, council reports) never block a
+request, and every web worker sees them.
 
-A :class:`JobRegistry` runs submitted functions on a small thread pool (one worker by default:
-the runs are CPU-bound and the server has few cores) and keeps every job, its state
-(``queued`` → ``running`` → ``done`` or ``failed``), its progress (0 to 1 with a short stage
-text) and its result in memory. A job is identified by a random id and by a *key* (e.g.
-municipality, paths, seed): submitting a key again returns the existing job unless it failed, so
-the same seeded run is computed once.
-
-With ``processes=True`` each job's function runs in a separate (spawned) process, so a run's
-pure-Python loops never hold the server's GIL and the pages stay quick while it runs; the
-function and its result must then be picklable (a module-level function or a
-``functools.partial`` of one), and its progress reaches the server through a queue.
-
-The registry lives in one server process: with several workers a job started on one worker is
-unknown to the others. The web app therefore uses :class:`JobQueue`, the same life cycle kept in
-the database's ``jobs`` table (:class:`byibalance.web.db.JobRow`), so every worker can submit a
-job, read its state and progress and fetch its result:
+A job's life is ``queued`` → ``running`` → ``done`` or ``failed``, with its progress (0 to 1 with
+a short stage text) and its result. :class:`JobQueue` keeps it in the database's ``jobs`` table
+(:class:`byibalance.web.db.JobRow`), so every worker can submit a job, read its state and
+progress and fetch its result:
 
 * **Submit** inserts a ``queued`` row; ``(kind, key)`` is unique, so a second submit of the same
   key (on any worker) returns the existing job, and a failed one is queued again.
 * **Claim**: each worker's runner thread takes the oldest queued row with
   ``UPDATE jobs SET state='running', worker_id=... WHERE id=... AND state='queued'`` and runs it
-  only if that changed one row (atomic on SQLite and PostgreSQL), in a spawned process of its own.
+  only if that changed one row (atomic on SQLite and PostgreSQL), in a spawned process of its own
+  (its pure-Python loops never hold the server's GIL; its progress comes back through a queue).
 * **Progress and heartbeat**: the runner writes the progress to the row and refreshes its
   ``heartbeat_at`` every ``heartbeat`` seconds while the job runs; every write is guarded by
   ``worker_id``, so a worker that lost its job never overwrites another's.
@@ -31,10 +21,9 @@ job, read its state and progress and fetch its result:
   runner marks the job **failed** with a message saying so and when. It is not re-queued by
   itself: a job that killed its worker (e.g. out of memory) would otherwise kill the next one too.
   Submitting it again (the same form) queues it again.
-* **Results** are JSON in the row (fans); a file (PDF) is written under the data folder's
-  ``jobs/`` and its name kept in the row, so the data folder must be shared by the workers.
-
-The :class:`JobRegistry` is kept as the in-memory baseline of ``benchmarks/web_fans_jobs.py``.
+* **Results** are JSON in the row (fans); a file (PDF) is written in the queue's result folder
+  (the data folder's ``jobs/``) and its name kept in the row, so with workers on several machines
+  that folder must be shared storage.
 """
 
 from __future__ import annotations
@@ -52,7 +41,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Hashable, Mapping
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -89,7 +78,7 @@ class JobState(StrEnum):
 class Job:
     """One background job. ``error`` is a one-line message for the user, never a traceback."""
 
-    id: Any  # a random hex text (JobRegistry) or the row id (JobQueue)
+    id: Any  # the row id
     key: Hashable
     title: str
     owner: str
@@ -111,132 +100,6 @@ class Job:
         if self.started is None:
             return None
         return (self.finished_at or time.time()) - self.started
-
-
-class JobRegistry:
-    """In-process registry of background jobs on a thread pool of ``workers`` threads (each
-    running its job in a process of its own with ``processes=True``)."""
-
-    def __init__(self, workers: int = 1, keep: int = 50, processes: bool = False) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="byibalance-job")
-        self._workers = workers
-        self._processes = processes
-        self._process_pool: ProcessPoolExecutor | None = None
-        self._messages: Any = None
-        self._jobs: dict[str, Job] = {}
-        self._by_key: dict[Hashable, str] = {}
-        self._lock = threading.Lock()
-        self._start_lock = threading.Lock()
-        self._keep = keep
-
-    def submit(
-        self, key: Hashable, fn: Callable[[Progress], Any], *, title: str = "", owner: str = ""
-    ) -> Job:
-        """Queue ``fn(progress)`` under ``key``; the existing job if ``key`` is known and has not
-        failed (same seeded run → same result, computed once). Returns at once."""
-        with self._lock:
-            known = self._by_key.get(key)
-            if known is not None and self._jobs[known].state is not JobState.FAILED:
-                return self._jobs[known]
-            job = Job(id=secrets.token_hex(8), key=key, title=title, owner=owner)
-            self._jobs[job.id] = job
-            self._by_key[key] = job.id
-            self._forget_old()
-        self._pool.submit(self._run, job, fn)
-        return job
-
-    def get(self, job_id: str) -> Job | None:
-        """The job with ``job_id``, or None."""
-        with self._lock:
-            return self._jobs.get(job_id)
-
-    def find(self, key: Hashable) -> Job | None:
-        """The newest job of ``key``, or None."""
-        with self._lock:
-            known = self._by_key.get(key)
-            return self._jobs.get(known) if known is not None else None
-
-    def jobs(self) -> list[Job]:
-        """Every kept job, newest first."""
-        with self._lock:
-            return sorted(self._jobs.values(), key=lambda j: j.created, reverse=True)
-
-    def wait(self, job_id: str, timeout: float = 60.0) -> Job:
-        """Block until the job has finished (for tests and scripts, never in a request)."""
-        deadline = time.monotonic() + timeout
-        while True:
-            job = self.get(job_id)
-            if job is None:
-                raise KeyError(job_id)
-            if job.state.finished or time.monotonic() > deadline:
-                return job
-            time.sleep(0.02)
-
-    def shutdown(self) -> None:
-        """Stop taking jobs; running ones finish."""
-        self._pool.shutdown(wait=False, cancel_futures=True)
-        with self._start_lock:
-            if self._process_pool is not None:
-                self._process_pool.shutdown(wait=False, cancel_futures=True)
-                self._process_pool = None
-
-    def _in_process(self, job: Job, fn: Callable[[Progress], Any], progress: Progress) -> Any:
-        with self._start_lock:
-            if self._process_pool is None:
-                context = multiprocessing.get_context("spawn")
-                self._messages = context.Queue()
-                self._process_pool = ProcessPoolExecutor(
-                    self._workers,
-                    mp_context=context,
-                    initializer=_init_child,
-                    initargs=(self._messages, os.getpid()),
-                )
-            messages = self._messages
-            future = self._process_pool.submit(_call_in_child, fn, job.id)
-
-        def drain(timeout: float) -> None:
-            try:
-                job_id, fraction, stage = messages.get(timeout=timeout)
-            except queue_module.Empty:
-                return
-            if job_id == job.id:  # a late message of an earlier job is dropped
-                progress(fraction, stage)
-
-        while not future.done():
-            drain(0.2)
-        return future.result()
-
-    def _forget_old(self) -> None:
-        finished = sorted(
-            (j for j in self._jobs.values() if j.state.finished), key=lambda j: j.created
-        )
-        for job in finished[: max(0, len(self._jobs) - self._keep)]:
-            del self._jobs[job.id]
-            if self._by_key.get(job.key) == job.id:
-                del self._by_key[job.key]
-
-    def _run(self, job: Job, fn: Callable[[Progress], Any]) -> None:
-        def progress(fraction: float, stage: str) -> None:
-            job.progress = min(max(float(fraction), 0.0), 1.0)
-            job.stage = stage
-
-        job.started = time.time()
-        job.state = JobState.RUNNING
-        try:
-            result = self._in_process(job, fn, progress) if self._processes else fn(progress)
-        except ByibalanceError as err:
-            job.error = str(err)
-            job.state = JobState.FAILED
-        except Exception as err:  # the user gets one line; the log keeps the traceback
-            log.exception("background job %s (%s) failed", job.id, job.title)
-            job.error = f"the run failed: {type(err).__name__}: {err}"
-            job.state = JobState.FAILED
-        else:
-            job.result = result
-            job.progress = 1.0
-            job.state = JobState.DONE
-        finally:
-            job.finished_at = time.time()
 
 
 class _QueueProgress:
@@ -265,10 +128,6 @@ def _init_child(messages: Any, parent: int) -> None:
         os._exit(0)
 
     threading.Thread(target=watch, daemon=True, name="byibalance-job-watch").start()
-
-
-def _call_in_child(fn: Callable[[Progress], Any], job_id: str) -> Any:
-    return fn(_QueueProgress(job_id))
 
 
 # --------------------------------------------------------------------------------------------
