@@ -52,6 +52,7 @@ def test_update_list_use_info(home, recorded, capsys):
 
     code, out, _ = run_cli(["data", "info"], capsys)
     assert code == 0 and "status published" in out and "population_age5.csv: 546 rows" in out
+    assert "layout from: real answers printed in public repositories" in out
 
     code, out, _ = run_cli(["data", "use", "embedded"], capsys)
     assert (code, out.strip()) == (0, "in use: embedded")

@@ -73,3 +73,19 @@ def test_recording_names_tax_types_it_does_not_know_and_still_saves_the_data(tmp
         "002_data_PSKAT_165.csv",
         "session.yaml",
     ]
+
+
+def test_recording_fly66_saves_one_table_info_and_both_directions(tmp_path, capsys):
+    source = load_session("migration_165_101_constructed")
+    args = ["--municipality", "165", "--tables", "FLY66", "--name", "f", "--out", str(tmp_path)]
+    assert script().main(args, transport=replay_transport(source)) == 0
+    assert sorted(p.name for p in (tmp_path / "f").iterdir()) == [
+        "001_tableinfo_FLY66.json",
+        "002_data_FLY66_IN_165.csv",
+        "003_data_FLY66_OUT_165.csv",
+        "session.yaml",
+    ]
+    recorded = {e["response_file"]: e["body"] for e in source}
+    assert (tmp_path / "f" / "002_data_FLY66_IN_165.csv").read_bytes() == recorded[
+        "008_data_FLY66_IN_165.csv"
+    ]
