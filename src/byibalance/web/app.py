@@ -6,6 +6,7 @@ on purpose become a page with the message (or a JSON ``detail`` under ``/api/``)
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -89,7 +90,8 @@ def create_app(settings: Settings | None = None, *, migrate_db: bool = True) -> 
     app.state.sessionmaker = make_sessionmaker(engine)
     # background jobs in the database: this worker runs queued ones (also those queued before a
     # restart or by another worker) from start-up, and hands its running one back on shutdown
-    app.state.jobs = JobQueue(app.state.sessionmaker, JOB_RUNNERS, settings.data_dir / "jobs")
+    app.state.jobs = JobQueue(app.state.sessionmaker, JOB_RUNNERS, settings.jobs_dir,
+                              retention=dt.timedelta(days=settings.job_retention_days))
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key,

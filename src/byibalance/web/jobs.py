@@ -24,6 +24,10 @@ progress and fetch its result:
 * **Results** are JSON in the row (fans); a file (PDF) is written in the queue's result folder
   (the data folder's ``jobs/``) and its name kept in the row, so with workers on several machines
   that folder must be shared storage.
+* **Retention**: :meth:`JobQueue.prune` deletes finished jobs older than the retention (30 days
+  by default) with their result files, never a queued or running one and never a file outside
+  the result folder. Each runner prunes when it starts and then at most once per ``prune_every``
+  seconds (an hour); ``byibalance web prune-jobs`` does it by hand.
 """
 
 from __future__ import annotations
@@ -38,21 +42,23 @@ import os
 import queue as queue_module
 import secrets
 import socket
+import stat
 import threading
 import time
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from byibalance.errors import ByibalanceError
 from byibalance.web.db import JobRow, User, get_row
+from byibalance.web.settings import DEFAULT_JOB_RETENTION_DAYS
 
 log = logging.getLogger(__name__)
 
@@ -207,7 +213,11 @@ class JobQueue:
         heartbeat: float = 2.0,
         stale_after: float = 60.0,
         worker_id: str | None = None,
+        retention: dt.timedelta = dt.timedelta(days=DEFAULT_JOB_RETENTION_DAYS),
+        prune_every: float = 3600.0,
     ) -> None:
+        if retention <= dt.timedelta(0):
+            raise ValueError(f"the retention of finished jobs must be positive, not {retention}")
         self._sessions = sessions
         self.runners = dict(runners)
         self.files = Path(files)
@@ -224,6 +234,9 @@ class JobQueue:
         self._start_lock = threading.Lock()
         self._process_pool: ProcessPoolExecutor | None = None
         self._messages: Any = None
+        self.retention = retention
+        self.prune_every = prune_every
+        self._pruned_at: float | None = None  # time.monotonic() of this runner's last prune
 
     # -- submitting and reading (any worker) ---------------------------------------------------
 
@@ -238,7 +251,8 @@ class JobQueue:
         scenario_id: int | None = None,
     ) -> Job:
         """Queue a job of ``kind`` under ``key``; the existing job if the key is known and has
-        not failed (computed once), the failed one queued again otherwise. Returns at once."""
+        not failed (computed once); a failed one, or a done one whose result file is gone, is
+        queued again. Returns at once."""
         if kind not in self.runners:
             raise ValueError(f"no runner for jobs of kind {kind!r}")
         with self._sessions() as db:
@@ -261,10 +275,10 @@ class JobQueue:
                     db.rollback()
                     row = self._by_key(db, kind, key)
                     assert row is not None
-            elif row.state == JobState.FAILED.value:
+            elif row.state == JobState.FAILED.value or self._lost_file(row):
                 db.execute(
                     update(JobRow)
-                    .where(JobRow.id == row.id, JobRow.state == JobState.FAILED.value)
+                    .where(JobRow.id == row.id, JobRow.state == row.state)
                     .values(
                         state=JobState.QUEUED.value,
                         progress=0.0,
@@ -286,6 +300,17 @@ class JobQueue:
             job = self._job(db, row)
         self._wake.set()  # this worker's runner, if started, looks at once
         return job
+
+    def _lost_file(self, row: JobRow) -> bool:
+        """True for a done job whose result file is no longer there (removed by hand, or a
+        worker on a machine that does not share the result folder): it is made again."""
+        if row.state != JobState.DONE.value:
+            return False
+        name = _file_name(row.result)
+        if name is None:
+            return False
+        path = self._inside(name)
+        return path is None or not path.is_file()
 
     @staticmethod
     def _by_key(db: Session, kind: str, key: str) -> JobRow | None:
@@ -318,12 +343,21 @@ class JobQueue:
             return [job_of(row, name or "") for row, name in rows]
 
     def result_file(self, job: Job) -> Path | None:
-        """The file a finished job wrote (its result names it), or None."""
+        """The file a finished job wrote (its result names it), or None (also once it has been
+        pruned, and for a name that would lead out of the result folder)."""
         name = job.result.get("file") if isinstance(job.result, dict) else None
-        if not isinstance(name, str) or "/" in name or "\\" in name or name.startswith("."):
+        path = self._inside(name) if isinstance(name, str) else None
+        return path if path is not None and path.is_file() else None
+
+    def _inside(self, name: str) -> Path | None:
+        """The result file ``name`` in the result folder, resolved (symbolic links followed);
+        None unless it is a plain, visible file name directly in that folder (``../x``, an
+        absolute path, a link that leads out, a hidden part file are all refused)."""
+        folder = self.files.resolve()
+        if not name or name.startswith(".") or "/" in name or "\\" in name:
             return None
-        path = self.files / name
-        return path if path.is_file() else None
+        path = (folder / name).resolve()
+        return path if path.parent == folder else None
 
     def wait(self, job_id: int, timeout: float = 60.0) -> Job:
         """Block until the job has finished (for tests and scripts, never in a request)."""
@@ -369,6 +403,90 @@ class JobQueue:
             log.warning("marked %d background job(s) of stopped workers as failed", count)
         return count
 
+    # -- retention (any worker, and the CLI) ---------------------------------------------------
+
+    def prune(self, older_than: dt.timedelta | None = None, *, dry_run: bool = False) -> Pruned:
+        """Delete the finished (done or failed) jobs that finished more than ``older_than`` ago
+        (default: the queue's retention) and the result files they name; what was removed.
+
+        Never a queued or running job (the delete itself checks the state, so a failed job
+        queued again meanwhile stays), and never a file outside the result folder (a name that
+        leads out is counted in ``refused`` and left alone). A file changed after the cutoff is
+        kept: it was written by a newer run of the same key. With ``dry_run`` nothing is
+        deleted and the counts say what would be.
+        """
+        age = self.retention if older_than is None else older_than
+        if age < dt.timedelta(0):
+            raise ValueError(f"older_than must not be negative, not {age}")
+        cutoff = _now() - age
+        old = and_(
+            JobRow.state.in_((JobState.DONE.value, JobState.FAILED.value)),
+            or_(
+                JobRow.finished_at < cutoff,
+                and_(JobRow.finished_at.is_(None), JobRow.created_at < cutoff),
+            ),
+        )
+        rows = files = size = refused = 0
+        for results in self._old_results(old, dry_run):
+            rows += len(results)
+            for result in results:
+                name = _file_name(result)
+                if name is None:
+                    continue
+                path = self._inside(name)
+                if path is None:
+                    log.warning(
+                        "a finished job names the result file %r outside %s; it is left alone",
+                        name,
+                        self.files,
+                    )
+                    refused += 1
+                    continue
+                removed = _remove_file(path, cutoff.timestamp(), dry_run)
+                if removed is not None:
+                    files += 1
+                    size += removed
+        if rows and not dry_run:
+            log.info(
+                "removed %d finished background job(s) older than %s and %d file(s), %d bytes",
+                rows,
+                age,
+                files,
+                size,
+            )
+        return Pruned(rows=rows, files=files, bytes=size, refused=refused, dry_run=dry_run)
+
+    def _old_results(self, old: Any, dry_run: bool, batch: int = 500) -> Iterator[list[Any]]:
+        """The ``result`` texts of the jobs matching ``old``, a batch at a time, each batch
+        deleted first unless ``dry_run`` (only the rows the delete really removed are given)."""
+        after = 0
+        while True:
+            with self._sessions() as db:
+                found = db.execute(
+                    select(JobRow.id, JobRow.result)
+                    .where(old, JobRow.id > after)
+                    .order_by(JobRow.id)
+                    .limit(batch)
+                ).all()
+                if not found:
+                    return
+                after = found[-1][0]
+                if dry_run:
+                    gone = [result for _, result in found]
+                else:
+                    gone = list(
+                        db.execute(
+                            delete(JobRow)
+                            .where(JobRow.id.in_([i for i, _ in found]), old)
+                            .returning(JobRow.result),
+                            execution_options={"synchronize_session": False},
+                        ).scalars()
+                    )
+                    db.commit()
+            yield gone  # the files are handled outside the transaction
+            if len(found) < batch:  # that was the last batch
+                return
+
     # -- running (workers with run=True) -------------------------------------------------------
 
     def start(self) -> None:
@@ -397,6 +515,7 @@ class JobQueue:
 
     def _loop(self) -> None:
         while not self._stop.is_set():
+            self._prune_when_due()
             try:
                 self.fail_stale()
                 claimed = self._claim()
@@ -407,6 +526,21 @@ class JobQueue:
                 log.exception("the background job runner hit an error; retrying")
             self._wake.wait(self.poll)
             self._wake.clear()
+
+    def _prune_when_due(self) -> None:
+        """Prune when this runner starts and then at most once per ``prune_every`` seconds (a
+        clock comparison on every other turn of the loop). A failed prune waits for the next
+        turn of the hour rather than retrying at every poll."""
+        now = time.monotonic()
+        if self._pruned_at is not None and now - self._pruned_at < self.prune_every:
+            return
+        self._pruned_at = now
+        try:
+            self.prune()
+        except Exception:  # the runner goes on running jobs; the old ones wait an hour
+            log.exception(
+                "removing old background jobs failed; trying again in %.0f s", self.prune_every
+            )
 
     def _claim(self) -> tuple[int, str, dict[str, Any]] | None:
         with self._sessions() as db:
@@ -569,6 +703,45 @@ class JobQueue:
                 progress(fraction, stage)
             timeout = 0.01
         return future.result()
+
+
+@dataclass(frozen=True)
+class Pruned:
+    """What :meth:`JobQueue.prune` removed, or would remove on a dry run: job rows, result files
+    and their bytes, and result names refused because they lead out of the result folder."""
+
+    rows: int = 0
+    files: int = 0
+    bytes: int = 0
+    refused: int = 0
+    dry_run: bool = False
+
+
+def _file_name(result: str | None) -> str | None:
+    """The result file a job's stored result names, or None (no file, or not a JSON object)."""
+    try:
+        value = json.loads(result) if result else None
+    except ValueError:
+        return None
+    name = value.get("file") if isinstance(value, dict) else None
+    return name if isinstance(name, str) else None
+
+
+def _remove_file(path: Path, cutoff: float, dry_run: bool) -> int | None:
+    """Delete the regular file ``path`` unless it changed after ``cutoff`` (a Unix time); its
+    size, or None when nothing was (or would be) deleted (gone already, not a file, newer)."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return None
+    if not stat.S_ISREG(info.st_mode) or info.st_mtime > cutoff:
+        return None
+    if not dry_run:
+        try:
+            path.unlink()
+        except FileNotFoundError:  # another worker pruned it a moment ago
+            return None
+    return info.st_size
 
 
 @dataclass

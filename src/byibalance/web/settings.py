@@ -4,6 +4,8 @@
 (``$XDG_DATA_HOME/byibalance/byibalance.sqlite3``, created on first start).
 ``BYIBALANCE_SECRET_KEY``: signs the session cookies; by default a random key generated on first
 start and kept in ``<data folder>/secret_key`` (readable by the owner only).
+``BYIBALANCE_JOB_RETENTION_DAYS``: how many days finished background jobs (and the report PDFs
+they made, under ``<data folder>/jobs``) are kept before they are removed; 30 by default.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from byibalance.paths import data_home
 
 LANGUAGES = ("da", "en")
 DEFAULT_MUNICIPALITY = "0165"
+DEFAULT_JOB_RETENTION_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,13 @@ class Settings:
     session_max_age: int = 8 * 3600
     https_only: bool = False
     default_language: str = "da"
+    job_retention_days: int = DEFAULT_JOB_RETENTION_DAYS
+
+    @property
+    def jobs_dir(self) -> Path:
+        """The folder of the background jobs' result files (report PDFs): shared storage when
+        web workers run on several machines."""
+        return self.data_dir / "jobs"
 
 
 def data_dir(env: Mapping[str, str] | None = None) -> Path:
@@ -56,6 +66,20 @@ def _persisted_secret(folder: Path) -> str:
     with os.fdopen(fd, "w", encoding="utf-8") as out:
         out.write(key + "\n")
     return key
+
+
+def _retention_days(env: Mapping[str, str]) -> int:
+    text = env.get("BYIBALANCE_JOB_RETENTION_DAYS", "").strip()
+    if not text:
+        return DEFAULT_JOB_RETENTION_DAYS
+    if not (text.isascii() and text.isdecimal()) or not 1 <= int(text) <= 36500:
+        raise InputError(
+            f"BYIBALANCE_JOB_RETENTION_DAYS '{text}' is not a number of days from 1 to 36500",
+            fix=f"use a whole number of days, e.g. {DEFAULT_JOB_RETENTION_DAYS} (the default); "
+            "finished jobs and their report PDFs older than that are removed",
+            where=ErrorLocation(field="BYIBALANCE_JOB_RETENTION_DAYS"),
+        )
+    return int(text)
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
@@ -89,4 +113,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         data_dir=folder,
         municipality=municipality.zfill(4),
         https_only=env.get("BYIBALANCE_HTTPS_ONLY", "") in ("1", "true", "yes"),
+        job_retention_days=_retention_days(env),
     )
