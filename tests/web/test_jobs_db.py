@@ -406,7 +406,7 @@ def test_the_council_report_is_a_job_with_a_download(app, tmp_path) -> None:  # 
     assert job is not None
     assert jobs.wait(job.id, timeout=180).state is JobState.DONE
     done = c.get(f"/scenarios/{sid}/report/status").text
-    assert f'href="/scenarios/{sid}/report.pdf"' in done and "hx-trigger" not in done
+    assert f'href="/scenarios/{sid}/report.pdf?job={job.id}"' in done and "hx-trigger" not in done
     pdf = c.get(f"/scenarios/{sid}/report.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert pdf.headers["content-type"] == "application/pdf"

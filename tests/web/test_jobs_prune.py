@@ -1,23 +1,26 @@
 """Retention of background jobs: finished jobs older than the retention are removed with their
 result files (never a queued or running job, never a file outside the result folder), by each
-runner when it starts and then hourly, and by ``byibalance web prune-jobs``."""
+runner when it starts and then hourly, and by ``byibalance web prune-jobs``; a council report
+that is no longer kept answers 410 Gone with its page and the button that makes it again."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import os
+import re
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select, update
+from tests.web.conftest import signed_in
 from typer.testing import CliRunner
 
 from byibalance.cli import app as cli
 from byibalance.web.app import JOB_RUNNERS
-from byibalance.web.db import JobRow, make_engine, make_sessionmaker, migrate
+from byibalance.web.db import JobRow, Scenario, User, make_engine, make_sessionmaker, migrate
 from byibalance.web.jobs import JobQueue, JobState, Progress, Pruned
 
 RUNNERS = JOB_RUNNERS | {"report": "tests.web.test_jobs_prune:small_report"}
@@ -215,6 +218,79 @@ def test_each_runner_prunes_when_it_starts_and_then_at_most_hourly(jobs: JobQueu
 def test_a_queue_refuses_a_retention_that_is_not_positive(app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValueError, match="positive"):
         JobQueue(app.state.sessionmaker, RUNNERS, tmp_path, retention=dt.timedelta(0))
+
+
+def _report_link(app, tmp_path: Path, jobs: JobQueue):  # type: ignore[no-untyped-def]
+    """A signed-in analyst, their scenario, and the download link of its finished report."""
+    c, token = signed_in(app, "analyst")
+    with app.state.sessionmaker() as db:
+        author = db.scalar(select(User).where(User.username == "analyst"))
+        db.add(Scenario(name="Notat", overrides_yaml="name: Notat\n", author_id=author.id))  # type: ignore[union-attr]
+        db.commit()
+        sid = db.scalar(select(Scenario.id))
+    jobs.start()
+    assert c.post(f"/scenarios/{sid}/report", data={"csrf_token": token}).status_code == 303
+    job = jobs.wait(jobs.jobs("report")[0].id, timeout=60)
+    assert job.state is JobState.DONE, job.error
+    status = c.get(f"/scenarios/{sid}/report/status").text
+    link = re.search(r'href="(/scenarios/\d+/report\.pdf\?job=\d+)"', status)
+    assert link is not None, status
+    assert link.group(1) == f"/scenarios/{sid}/report.pdf?job={job.id}"
+    return c, token, sid, job, link.group(1)
+
+
+def test_the_download_of_a_pruned_report_is_gone_with_a_clear_message(  # type: ignore[no-untyped-def]
+    app, tmp_path: Path, jobs: JobQueue
+) -> None:
+    c, token, sid, job, link = _report_link(app, tmp_path, jobs)
+    pdf = c.get(link)
+    assert pdf.status_code == 200 and pdf.content == PDF
+    assert pdf.headers["content-disposition"] == f'attachment; filename="budgetnotat-{sid}.pdf"'
+    path = jobs.result_file(job)
+    assert path is not None
+    with jobs._sessions() as db:  # the report was made 31 days ago
+        db.execute(
+            update(JobRow)
+            .where(JobRow.id == job.id)
+            .values(finished_at=NOW - dt.timedelta(days=31))
+        )
+        db.commit()
+    os.utime(path, (time.time() - 31 * DAY,) * 2)
+    assert jobs.prune() == Pruned(rows=1, files=1, bytes=len(PDF))
+    gone = c.get(link)
+    assert gone.status_code == 410
+    assert "Budgetnotatet, du bad om, gemmes ikke længere: budgetnotater gemmes i 30 dage." in (
+        gone.text
+    )
+    assert f'action="/scenarios/{sid}/report"' in gone.text  # the button that makes it again
+    assert "Traceback" not in gone.text
+    c.post("/language", data={"lang": "en", "next": "/", "csrf_token": token})
+    english = c.get(link)
+    assert english.status_code == 410 and (
+        "The council report you asked for is no longer kept: reports are kept for 30 days. "
+        "Make it again with the button below." in english.text
+    )
+    # without the job in the link (never made, as far as anyone can tell): its page, as before
+    plain = c.get(f"/scenarios/{sid}/report.pdf")
+    assert plain.status_code == 303 and plain.headers["location"] == f"/scenarios/{sid}/report"
+
+
+def test_a_report_whose_file_is_gone_answers_gone_and_is_made_again(  # type: ignore[no-untyped-def]
+    app, tmp_path: Path, jobs: JobQueue
+) -> None:
+    c, token, sid, job, link = _report_link(app, tmp_path, jobs)
+    path = jobs.result_file(job)
+    assert path is not None
+    path.unlink()  # e.g. a worker on a machine that does not share the result folder
+    for url in (link, f"/scenarios/{sid}/report.pdf"):
+        gone = c.get(url)
+        assert gone.status_code == 410, url
+        assert "gemmes ikke længere" in gone.text and "Lav budgetnotat" in gone.text
+    again = c.post(f"/scenarios/{sid}/report", data={"csrf_token": token})
+    assert again.status_code == 303
+    remade = jobs.wait(job.id, timeout=60)  # the same job, queued again and run
+    assert remade.state is JobState.DONE and remade.id == job.id
+    assert c.get(link).content == PDF
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
@@ -19,8 +19,8 @@ from byibalance.reports.charts import bar_chart_svg
 from byibalance.scenario import Scenario as ScenarioModel
 from byibalance.web import store
 from byibalance.web.db import Scenario, User
-from byibalance.web.deps import checked_form, get_db, page_user, render, settings
-from byibalance.web.i18n import local_format, localise
+from byibalance.web.deps import checked_form, get_db, language, page_user, render, settings
+from byibalance.web.i18n import gettext_for, local_format, localise
 from byibalance.web.jobs import Progress
 from byibalance.web.routes.uncertainty import content_hash, registry
 
@@ -145,19 +145,45 @@ async def start_report(
 def scenario_report(
     request: Request,
     scenario_id: int,
+    job: int | None = Query(None, description="The report job the download link was made for."),
     user: User = Depends(page_user),
     db: Session = Depends(get_db),
 ) -> Response:
     """The finished council report of a scenario the user may read, as a PDF download; while
-    there is none (for the scenario as it is now), its page with the button and the status."""
-    _, key, _ = _report_key(db, user, scenario_id)
+    there is none (for the scenario as it is now), its page with the button and the status.
+
+    A report that is no longer kept (its job removed after the retention, named by ``job`` in
+    the download link, or its file gone) answers 410 Gone: its page, saying so, with the button
+    that makes it again."""
+    row, key, _ = _report_key(db, user, scenario_id)
     queue = registry(request.app)
-    job = queue.find(REPORT_KIND, key)
-    path = queue.result_file(job) if job is not None and job.state.value == "done" else None
-    if path is None:
+    current = queue.find(REPORT_KIND, key)
+    if current is None or current.state.value != "done":
+        if job is not None and current is None and queue.get(job) is None:
+            return _report_gone(request, row, user)
         return RedirectResponse(f"/scenarios/{scenario_id}/report", status_code=303)
-    return FileResponse(
-        path,
+    path = queue.result_file(current)
+    try:
+        pdf = path.read_bytes() if path is not None else None
+    except FileNotFoundError:  # removed between the look and the read
+        pdf = None
+    if pdf is None:
+        return _report_gone(request, row, user)
+    return Response(
+        pdf,
         media_type="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="budgetnotat-{scenario_id}.pdf"'},
     )
+
+
+def _report_gone(request: Request, row: Scenario, user: User) -> Response:
+    """The report page with a notice that the asked-for report is no longer kept (410 Gone);
+    its button makes it again (a job whose file is gone is queued again by the queue)."""
+    _ = gettext_for(language(request))
+    days = registry(request.app).retention.days
+    gone = _(
+        "The council report you asked for is no longer kept: reports are kept for {days} days. "
+        "Make it again with the button below."
+    ).format(days=days)
+    context = {"scenario": row, "job": None, "gone": gone}
+    return render(request, "report_job.html", context, user=user, status_code=410)

@@ -840,6 +840,14 @@ DA |= {
         "fraflytninger om året er udeladt",
 }
 
+# Council reports removed after the retention of finished jobs (jobs.py: JobQueue.prune).
+DA |= {
+    "The council report you asked for is no longer kept: reports are kept for {days} days. "
+    "Make it again with the button below.":
+        "Budgetnotatet, du bad om, gemmes ikke længere: budgetnotater gemmes i {days} dage. "
+        "Lav det igen med knappen nedenfor.",
+}
+
 
 def build(lang: str, texts: dict[str, str], identity: bool) -> list[str]:
     """Write the catalogue of ``lang``; returns the message ids without a translation."""
