@@ -13,13 +13,22 @@ Run: python benchmarks/web_fans_jobs.py [--paths 1000] [--repeat 20]
    REPEAT times each, all in spawned processes as the app runs them: the previous in-memory
    ``JobRegistry`` (the baseline, kept in ``_registry_baseline.py`` beside this script), the
    database ``JobQueue`` submitted and run by the same worker, and submitted on one worker and
-   run by another (which finds it by polling, every 0.5 s by default). SQLite file in a temporary folder. Prints median and maximum and the ratio
-   of the medians against the in-memory queue.
+   run by another (which finds it by polling, every 0.5 s by default). SQLite file in a
+   temporary folder. Prints median and maximum and the ratio of the medians against the
+   in-memory queue.
+3. **Retention** (``--prune ROWS``; only this part with ``--prune-only``): a jobs table of ROWS
+   finished jobs of the last 30 days and ROWS older ones, each report with a 100 kB file. Times
+   the runner's poll for a queued job (the baseline: it runs every 0.5 s), the hourly prune when
+   there is nothing to remove, and the prune that removes the ROWS old jobs and their files;
+   medians (the removing prune once per fresh table), and their ratio to the poll.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
+import os
 import re
 import statistics
 import tempfile
@@ -32,6 +41,7 @@ from fastapi.testclient import TestClient
 from _registry_baseline import JobRegistry
 from byibalance.web.accounts import add_user
 from byibalance.web.app import JOB_RUNNERS, create_app
+from byibalance.web.db import JobRow
 from byibalance.web.jobs import JobQueue, Progress
 from byibalance.web.routes import uncertainty
 from byibalance.web.settings import Settings
@@ -168,16 +178,88 @@ def latency(repeat: int) -> None:
         )
 
 
+def old_and_new_jobs(app: Any, files: Path, rows: int) -> None:
+    """``rows`` jobs finished within 30 days and ``rows`` older ones, each with a 100 kB file."""
+    now = dt.datetime.now(dt.UTC)
+    files.mkdir(parents=True, exist_ok=True)
+    pdf = b"%PDF-1.4\n" + b"x" * 99_991
+    with app.state.sessionmaker() as db:
+        for i in range(2 * rows):
+            days = 1 + i % 29 if i < rows else 31 + i % 300
+            when = now - dt.timedelta(days=days)
+            name = f"report-{i}-bench.pdf"
+            (files / name).write_bytes(pdf)
+            os.utime(files / name, (when.timestamp(), when.timestamp()))
+            db.add(
+                JobRow(
+                    kind="report",
+                    key=f"k{i}",
+                    title="",
+                    params="{}",
+                    state="done",
+                    created_at=when,
+                    started_at=when,
+                    finished_at=when,
+                    result=json.dumps({"file": name, "bytes": len(pdf)}),
+                )
+            )
+        db.commit()
+
+
+def prune_cost(rows: int, repeat: int) -> None:
+    """The retention's cost against the runner's poll for a queued job, on the same table."""
+    polls, idle, removing = [], [], []
+    for _ in range(max(3, repeat // 4)):
+        app = create_app(settings())
+        try:
+            files = app.state.settings.jobs_dir
+            queue = JobQueue(app.state.sessionmaker, RUNNERS, files, run=False)
+            old_and_new_jobs(app, files, rows)
+            for _ in range(repeat):
+                t = time.perf_counter()
+                queue._claim()  # what every runner does every 0.5 s (finds none: none queued)
+                polls.append((time.perf_counter() - t) * 1000)
+            t = time.perf_counter()
+            pruned = queue.prune()
+            removing.append((time.perf_counter() - t) * 1000)
+            if (pruned.rows, pruned.files) != (rows, rows):
+                raise SystemExit(f"the prune removed {pruned}, not {rows} jobs and files")
+            for _ in range(repeat):
+                t = time.perf_counter()
+                queue.prune()
+                idle.append((time.perf_counter() - t) * 1000)
+        finally:
+            app.state.engine.dispose()
+    base = statistics.median(polls)
+    print(f"retention: {rows} jobs of the last 30 days and {rows} older ones, 100 kB per file")
+    for name, values in (
+        ("poll for a queued job (baseline)", polls),
+        ("hourly prune, nothing to remove", idle),
+        (f"prune removing {rows} jobs + files", removing),
+    ):
+        mid = statistics.median(values)
+        print(
+            f"{name:>36}: median {mid:8.2f} ms, max {max(values):8.2f} ms "
+            f"({len(values)} runs) | ratio of medians {mid / base:7.1f}x"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--paths", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--skip-pages", action="store_true", help="only the latency figures")
+    parser.add_argument("--prune", type=int, default=1000, help="old (and new) jobs to prune")
+    parser.add_argument("--prune-only", action="store_true", help="only the retention figures")
     args = parser.parse_args()
+    if args.prune_only:
+        prune_cost(args.prune, args.repeat)
+        return
     if not args.skip_pages:
         for processes in (False, True):
             measure(processes, args.paths)
     latency(args.repeat)
+    prune_cost(args.prune, args.repeat)
 
 
 if __name__ == "__main__":
