@@ -88,3 +88,16 @@ def join_notes(separator: str, parts: Iterable[str]) -> Note:
     names = [f"p{i}" for i in range(len(items))]
     template = separator.replace("{", "{{").replace("}", "}}").join(f"{{{n}}}" for n in names)
     return Note(template, **dict(zip(names, items, strict=True)))
+
+
+def note_or_text(template: str, /, prose: Mapping[str, str] | None = None, **data: Any) -> str:
+    """``template`` filled with ``prose`` (arguments that are words, e.g. a message inside a
+    message) and ``data`` (values, names, keys): a :class:`Note` when every text in ``prose`` is
+    a note itself, else the same English as a plain ``str``.
+
+    A page then shows the whole text in its language or, where a part has no translation, the
+    whole text in English; never a sentence half in one language and half in the other."""
+    args = {**(prose or {}), **data}
+    if all(isinstance(part, Note) for part in (prose or {}).values()):
+        return Note(template, **args)
+    return render(template, args)

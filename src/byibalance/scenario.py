@@ -46,6 +46,7 @@ from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
 
 from byibalance.errors import ErrorLocation, ScenarioError, UnknownMunicipalityError
 from byibalance.finance.scenario import FinanceOverrides
+from byibalance.messages import N_, Note, note_or_text
 from byibalance.population.api import DEFAULT_END  # the projection's end when none is given
 from byibalance.population.overrides import PopulationOverrides
 from byibalance.portfolio.scenario import AmbitionsOverrides
@@ -118,8 +119,7 @@ class Scenario(BaseModel):
             if area in current and current[area] != cost:
                 raise ValidationError.from_exception_data("Scenario", [_problem(
                     ("finance", "unit_costs", area), cost, "unit_cost_twice",
-                    "the unit cost of '{area}' is given twice, {a} under services.unit_costs and "
-                    "{b} under finance.unit_costs", {"area": area, "a": current[area], "b": cost},
+                    {"area": area, "a": current[area], "b": cost},
                 )])  # fmt: skip
         stored = bool((info.context or {}).get("stored"))
         moved = {a: c for a, c in legacy.items() if a in AREA_NAMES or not stored}
@@ -144,7 +144,6 @@ class Scenario(BaseModel):
         if value.regulation == "marginal" and missing:
             problem = _problem(
                 ("marginal_share",), dict(value.marginal_share), "marginal_share_missing",
-                "regulation 'marginal' needs a marginal share for every area; missing: {areas}",
                 {"areas": ", ".join(missing)},
             )  # fmt: skip
             raise ValidationError.from_exception_data("services", [problem])
@@ -171,14 +170,13 @@ class Scenario(BaseModel):
             if not 0.0 <= share <= 1.0:  # a share of the votes: 0 to 1 by definition
                 problems.append(_problem(
                     ("support", ambition), share, "support_share",
-                    "citizens' support for '{id}' is {value}; it is a share from 0 to 1",
                     {"id": ambition, "value": share},
                 ))  # fmt: skip
         both = sorted(set(value.pinned_in) & set(value.pinned_out))
         if both:
             problems.append(_problem(
                 ("pinned_out",), list(value.pinned_out), "pinned_both_ways",
-                "{ids} pinned both in and out", {"ids": ", ".join(both)},
+                {"ids": ", ".join(both)},
             ))  # fmt: skip
         if problems:
             raise ValidationError.from_exception_data("ambitions", problems)
@@ -195,11 +193,24 @@ def horizon(start: int | None, end: int | None) -> tuple[int, int]:
     return first, last
 
 
+# The scenario's own problems by kind: English templates of the catalogue (byibalance.messages),
+# so the web app shows them in the page's language while the CLI keeps this English.
+_PROBLEMS: dict[str, str] = {
+    "unit_cost_twice": N_("the unit cost of '{area}' is given twice, {a} under services.unit_costs "
+                          "and {b} under finance.unit_costs"),
+    "marginal_share_missing": N_("regulation 'marginal' needs a marginal share for every area; "
+                                 "missing: {areas}"),
+    "support_share": N_("citizens' support for '{id}' is {value}; it is a share from 0 to 1"),
+    "pinned_both_ways": N_("{ids} pinned both in and out"),
+    "year_outside_horizon": N_("year {year} is outside the scenario's horizon {first}-{last}"),
+}  # fmt: skip
+
+
 def _problem(
-    loc: tuple[int | str, ...], value: object, kind: str, text: str, ctx: dict[str, Any]
+    loc: tuple[int | str, ...], value: object, kind: str, ctx: dict[str, Any]
 ) -> InitErrorDetails:
     return InitErrorDetails(
-        type=PydanticCustomError(kind, text, ctx), loc=loc, input=value, ctx=ctx
+        type=PydanticCustomError(kind, _PROBLEMS[kind], ctx), loc=loc, input=value, ctx=ctx
     )
 
 
@@ -210,7 +221,6 @@ def _check_horizon(
     first, last = horizon(info.data.get("start"), info.data.get("end"))
     problems = [
         _problem(loc, year, "year_outside_horizon",
-                 "year {year} is outside the scenario's horizon {first}-{last}",
                  {"year": year, "first": first, "last": last})
         for loc, year in years if not first <= year <= last
     ]  # fmt: skip
@@ -309,49 +319,127 @@ def _inner_model(annotation: Any) -> type[BaseModel] | None:
 
 
 _FIXES: dict[str, str] = {
-    "missing": "Add the key",
-    "int_parsing": "Write a whole number, e.g. 2030",
-    "int_from_float": "Write a whole number, e.g. 2030",
-    "int_type": "Write a whole number, e.g. 2030",
-    "float_parsing": "Write a number with a decimal point, e.g. 25.6",
-    "float_type": "Write a number with a decimal point, e.g. 25.6",
-    "string_type": "Write text (in quotes if it looks like a number)",
-    "bool_parsing": "Write true or false",
-    "dict_type": "Write a mapping of keys to values, e.g. {2028: 26.1}",
-    "model_type": "Write a mapping of keys to values",
-    "list_type": "Write a list, e.g. [a, b]",
-    "tuple_type": "Write a list, e.g. [a, b]",
-    "year_outside_horizon": "Use a year from {first} to {last}, or widen the scenario's start/end",
-    "support_share": "Give the share of votes in favour, from 0 to 1",
-    "marginal_share_missing": "Give each area its share (0-1) under services.marginal_share "
-    "(no national default exists), or use regulation: full",
-    "pinned_both_ways": "Keep each ambition in pinned_in or in pinned_out, not both",
-    "unit_cost_twice": "Keep the unit cost under services.unit_costs only",
+    "missing": N_("Add the key"),
+    "int_parsing": N_("Write a whole number, e.g. 2030"),
+    "int_from_float": N_("Write a whole number, e.g. 2030"),
+    "int_type": N_("Write a whole number, e.g. 2030"),
+    "float_parsing": N_("Write a number with a decimal point, e.g. 25.6"),
+    "float_type": N_("Write a number with a decimal point, e.g. 25.6"),
+    "string_type": N_("Write text (in quotes if it looks like a number)"),
+    "bool_parsing": N_("Write true or false"),
+    "dict_type": N_("Write a mapping of keys to values, e.g. {{2028: 26.1}}"),
+    "model_type": N_("Write a mapping of keys to values"),
+    "list_type": N_("Write a list, e.g. [a, b]"),
+    "tuple_type": N_("Write a list, e.g. [a, b]"),
+    "year_outside_horizon": N_("Use a year from {first} to {last}, or widen the scenario's "
+                               "start/end"),
+    "support_share": N_("Give the share of votes in favour, from 0 to 1"),
+    "marginal_share_missing": N_("Give each area its share (0-1) under services.marginal_share "
+                                 "(no national default exists), or use regulation: full"),
+    "pinned_both_ways": N_("Keep each ambition in pinned_in or in pinned_out, not both"),
+    "unit_cost_twice": N_("Keep the unit cost under services.unit_costs only"),
+}  # fmt: skip
+
+_BOUNDS = {
+    "greater_than_equal": N_("Use a value at or above {ge} (see {docs})"),
+    "greater_than": N_("Use a value above {gt} (see {docs})"),
+    "less_than_equal": N_("Use a value at or below {le} (see {docs})"),
+    "less_than": N_("Use a value below {lt} (see {docs})"),
 }
 
 
 def _fix(item: ErrorDetails, path: Sequence[int | str]) -> str:
     kind = item["type"]
     ctx = item.get("ctx") or {}
-    see = f"see {DOCS}"
     if kind == "extra_forbidden":
         model = _model_at(path[:-1])
         keys = sorted(model.model_fields) if model else []
         close = difflib.get_close_matches(str(path[-1]), keys, n=1)
-        hint = f"did you mean '{close[0]}'? " if close else ""
-        known = f"the keys here are {', '.join(keys)}" if keys else see
-        return f"Remove the key or correct its spelling: {hint}{known}"
-    bounds = {"greater_than_equal": "at or above {ge}", "greater_than": "above {gt}",
-              "less_than_equal": "at or below {le}", "less_than": "below {lt}"}  # fmt: skip
-    if kind in bounds:
-        return f"Use a value {bounds[kind].format(**ctx)} ({see})"
+        if not keys:
+            return Note(N_("Remove the key or correct its spelling: see {docs}"), docs=DOCS)
+        if close:
+            return Note(
+                N_(
+                    "Remove the key or correct its spelling: did you mean '{close}'? the "
+                    "keys here are {keys}"
+                ),
+                close=close[0],
+                keys=", ".join(keys),
+            )
+        return Note(N_("Remove the key or correct its spelling: the keys here are {keys}"),
+                    keys=", ".join(keys))  # fmt: skip
+    if kind in _BOUNDS:
+        return Note(_BOUNDS[kind], docs=DOCS, **ctx)
     if kind in {"literal_error", "enum"}:
-        return f"Use {ctx.get('expected', 'one of the allowed values')}"
+        return _choices(N_("Use {choices}"), ctx.get("expected")) or Note(
+            N_("Use one of the allowed values")
+        )
     if kind == "year_outside_horizon":
-        return _FIXES[kind].format(**ctx)
+        return Note(_FIXES[kind], **ctx)
     if kind in _FIXES:
-        return _FIXES[kind]
-    return f"Correct the value ({see})"
+        return Note(_FIXES[kind])
+    return Note(N_("Correct the value (see {docs})"), docs=DOCS)
+
+
+def _choices(template: str, expected: object) -> Note | None:
+    """``template`` with pydantic's list of allowed values (``'full' or 'marginal'``) as
+    ``{choices}``, its 'or' a word of the catalogue."""
+    if not isinstance(expected, str):
+        return None
+    first, sep, last = expected.rpartition(" or ")
+    if not sep:
+        return Note(template, choices=expected)
+    return Note(template, choices=Note(N_("{first} or {last}"), first=first, last=last))
+
+
+# pydantic's own messages of the common kinds, as templates of the catalogue. A message is used
+# only when it reads exactly as pydantic wrote it; any other stays pydantic's English text.
+_PYDANTIC: dict[str, str] = {
+    "greater_than_equal": N_("Input should be greater than or equal to {ge}"),
+    "greater_than": N_("Input should be greater than {gt}"),
+    "less_than_equal": N_("Input should be less than or equal to {le}"),
+    "less_than": N_("Input should be less than {lt}"),
+    "int_parsing": N_("Input should be a valid integer, unable to parse string as an integer"),
+    "int_from_float": N_("Input should be a valid integer, got a number with a fractional part"),
+    "int_type": N_("Input should be a valid integer"),
+    "float_parsing": N_("Input should be a valid number, unable to parse string as a number"),
+    "float_type": N_("Input should be a valid number"),
+    "string_type": N_("Input should be a valid string"),
+    "bool_parsing": N_("Input should be a valid boolean, unable to interpret input"),
+    "bool_type": N_("Input should be a valid boolean"),
+    "dict_type": N_("Input should be a valid dictionary"),
+    "list_type": N_("Input should be a valid list"),
+    "tuple_type": N_("Input should be a valid tuple"),
+}  # fmt: skip
+
+
+def _whole(value: object) -> object:
+    """A bound as pydantic writes it in a message: 0.0 as 0."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _message(item: ErrorDetails) -> str:
+    """The message of one pydantic error: a :class:`Note` of the catalogue for the common kinds
+    (pydantic's, the scenario's own, a domain check's that raised a note), else the text."""
+    text = str(item["msg"])
+    kind = item["type"]
+    ctx = dict(item.get("ctx") or {})
+    candidates: list[Note | None] = []
+    if kind in _PROBLEMS:
+        candidates.append(Note(_PROBLEMS[kind], **ctx))
+    elif kind in _PYDANTIC:
+        candidates += [Note(_PYDANTIC[kind], **ctx),
+                       Note(_PYDANTIC[kind], **{k: _whole(v) for k, v in ctx.items()})]  # fmt: skip
+    elif kind in {"literal_error", "enum"}:
+        candidates.append(_choices(N_("Input should be {choices}"), ctx.get("expected")))
+    elif kind == "value_error":
+        error = ctx.get("error")
+        reason = error.args[0] if isinstance(error, Exception) and error.args else None
+        if isinstance(reason, Note):
+            text = text.removeprefix("Value error, ")
+            candidates.append(reason)
+    found = next((note for note in candidates if note is not None and note == text), None)
+    return found if found is not None else text.removeprefix("Value error, ")
 
 
 def _year(path: Sequence[int | str], item: ErrorDetails) -> int | None:
@@ -423,7 +511,7 @@ def _describe(
     item: ErrorDetails, path: list[int | str], raw: object
 ) -> tuple[list[int | str], str]:
     """The path and the message of one error, in the user's words."""
-    message = str(item["msg"]).removeprefix("Value error, ")
+    message = _message(item)
     tag = re.match(r"\[([^\]]+)\] (.*)", message)  # the finance model's '[2028] ...' messages
     if tag:
         path = [*path, *(int(p) if p.isdecimal() else p for p in tag.group(1).split("."))]
@@ -433,11 +521,11 @@ def _describe(
     value = item.get("input")
     last = path[-1] if path else "?"
     if item["type"] == "extra_forbidden":
-        message = f"unknown key '{last}'"
+        message = Note(N_("unknown key '{key}'"), key=str(last))
     elif item["type"] == "missing":
-        message = f"the key '{last}' is missing"
+        message = Note(N_("the key '{key}' is missing"), key=str(last))
     elif not isinstance(value, Mapping | list) and repr(value) not in message:
-        message = f"{message} (got {value!r})"
+        message = note_or_text(N_("{message} (got {value!r})"), {"message": message}, value=value)
     return path, message
 
 
@@ -469,7 +557,9 @@ def scenario_error(
     item = errors[best]
     path, message = _describe(item, path, raw)
     if more:
-        message += f" (and {more} more problem{'s' if more > 1 else ''} elsewhere)"
+        template = (N_("{message} (and {more} more problems elsewhere)") if more > 1
+                    else N_("{message} (and {more} more problem elsewhere)"))  # fmt: skip
+        message = note_or_text(template, {"message": message}, more=more)
     return ScenarioError(
         message,
         _fix(item, path),
@@ -524,8 +614,8 @@ def scenario_from_mapping(
         raw = {}
     if not isinstance(raw, dict):
         raise ScenarioError(
-            "a scenario must be a mapping of keys to values",
-            "start the file with keys such as 'name:' and 'population:'",
+            Note(N_("a scenario must be a mapping of keys to values")),
+            Note(N_("start the file with keys such as 'name:' and 'population:'")),
             ErrorLocation(file=file, line=1 if node is not None else None),
         )
     try:
@@ -544,8 +634,10 @@ def scenario_from_yaml_text(
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         raise ScenarioError(
-            f"not valid YAML: {getattr(err, 'problem', None) or err}",
-            "check the indentation and quoting around this line",
+            Note(
+                N_("not valid YAML: {problem}"), problem=str(getattr(err, "problem", None) or err)
+            ),
+            Note(N_("check the indentation and quoting around this line")),
             ErrorLocation(file=file, line=None if mark is None else mark.line + 1),
         ) from None
     return scenario_from_mapping(raw, file, node=node, stored=stored)

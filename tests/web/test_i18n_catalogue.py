@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import extract_from_dir, extract_from_file
 from babel.messages.pofile import read_po
 from hypothesis import given
 from hypothesis import strategies as st
@@ -32,7 +32,9 @@ WEB = Path(str(resources.files("byibalance.web")))
 CORE = WEB.parent
 TRANSLATIONS = WEB / "translations"
 # The core's folders with N_ messages, as in danish.py's pybabel command.
-CORE_FOLDERS = ("finance", "population", "benchmark", "sustainability", "cli", "portfolio")
+CORE_FOLDERS = ("finance", "population", "benchmark", "sustainability", "cli", "portfolio",
+                "services")  # fmt: skip
+CORE_FILES = ("scenario.py",)  # the scenario file's errors
 
 
 def _method_map() -> list[tuple[str, str]]:
@@ -54,6 +56,12 @@ def extracted_msgids() -> dict[str, str]:
         ):
             if isinstance(message, str) and message:
                 found.setdefault(message, f"{folder.name}/{filename}")
+    for name in CORE_FILES:
+        for _line, message, _comments, _context in extract_from_file(
+            "python", CORE / name, keywords={"_": None, "N_": None}
+        ):
+            if isinstance(message, str) and message:
+                found.setdefault(message, name)
     return found
 
 

@@ -116,6 +116,7 @@ def test_rates_by_year_round_trip_form_yaml_and_upload(app) -> None:  # type: ig
 
 def test_form_errors_of_the_typed_sections_stand_beside_their_fields(app) -> None:  # type: ignore[no-untyped-def]
     c, token = signed_in(app, "analyst")
+    c.post("/language", data={"lang": "en", "next": "/", "csrf_token": token})  # the CLI's words
     answer = c.post("/scenarios", data={
         "name": "Forkert", "income_tax_rate": "2027 - 25.6; 2029: 26", "unit_costs": "x = 1",
         "ambitions_in": "a", "ambitions_out": "a", "csrf_token": token})  # fmt: skip
@@ -219,6 +220,7 @@ def test_a_broken_workbook_names_sheet_row_cell_and_field(
 
 def test_a_broken_workbook_upload_stores_nothing(app) -> None:  # type: ignore[no-untyped-def]
     c, token = signed_in(app, "analyst")
+    c.post("/language", data={"lang": "en", "next": "/", "csrf_token": token})  # the CLI's words
     content = _workbook([("name", "x"), ("finance.income_tax_rate", "{2028: 0.261}")])
     answer = c.post("/scenarios/upload", data={"csrf_token": token},
                     files={"file": ("plan.xlsx", content, "application/octet-stream")})  # fmt: skip
@@ -240,6 +242,7 @@ def test_a_stored_scenario_the_new_checks_reject_is_kept_and_can_be_corrected(ap
                            "ambitions": {"pinned": ["helhedsplan_galgebakken"]}})  # fmt: skip
     before = _stored_yaml(app, sid)
     c, token = signed_in(app, "analyst")
+    c.post("/language", data={"lang": "en", "next": "/", "csrf_token": token})  # the CLI's words
     page = c.get(f"/scenarios/{sid}")
     assert page.status_code == 400
     assert "ambitions.pinned" in page.text and "did you mean" in page.text

@@ -44,6 +44,7 @@ def test_population_year_outside_the_projection_names_the_year(app) -> None:  # 
 
 def test_form_errors_are_shown_beside_their_fields_and_nothing_is_stored(app) -> None:  # type: ignore[no-untyped-def]
     c, token = signed_in(app, "analyst")
+    c.post("/language", data={"lang": "en", "next": "/", "csrf_token": token})  # the CLI's words
     answer = c.post("/scenarios", data={
         "name": "", "income_tax_rate": "abc", "fertility_factor": "9",
         "housing.0.project": "Ny bydel", "housing.0.type": "flat", "housing.0.year": "2030",
@@ -117,6 +118,7 @@ def test_excel_download_holds_the_scenario_and_the_results(app) -> None:  # type
 def test_invalid_upload_shows_the_errors_and_leaves_the_database_unchanged(app) -> None:  # type: ignore[no-untyped-def]
     c, token = signed_in(app, "analyst")
     sid = make_scenario(c, token, income_tax_rate="26.1")
+    c.post("/language", data={"lang": "en", "next": "/", "csrf_token": token})  # the CLI's words
     with app.state.sessionmaker() as db:
         before = [(s.id, s.name, s.overrides_yaml) for s in db.scalars(select(Scenario))]
     cases = [

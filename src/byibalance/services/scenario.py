@@ -18,13 +18,15 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from byibalance.errors import ErrorLocation, ScenarioError
+from byibalance.messages import N_, Note
 from byibalance.services.areas import AREA_NAMES
 
 
 def _known_areas(values: dict[str, float]) -> dict[str, float]:
     for name in values:
         if name not in AREA_NAMES:
-            raise ValueError(f"unknown service area '{name}'; use one of: {', '.join(AREA_NAMES)}")
+            raise ValueError(Note(N_("unknown service area '{name}'; use one of: {areas}"),
+                                  name=name, areas=", ".join(AREA_NAMES)))  # fmt: skip
     return values
 
 
@@ -64,7 +66,8 @@ class ServicesOverrides(BaseModel):
     def _shares(cls, values: dict[str, float]) -> dict[str, float]:
         for name, value in values.items():
             if not 0.0 <= value <= 1.0:
-                raise ValueError(f"'{name}' is {value}; a share lies between 0 and 1")
+                raise ValueError(Note(N_("'{name}' is {value!r}; a share lies between 0 and 1"),
+                                      name=name, value=value))  # fmt: skip
         return _known_areas(values)
 
     @field_validator("unit_costs", "capacity")
@@ -72,7 +75,8 @@ class ServicesOverrides(BaseModel):
     def _non_negative(cls, values: dict[str, float]) -> dict[str, float]:
         for name, value in values.items():
             if value < 0:
-                raise ValueError(f"'{name}' is {value}; it cannot be negative")
+                raise ValueError(Note(N_("'{name}' is {value!r}; it cannot be negative"),
+                                      name=name, value=value))  # fmt: skip
         return _known_areas(values)
 
 

@@ -16,7 +16,7 @@ from starlette.datastructures import FormData
 from byibalance.provenance import Status
 from byibalance.web import charts
 from byibalance.web.db import Role, User
-from byibalance.web.i18n import gettext_for
+from byibalance.web.i18n import error_text, gettext_for
 from byibalance.web.model import data_in_use
 from byibalance.web.security import CSRF_FIELD, NotSignedInError, check_csrf, csrf_token
 from byibalance.web.settings import LANGUAGES, Settings
@@ -25,6 +25,7 @@ templates = Jinja2Templates(directory=str(resources.files("byibalance.web") / "t
 templates.env.globals["Status"] = Status
 templates.env.globals["charts"] = charts
 templates.env.globals["data_snapshot"] = data_in_use
+templates.env.globals["error_text"] = error_text  # an error in the page's language
 templates.env.filters["num"] = charts.format_number
 
 

@@ -6,6 +6,11 @@ English catalogue is the identity, kept so both languages are loaded the same wa
 Texts from the core (rule reasons, projection and budget notes) arrive as an English template
 with arguments (:mod:`byibalance.messages`); :func:`format_message` and :func:`localise` put
 them in the page's language with its number style (Danish: ``1.234,5 mio. kr.``).
+
+Errors (:func:`error_text`) read the same way: a :class:`~byibalance.errors.ByibalanceError`
+whose problem and fix are notes reads wholly in the page's language, its place (file, line,
+field, year) too; one with a text the catalogue does not know reads wholly in English behind a
+lead-in in the page's language, never half in one language and half in the other.
 """
 
 from __future__ import annotations
@@ -22,7 +27,8 @@ from typing import Any
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
-from byibalance.messages import ENGLISH, Note
+from byibalance.errors import ByibalanceError, ErrorLocation
+from byibalance.messages import ENGLISH, N_, Note
 from byibalance.web.settings import LANGUAGES
 
 DOMAIN = "messages"
@@ -55,6 +61,13 @@ class LocalFormatter(string.Formatter):
         super().__init__()
         self.lang = lang if lang in LANGUAGES else LANGUAGES[0]
 
+    def convert_field(self, value: Any, conversion: str | None) -> Any:
+        """``{x!r}``: a number as Python writes it, in the language's style (``85.000,5``)."""
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if conversion == "r" and number and self.lang != "en":
+            return python_digits(value, self.lang)
+        return super().convert_field(value, conversion)
+
     def format_field(self, value: Any, format_spec: str) -> str:
         if isinstance(value, Note):  # a note inside a note (parts joined): each in its words
             return localise(value, self.lang)
@@ -86,6 +99,19 @@ class LocalFormatter(string.Formatter):
 FLOAT_SPEC = re.compile(r"(?P<comma>,?)\.(?P<digits>\d)f")
 
 
+def python_digits(value: float, lang: str) -> str:
+    """``repr(value)``'s digits in ``lang``'s style: Danish ``85.000,5`` for 85000.5 (groups of
+    three from five digits on, as Danish writes numbers; ``2027`` stays ``2027``)."""
+    text = repr(value)
+    if lang == "en" or not math.isfinite(value) or "e" in text:
+        return text if lang == "en" else text.replace(".", ",")
+    whole, dot, fraction = text.partition(".")
+    sign, digits = ("-", whole[1:]) if whole.startswith("-") else ("", whole)
+    if len(digits) > 4:
+        digits = f"{int(digits):,}".replace(",", ".")
+    return sign + digits + ("," + fraction if dot else "")
+
+
 def format_message(message: str, args: Mapping[str, Any], lang: str) -> str:
     """A core message (English template, see :mod:`byibalance.messages`) in ``lang``: the
     catalogue's text with the arguments in the language's number style."""
@@ -112,3 +138,102 @@ def rule_reason(row: Any, lang: str) -> str:
 def local_format(value: float, spec: str, lang: str) -> str:
     """``format(value, spec)`` in ``lang``'s number style (``2,5`` for 2.5 in Danish)."""
     return LocalFormatter(lang).format_field(value, spec)
+
+
+# --- errors -----------------------------------------------------------------------------------
+
+#: The lead-in of an error the catalogue cannot put in the page's language.
+IN_ENGLISH = N_("Error (in English): {text}")
+
+#: The words of a place (:class:`~byibalance.errors.ErrorLocation`) in the page's language.
+LINE = N_("line {line}")
+FIELD = N_("field '{field}'")
+FIELD_LABELLED = N_("field '{field}' ({label})")
+YEAR = N_("year {year}")
+
+#: The workbench form's name of a scenario's field (by the start of its path), shown beside the
+#: path on pages in another language than the file's keys.
+FIELD_LABELS = {
+    "name": N_("Name"),
+    "description": N_("Description"),
+    "municipality": N_("Municipality"),
+    "finance.income_tax_rate": N_("Municipal income tax"),
+    "finance.unit_costs": N_("Unit costs"),
+    "services.unit_costs": N_("Unit costs"),
+    "population.fertility.multiplier": N_("Fertility factor"),
+    "population.housing.add": N_("Housing projects"),
+    "ambitions.pinned_in": N_("Pinned in"),
+    "ambitions.pinned_out": N_("Pinned out"),
+}
+
+
+def field_label(path: str) -> str | None:
+    """The form's label (English message id) of the field at ``path``, if the form has one."""
+    for prefix, label in FIELD_LABELS.items():
+        if path == prefix or path.startswith((prefix + ".", prefix + "[")):
+            return label
+    return None
+
+
+def in_catalogue(message: str, lang: str) -> bool:
+    """True when ``lang``'s catalogue has a text for ``message`` (English has every one)."""
+    if lang == "en":
+        return True
+    catalogue: Mapping[object, str] = getattr(translations(lang), "_catalog", {})
+    return bool(catalogue.get(message))
+
+
+def translatable(text: object, lang: str) -> bool:
+    """True when ``text`` is a note whose template, and every note among its arguments, the
+    catalogue of ``lang`` has: it then reads wholly in ``lang``."""
+    if not isinstance(text, Note) or not in_catalogue(text.message, lang):
+        return False
+    return all(translatable(arg, lang) for arg in text.args.values() if isinstance(arg, Note))
+
+
+def location_text(where: ErrorLocation, lang: str) -> str:
+    """``where`` in ``lang``: ``fil.yaml, linje 12, felt 'x' (label), år 2027`` in Danish;
+    exactly ``str(where)`` in English. Field paths stay as written: they are the file's keys."""
+    if lang == "en":
+        return str(where)
+    parts: list[str] = [where.file] if where.file else []
+    if where.line is not None:
+        parts.append(format_message(LINE, {"line": where.line}, lang))
+    if where.field:
+        label = field_label(where.field)
+        if label is None:
+            parts.append(format_message(FIELD, {"field": where.field}, lang))
+        else:
+            label_text = translations(lang).gettext(label)
+            parts.append(format_message(FIELD_LABELLED, {"field": where.field,
+                                                         "label": label_text}, lang))  # fmt: skip
+    if where.year is not None:
+        parts.append(format_message(YEAR, {"year": where.year}, lang))
+    return ", ".join(parts)
+
+
+def error_text(error: ByibalanceError | str, lang: str) -> str:
+    """An error (or a form field's error text) as a page in ``lang`` shows it.
+
+    English: exactly the CLI's text (``str(error)``). Another language: the problem, the fix and
+    the place in that language when the problem and the fix are notes the catalogue has (see
+    :func:`translatable`), composed as :class:`~byibalance.errors.ByibalanceError` composes its
+    English; otherwise the English text behind a lead-in that says it is English."""
+    english = str(error)
+    if lang == "en":
+        return english
+    if isinstance(error, ByibalanceError):
+        parts = [error.problem] + ([error.fix] if error.fix else [])
+        if not all(translatable(part, lang) for part in parts):
+            return format_message(IN_ENGLISH, {"text": english}, lang)
+        text = localise(error.problem, lang)
+        where = location_text(error.where, lang)
+        if where:
+            text = f"{where}: {text}"
+        if error.fix:
+            fix = localise(error.fix, lang)
+            text = f"{text} {fix}" if text.endswith(".") else f"{text}. {fix}"
+        return text
+    if translatable(error, lang):
+        return localise(error, lang)
+    return format_message(IN_ENGLISH, {"text": english}, lang)

@@ -25,9 +25,15 @@ import yaml
 from pydantic import ValidationError
 
 from byibalance.data.generation import data_generation
-from byibalance.errors import ByibalanceError, ErrorLocation, ScenarioError
+from byibalance.errors import (
+    ByibalanceError,
+    ErrorLocation,
+    ScenarioError,
+    UnknownMunicipalityError,
+)
+from byibalance.messages import N_, Note
 from byibalance.provenance import Status
-from byibalance.scenario import Scenario, scenario_from_mapping
+from byibalance.scenario import Scenario, scenario_from_mapping, yaml_lines
 
 HORIZON_YEARS = 10
 
@@ -114,18 +120,37 @@ def scenario_from_yaml(text: str, filename: str = "scenario.yaml") -> Scenario:
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         raise ScenarioError(
-            f"the file is not valid YAML ({getattr(err, 'problem', None) or err})",
-            fix="check the indentation and the colons on that line",
+            Note(N_("the file is not valid YAML ({problem})"),
+                 problem=str(getattr(err, "problem", None) or err)),
+            fix=Note(N_("check the indentation and the colons on that line")),
             where=ErrorLocation(file=filename, line=(mark.line + 1) if mark else None),
         ) from err
     if not isinstance(data, dict) or not data.get("name"):
         raise ScenarioError(
-            "the file does not hold a scenario (a mapping with at least 'name')",
-            fix="start from a scenario downloaded from the workbench",
+            Note(N_("the file does not hold a scenario (a mapping with at least 'name')")),
+            fix=Note(N_("start from a scenario downloaded from the workbench")),
             where=ErrorLocation(file=filename, field="name"),
         )
     scenario = scenario_from_mapping(data, filename, node=node)
     _raise_section_errors(data, filename)
+    line = yaml_lines(node)(["municipality"]) if node is not None else None
+    return known_municipality(scenario, ErrorLocation(file=filename, line=line))
+
+
+def known_municipality(scenario: Scenario, where: ErrorLocation) -> Scenario:
+    """``scenario`` if its municipality is one of the 98; else a ScenarioError at ``where``
+    (its field set to ``municipality``) naming the code, before anything is stored."""
+    from byibalance import data
+
+    try:
+        data.municipality(scenario.municipality)
+    except UnknownMunicipalityError:
+        raise ScenarioError(
+            Note(N_("municipality {code!r} is not one of the 98 Danish municipalities"),
+                 code=scenario.municipality),
+            fix=Note(N_("Use the code of a Danish municipality, e.g. 165 for Albertslund")),
+            where=ErrorLocation(file=where.file, line=where.line, field="municipality"),
+        ) from None
     return scenario
 
 
@@ -607,6 +632,7 @@ __all__ = [
     "clear_cache",
     "compare",
     "compute_city",
+    "known_municipality",
     "overrides_of",
     "parse_scenario",
     "run_scenario",

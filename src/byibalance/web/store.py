@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from byibalance.errors import AuthError, ErrorLocation, InputError, ScenarioError
 from byibalance.finance.scenario import RATE_UNITS, Quantity
+from byibalance.messages import N_, Note, note_or_text
 from byibalance.scenario import field_problems, scenario_error, scenario_from_yaml_text
 from byibalance.web import model
 from byibalance.web.db import Role, Scenario, ScenarioShare, User, get_row
@@ -45,8 +46,8 @@ def readable(db: Session, user: User, scenario_id: int) -> Scenario:
     scenario = get_row(db, Scenario, scenario_id)
     if scenario is None or not can_read(db, user, scenario):
         raise NotFoundError(
-            f"there is no scenario {scenario_id} that you may see",
-            fix="choose a scenario from the list",
+            Note(N_("there is no scenario {id} that you may see"), id=scenario_id),
+            fix=Note(N_("choose a scenario from the list")),
             where=ErrorLocation(field="scenario_id"),
         )
     return scenario
@@ -79,8 +80,8 @@ def editable(db: Session, user: User, scenario_id: int) -> Scenario:
     scenario = readable(db, user, scenario_id)
     if not can_edit(user, scenario):
         raise AuthError(
-            "this scenario is shared with you read-only",
-            fix="make a copy to change it",
+            Note(N_("this scenario is shared with you read-only")),
+            fix=Note(N_("make a copy to change it")),
         )
     return scenario
 
@@ -96,12 +97,19 @@ def scenario_of(scenario: Scenario) -> model.Scenario:
             scenario.overrides_yaml, f"scenario {scenario.id}", stored=True
         )
     except ScenarioError as err:  # stored before a check existed (e.g. the ambitions section)
+        fix = err.fix or Note(N_("Correct it"))
+        if fix.endswith("."):  # its own full stop goes (a plain text then), the sentence adds one
+            fix = fix.rstrip(".")
         raise ScenarioError(
             err.problem,
-            f"{(err.fix or 'Correct it').rstrip('.')}. The scenario was stored before this was "
-            "checked and is kept as it is: "
-            f"download its YAML (/scenarios/{scenario.id}/download.yaml), correct it and upload "
-            "it again",
+            note_or_text(
+                N_(
+                    "{fix}. The scenario was stored before this was checked and is kept as it is: "
+                    "download its YAML ({url}), correct it and upload it again"
+                ),
+                {"fix": fix},
+                url=f"/scenarios/{scenario.id}/download.yaml",
+            ),
             err.where,
         ) from None
 
@@ -128,8 +136,8 @@ def share(db: Session, user: User, scenario: Scenario, username: str) -> User:
     other = db.scalar(select(User).where(User.username == username.strip()))
     if other is None:
         raise NotFoundError(
-            f"there is no user '{username}'",
-            fix="check the username",
+            Note(N_("there is no user '{name}'"), name=username),
+            fix=Note(N_("check the username")),
             where=ErrorLocation(field="share_with"),
         )
     exists = db.scalar(
@@ -165,7 +173,7 @@ class FormState:
     """What the form shows: raw values (as typed) and the errors beside each field."""
 
     values: dict[str, str] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)  # notes (byibalance.messages) mostly
 
 
 def _num(value: float) -> str:
@@ -179,12 +187,15 @@ def _percent(rate: float | Quantity) -> str:
     return _num(rate)
 
 
+NOT_A_TAX_RATE = N_("{rate:g} is not a tax rate in percent (0-100)")
+
+
 def _tax_rates(raw: str, errors: dict[str, str]) -> float | dict[int, float] | None:
     """'25.6', or rates by year '2027: 25.6; 2029: 26' (each in force from its year)."""
     if ":" not in raw:
         rate = _number(raw, "income_tax_rate", errors)
         if rate is not None and not 0 < rate < 100:
-            errors["income_tax_rate"] = f"{_num(rate)} is not a tax rate in percent (0-100)"
+            errors["income_tax_rate"] = Note(NOT_A_TAX_RATE, rate=rate)
         return rate
     rates: dict[int, float] = {}
     for item in raw.replace("\n", ";").split(";"):
@@ -195,12 +206,13 @@ def _tax_rates(raw: str, errors: dict[str, str]) -> float | dict[int, float] | N
         when = _number(year, "income_tax_rate", scratch, integer=True)
         rate = _number(value, "income_tax_rate", scratch)
         if when is None or rate is None:
-            errors["income_tax_rate"] = (
-                f"'{item.strip()}' is not 'year: percent'; write e.g. 2028: 26.1; 2030: 26.5"
+            errors["income_tax_rate"] = Note(
+                N_("'{item}' is not 'year: percent'; write e.g. 2028: 26.1; 2030: 26.5"),
+                item=item.strip(),
             )
             return None
         if not 0 < rate < 100:
-            errors["income_tax_rate"] = f"{_num(rate)} is not a tax rate in percent (0-100)"
+            errors["income_tax_rate"] = Note(NOT_A_TAX_RATE, rate=rate)
         rates[when] = rate
     return rates or None
 
@@ -267,7 +279,8 @@ def _number(raw: str, name: str, errors: dict[str, str], integer: bool = False) 
     try:
         return int(text) if integer else float(text)
     except ValueError:
-        errors[name] = f"'{raw}' is not a {'whole ' if integer else ''}number"
+        template = N_("'{raw}' is not a whole number") if integer else N_("'{raw}' is not a number")
+        errors[name] = Note(template, raw=raw)
         return None
 
 
@@ -290,16 +303,21 @@ def _housing(values: dict[str, str], errors: dict[str, str]) -> list[dict[str, A
         if not name and year is None and dwellings is None:
             continue
         if not project_id(name):
-            errors[f"housing.{i}.project"] = "give the project a name with letters or digits"
+            errors[f"housing.{i}.project"] = Note(
+                N_("give the project a name with letters or digits")
+            )
             continue
         if year is None:
-            errors.setdefault(f"housing.{i}.year", "give the year the dwellings are completed")
+            errors.setdefault(f"housing.{i}.year",
+                              Note(N_("give the year the dwellings are completed")))  # fmt: skip
             continue
         if dwellings is None or dwellings < 0:
-            errors.setdefault(f"housing.{i}.dwellings", "give the number of dwellings, 0 or more")
+            errors.setdefault(f"housing.{i}.dwellings",
+                              Note(N_("give the number of dwellings, 0 or more")))  # fmt: skip
             continue
         if kind not in DWELLING_TYPES:
-            errors[f"housing.{i}.type"] = f"choose one of {', '.join(DWELLING_TYPES)}"
+            errors[f"housing.{i}.type"] = Note(N_("choose one of {types}"),
+                                               types=", ".join(DWELLING_TYPES))  # fmt: skip
             continue
         entry = projects.setdefault(
             project_id(name),
@@ -326,7 +344,7 @@ def scenario_from_form(
     data["name"] = values.get("name", "").strip()
     data["description"] = values.get("description", "").strip()
     if not data["name"]:
-        errors["name"] = "give the scenario a name"
+        errors["name"] = Note(N_("give the scenario a name"))
     finance = dict(data.get("finance", {}))
     tax = _tax_rates(values.get("income_tax_rate", ""), errors)
     finance.pop("income_tax_rate", None)
@@ -354,9 +372,13 @@ def scenario_from_form(
         area, sep, cost = line.partition("=")
         number = _number(cost, "unit_costs", errors) if sep else None
         if not sep or not area.strip():
-            errors["unit_costs"] = f"line {n}: write 'service area = DKK per user per year'"
+            errors["unit_costs"] = Note(
+                N_("line {n}: write 'service area = DKK per user per year'"), n=n
+            )
         elif number is not None and number < 0:
-            errors["unit_costs"] = f"line {n}: the unit cost of '{area.strip()}' is negative"
+            errors["unit_costs"] = Note(
+                N_("line {n}: the unit cost of '{area}' is negative"), n=n, area=area.strip()
+            )
         elif number is not None:
             costs[area.strip()] = number
     # Unit costs belong to the services model (finance.unit_costs, where the form wrote them
@@ -376,7 +398,9 @@ def scenario_from_form(
             ambitions[f"pinned_{side}"] = pinned
     both = set(ambitions.get("pinned_in", [])) & set(ambitions.get("pinned_out", []))
     if both:
-        errors["ambitions_out"] = f"pinned both in and out: {', '.join(sorted(both))}"
+        errors["ambitions_out"] = Note(
+            N_("pinned both in and out: {ids}"), ids=", ".join(sorted(both))
+        )
     data["ambitions"] = ambitions
     state = FormState(values=values, errors=errors)
     for path, message, fix in field_problems(data):
@@ -391,7 +415,10 @@ def scenario_from_form(
         project = re.match(r"population\.housing\.add\[(\d+)\]", path)
         if key is None and path.startswith("population.housing.add"):
             key = f"housing.{rows[int(project.group(1))]}.project" if project else "housing"
-        state.errors.setdefault(key or "form", f"{path or 'scenario'}: {message}. {fix}")
+        prose = {"message": message, "fix": fix}
+        state.errors.setdefault(key or "form", note_or_text(
+            N_("{path}: {message}. {fix}"), prose, path=path
+        ) if path else note_or_text(N_("scenario: {message}. {fix}"), prose))  # fmt: skip
     if state.errors:
         return None, state
     return model.parse_scenario(data), state
@@ -466,8 +493,9 @@ def _sheet_error(
     problem: str, fix: str, filename: str, row: int, column: str, field: str | None = None
 ) -> ScenarioError:
     return ScenarioError(
-        f"sheet '{SCENARIO_SHEET}', cell {column}{row}: {problem}", fix,
-        ErrorLocation(file=filename, line=row, field=field),
+        note_or_text(N_("sheet '{sheet}', cell {cell}: {problem}"), {"problem": problem},
+                     sheet=SCENARIO_SHEET, cell=f"{column}{row}"),
+        fix, ErrorLocation(file=filename, line=row, field=field),
     )  # fmt: skip
 
 
@@ -480,14 +508,14 @@ def scenario_from_excel(content: bytes, filename: str) -> model.Scenario:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as err:  # openpyxl raises many kinds for a file that is no workbook
         raise ScenarioError(
-            f"the file is not an Excel workbook ({type(err).__name__})",
-            "upload the .xlsx the workbench downloads, or a .yaml scenario",
+            Note(N_("the file is not an Excel workbook ({kind})"), kind=type(err).__name__),
+            Note(N_("upload the .xlsx the workbench downloads, or a .yaml scenario")),
             ErrorLocation(file=filename),
         ) from None
     if SCENARIO_SHEET not in book.sheetnames:
         raise ScenarioError(
-            f"the workbook has no sheet '{SCENARIO_SHEET}'",
-            "start from a workbook downloaded from the workbench",
+            Note(N_("the workbook has no sheet '{sheet}'"), sheet=SCENARIO_SHEET),
+            Note(N_("start from a workbook downloaded from the workbench")),
             ErrorLocation(file=filename),
         )
     data: dict[str, Any] = {}
@@ -507,23 +535,26 @@ def scenario_from_excel(content: bytes, filename: str) -> model.Scenario:
                 parsed = yaml.safe_load(value) if isinstance(value, str) else value
             except yaml.YAMLError as err:
                 raise _sheet_error(
-                    f"not a YAML value ({getattr(err, 'problem', None) or err})",
-                    "write a number, a list [a, b] or a mapping {2028: 26.1}",
+                    Note(N_("not a YAML value ({problem})"),
+                         problem=str(getattr(err, "problem", None) or err)),
+                    Note(N_("write a number, a list [a, b] or a mapping {{2028: 26.1}}")),
                     filename, r, "B", key,
                 ) from None  # fmt: skip
             data.setdefault(section, {})[sub] = parsed
         elif key not in _YEAR_FIELDS:
             raise _sheet_error(
-                f"unknown field '{key}'",
-                f"use {', '.join(_TEXT_FIELDS + _YEAR_FIELDS)} or section.key with a section of "
-                f"{', '.join(_SECTIONS)} (see docs/scenario.md)",
+                Note(N_("unknown field '{key}'"), key=key),
+                Note(N_("use {fields} or section.key with a section of {sections} (see {docs})"),
+                     fields=", ".join(_TEXT_FIELDS + _YEAR_FIELDS),
+                     sections=", ".join(_SECTIONS), docs="docs/scenario.md"),
                 filename, r, "A", key,
             )  # fmt: skip
         rows[tuple(key.split("."))] = r
     if not data.get("name"):
         raise ScenarioError(
-            f"the sheet '{SCENARIO_SHEET}' gives the scenario no name",
-            "add a row 'name' with the scenario's name", ErrorLocation(file=filename, field="name"),
+            Note(N_("the sheet '{sheet}' gives the scenario no name"), sheet=SCENARIO_SHEET),
+            Note(N_("add a row 'name' with the scenario's name")),
+            ErrorLocation(file=filename, field="name"),
         )  # fmt: skip
 
     def row_of(path: Sequence[int | str]) -> int | None:
@@ -531,9 +562,12 @@ def scenario_from_excel(content: bytes, filename: str) -> model.Scenario:
         return next((rows[parts[:n]] for n in (2, 1) if parts[:n] in rows), None)
 
     try:
-        return model.Scenario.model_validate(data)
+        draft = model.Scenario.model_validate(data)
     except ValidationError as err:
         found = scenario_error(err, data, filename, row_of)
+    else:
+        where = ErrorLocation(file=filename, line=rows.get(("municipality",)))
+        return model.known_municipality(draft, where)
     row = found.where.line
     if row is None:
         raise found

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
 from byibalance.errors import ByibalanceError, ErrorLocation, InputError, ScenarioError
+from byibalance.messages import N_, Note
 from byibalance.web import model, store
 from byibalance.web.db import User
 from byibalance.web.deps import checked_form, get_db, page_user, render, settings
@@ -16,6 +17,7 @@ from byibalance.web.security import require_writer
 router = APIRouter(include_in_schema=False)
 
 MAX_UPLOAD_BYTES = 256 * 1024
+UPLOAD_KINDS = (".yaml", ".yml", ".xlsx")
 
 
 def _view_of(request: Request, db: Session, user: User, ref: str) -> tuple[str, model.CityView]:
@@ -23,7 +25,8 @@ def _view_of(request: Request, db: Session, user: User, ref: str) -> tuple[str, 
     if ref == "baseline":
         return "baseline", model.baseline(settings(request).municipality)
     if not ref.isdecimal():
-        raise InputError(f"'{ref}' is not a scenario", fix="choose 'baseline' or a scenario id",
+        raise InputError(Note(N_("'{ref}' is not a scenario"), ref=ref),
+                         fix=Note(N_("choose 'baseline' or a scenario id")),
                          where=ErrorLocation(field="a/b"))
     scenario = store.readable(db, user, int(ref))
     return scenario.name, model.run_scenario(store.scenario_of(scenario))
@@ -73,21 +76,30 @@ async def upload_scenario(request: Request, user: User = Depends(page_user),
     form = await checked_form(request)
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
-        raise InputError("no file was chosen", fix="choose a .yaml file to upload",
+        raise InputError(Note(N_("no file was chosen")),
+                         fix=Note(N_("choose a .yaml file to upload")),
                          where=ErrorLocation(field="file"))
     raw = await upload.read(MAX_UPLOAD_BYTES + 1)
     try:
         if len(raw) > MAX_UPLOAD_BYTES:
-            raise InputError(f"the file is larger than {MAX_UPLOAD_BYTES // 1024} KiB",
-                             fix="upload a scenario file, not a data set",
+            raise InputError(Note(N_("the file is larger than {kib} KiB"),
+                                  kib=MAX_UPLOAD_BYTES // 1024),
+                             fix=Note(N_("upload a scenario file, not a data set")),
                              where=ErrorLocation(file=upload.filename))
+        if not upload.filename.lower().endswith(UPLOAD_KINDS):
+            raise InputError(Note(N_("'{name}' is not a scenario file ({kinds})"),
+                                  name=upload.filename, kinds=", ".join(UPLOAD_KINDS)),
+                             fix=Note(N_("upload the scenario's YAML file or the Excel workbook "
+                                         "the workbench downloads")),
+                             where=ErrorLocation(file=upload.filename, field="file"))
         if upload.filename.lower().endswith(".xlsx"):  # a workbook the workbench downloaded
             draft = store.scenario_from_excel(raw, upload.filename)
         else:
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError as err:
-                raise InputError("the file is not UTF-8 text", fix="save it as UTF-8 YAML",
+                raise InputError(Note(N_("the file is not UTF-8 text")),
+                                 fix=Note(N_("save it as UTF-8 YAML")),
                                  where=ErrorLocation(file=upload.filename)) from err
             draft = model.scenario_from_yaml(text, filename=upload.filename)
     except ByibalanceError as err:

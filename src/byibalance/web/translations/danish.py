@@ -2,7 +2,8 @@
 
 Run from this folder after changing texts in the templates, the web code or the core's messages:
     pybabel extract -F babel.cfg -k _ -k N_ -o messages.pot .. ../../finance ../../population \
-        ../../benchmark ../../sustainability ../../cli ../../portfolio  &&  python danish.py
+        ../../benchmark ../../sustainability ../../cli ../../portfolio ../../services \
+        ../../scenario.py  &&  python danish.py
 It writes da/LC_MESSAGES/messages.po and .mo (Danish) and en/... (English, the identity).
 The core's texts (rule reasons, projection, budget, region and climate notes, the ambitions'
 explanations) are English templates marked with
@@ -846,6 +847,180 @@ DA |= {
     "Make it again with the button below.":
         "Budgetnotatet, du bad om, gemmes ikke længere: budgetnotater gemmes i {days} dage. "
         "Lav det igen med knappen nedenfor.",
+}
+
+
+# Errors of scenario input on the workbench form, in uploaded files and on the scenario pages
+# (byibalance/scenario.py, web/store.py, web/model.py, routes/scenarios.py, web/i18n.py): the
+# place's words, the common problems and their fixes. YAML's own words (keys, true/false, the
+# decimal point a file needs) stay as the file must be written.
+DA |= {
+    "Error (in English): {text}": "Fejl (på engelsk): {text}",
+    "line {line}": "linje {line}",
+    "field '{field}'": "felt '{field}'",
+    "field '{field}' ({label})": "felt '{field}' ({label})",
+    "year {year}": "år {year}",
+    "Municipal income tax": "Kommunal indkomstskat",
+    "Unit costs": "Enhedsomkostninger",
+    "Housing projects": "Boligprojekter",
+    "Pinned in": "Låst ind",
+    "Pinned out": "Låst ude",
+    "unknown key '{key}'": "ukendt felt '{key}'",
+    "the key '{key}' is missing": "feltet '{key}' mangler",
+    "{message} (got {value!r})": "{message} (angivet: {value!r})",
+    "{message} (and {more} more problems elsewhere)":
+        "{message} (og {more} problemer mere andre steder)",
+    "{message} (and {more} more problem elsewhere)":
+        "{message} (og {more} problem mere et andet sted)",
+    "the unit cost of '{area}' is given twice, {a} under services.unit_costs and {b} under "
+    "finance.unit_costs":
+        "enhedsomkostningen for '{area}' er angivet to gange, {a} under services.unit_costs og "
+        "{b} under finance.unit_costs",
+    "regulation 'marginal' needs a marginal share for every area; missing: {areas}":
+        "regulering 'marginal' kræver en marginal andel for hvert område; mangler: {areas}",
+    "citizens' support for '{id}' is {value}; it is a share from 0 to 1":
+        "borgernes opbakning til '{id}' er {value}; den er en andel fra 0 til 1",
+    "{ids} pinned both in and out": "{ids} er låst både ind og ude",
+    "year {year} is outside the scenario's horizon {first}-{last}":
+        "året {year} ligger uden for scenariets periode {first}-{last}",
+    "Input should be greater than or equal to {ge}":
+        "Værdien skal være større end eller lig med {ge}",
+    "Input should be greater than {gt}": "Værdien skal være større end {gt}",
+    "Input should be less than or equal to {le}": "Værdien skal være mindre end eller lig med {le}",
+    "Input should be less than {lt}": "Værdien skal være mindre end {lt}",
+    "Input should be a valid integer, unable to parse string as an integer":
+        "Værdien skal være et helt tal; teksten kan ikke læses som et helt tal",
+    "Input should be a valid integer, got a number with a fractional part":
+        "Værdien skal være et helt tal, men tallet har decimaler",
+    "Input should be a valid integer": "Værdien skal være et helt tal",
+    "Input should be a valid number, unable to parse string as a number":
+        "Værdien skal være et tal; teksten kan ikke læses som et tal",
+    "Input should be a valid number": "Værdien skal være et tal",
+    "Input should be a valid string": "Værdien skal være tekst",
+    "Input should be a valid boolean, unable to interpret input":
+        "Værdien skal være true eller false; den kan ikke tolkes",
+    "Input should be a valid boolean": "Værdien skal være true eller false",
+    "Input should be a valid dictionary": "Værdien skal være en tabel af nøgler og værdier",
+    "Input should be a valid list": "Værdien skal være en liste",
+    "Input should be a valid tuple": "Værdien skal være en liste",
+    "Input should be {choices}": "Værdien skal være {choices}",
+    "{first} or {last}": "{first} eller {last}",
+    "Use {choices}": "Brug {choices}",
+    "Use one of the allowed values": "Brug en af de tilladte værdier",
+    "Add the key": "Tilføj feltet",
+    "Write a whole number, e.g. 2030": "Skriv et helt tal, fx 2030",
+    "Write a number with a decimal point, e.g. 25.6":
+        "Skriv et tal med decimalpunktum (som filen kræver), fx 25.6",
+    "Write text (in quotes if it looks like a number)":
+        "Skriv tekst (i anførselstegn, hvis den ligner et tal)",
+    "Write true or false": "Skriv true eller false",
+    "Write a mapping of keys to values, e.g. {{2028: 26.1}}":
+        "Skriv en tabel af nøgler og værdier, fx {{2028: 26.1}}",
+    "Write a mapping of keys to values": "Skriv en tabel af nøgler og værdier",
+    "Write a list, e.g. [a, b]": "Skriv en liste, fx [a, b]",
+    "Use a year from {first} to {last}, or widen the scenario's start/end":
+        "Brug et år fra {first} til {last}, eller udvid scenariets start/end",
+    "Give the share of votes in favour, from 0 to 1": "Angiv andelen af stemmer for, fra 0 til 1",
+    "Give each area its share (0-1) under services.marginal_share (no national default exists), "
+    "or use regulation: full":
+        "Giv hvert område sin andel (0-1) under services.marginal_share (der findes ingen "
+        "landsdækkende standard), eller brug regulation: full",
+    "Keep each ambition in pinned_in or in pinned_out, not both":
+        "Sæt hver ambition i pinned_in eller i pinned_out, ikke i begge",
+    "Keep the unit cost under services.unit_costs only":
+        "Angiv kun enhedsomkostningen under services.unit_costs",
+    "Use a value at or above {ge} (see {docs})": "Brug en værdi på {ge} eller derover (se {docs})",
+    "Use a value above {gt} (see {docs})": "Brug en værdi over {gt} (se {docs})",
+    "Use a value at or below {le} (see {docs})": "Brug en værdi på {le} eller derunder (se {docs})",
+    "Use a value below {lt} (see {docs})": "Brug en værdi under {lt} (se {docs})",
+    "Remove the key or correct its spelling: see {docs}":
+        "Fjern feltet, eller ret stavningen: se {docs}",
+    "Remove the key or correct its spelling: did you mean '{close}'? the keys here are {keys}":
+        "Fjern feltet, eller ret stavningen: mente du '{close}'? felterne her er {keys}",
+    "Remove the key or correct its spelling: the keys here are {keys}":
+        "Fjern feltet, eller ret stavningen: felterne her er {keys}",
+    "Correct the value (see {docs})": "Ret værdien (se {docs})",
+    "a scenario must be a mapping of keys to values":
+        "et scenarie skal være en tabel af nøgler og værdier",
+    "start the file with keys such as 'name:' and 'population:'":
+        "begynd filen med felter som 'name:' og 'population:'",
+    "not valid YAML: {problem}": "ikke gyldig YAML (YAML-læserens besked: {problem})",
+    "check the indentation and quoting around this line":
+        "tjek indrykningen og anførselstegnene omkring denne linje",
+    "the file is not valid YAML ({problem})":
+        "filen er ikke gyldig YAML (YAML-læserens besked: {problem})",
+    "check the indentation and the colons on that line":
+        "tjek indrykningen og kolonerne på den linje",
+    "the file does not hold a scenario (a mapping with at least 'name')":
+        "filen indeholder ikke et scenarie (en tabel med mindst 'name')",
+    "start from a scenario downloaded from the workbench":
+        "tag udgangspunkt i et scenarie hentet fra scenarieværkstedet",
+    "municipality {code!r} is not one of the 98 Danish municipalities":
+        "kommunen {code!r} er ikke en af de 98 danske kommuner",
+    "Use the code of a Danish municipality, e.g. 165 for Albertslund":
+        "Brug koden for en dansk kommune, fx 165 for Albertslund",
+    "there is no scenario {id} that you may see": "der er intet scenarie {id}, som du må se",
+    "choose a scenario from the list": "vælg et scenarie fra listen",
+    "this scenario is shared with you read-only": "dette scenarie er kun delt med dig til læsning",
+    "make a copy to change it": "lav en kopi for at ændre det",
+    "Correct it": "Ret det",
+    "{fix}. The scenario was stored before this was checked and is kept as it is: download its "
+    "YAML ({url}), correct it and upload it again":
+        "{fix}. Scenariet blev gemt, før dette blev kontrolleret, og bevares, som det er: hent "
+        "dets YAML ({url}), ret den, og upload den igen",
+    "there is no user '{name}'": "der er ingen bruger '{name}'",
+    "check the username": "tjek brugernavnet",
+    "{rate:g} is not a tax rate in percent (0-100)": "{rate:g} er ikke en skatteprocent (0-100)",
+    "'{item}' is not 'year: percent'; write e.g. 2028: 26.1; 2030: 26.5":
+        "'{item}' er ikke 'år: procent'; skriv fx 2028: 26,1; 2030: 26,5",
+    "'{raw}' is not a whole number": "'{raw}' er ikke et helt tal",
+    "'{raw}' is not a number": "'{raw}' er ikke et tal",
+    "give the project a name with letters or digits":
+        "giv projektet et navn med bogstaver eller cifre",
+    "give the year the dwellings are completed": "angiv det år, boligerne står færdige",
+    "give the number of dwellings, 0 or more": "angiv antallet af boliger, 0 eller flere",
+    "choose one of {types}": "vælg en af {types}",
+    "give the scenario a name": "giv scenariet et navn",
+    "line {n}: write 'service area = DKK per user per year'":
+        "linje {n}: skriv 'serviceområde = kr. pr. bruger pr. år'",
+    "line {n}: the unit cost of '{area}' is negative":
+        "linje {n}: enhedsomkostningen for '{area}' er negativ",
+    "pinned both in and out: {ids}": "låst både ind og ude: {ids}",
+    "{path}: {message}. {fix}": "{path}: {message}. {fix}",
+    "scenario: {message}. {fix}": "scenarie: {message}. {fix}",
+    "sheet '{sheet}', cell {cell}: {problem}": "ark '{sheet}', celle {cell}: {problem}",
+    "the file is not an Excel workbook ({kind})": "filen er ikke en Excel-projektmappe ({kind})",
+    "upload the .xlsx the workbench downloads, or a .yaml scenario":
+        "upload den .xlsx-fil, som scenarieværkstedet henter, eller et .yaml-scenarie",
+    "the workbook has no sheet '{sheet}'": "projektmappen har intet ark '{sheet}'",
+    "start from a workbook downloaded from the workbench":
+        "tag udgangspunkt i en projektmappe hentet fra scenarieværkstedet",
+    "not a YAML value ({problem})": "ikke en YAML-værdi (YAML-læserens besked: {problem})",
+    "write a number, a list [a, b] or a mapping {{2028: 26.1}}":
+        "skriv et tal, en liste [a, b] eller en tabel {{2028: 26.1}}",
+    "unknown field '{key}'": "ukendt felt '{key}'",
+    "use {fields} or section.key with a section of {sections} (see {docs})":
+        "brug {fields} eller afsnit.felt med et af afsnittene {sections} (se {docs})",
+    "the sheet '{sheet}' gives the scenario no name":
+        "arket '{sheet}' giver ikke scenariet et navn",
+    "add a row 'name' with the scenario's name": "tilføj en række 'name' med scenariets navn",
+    "'{ref}' is not a scenario": "'{ref}' er ikke et scenarie",
+    "choose 'baseline' or a scenario id": "vælg 'baseline' eller et scenarie-id",
+    "no file was chosen": "der er ikke valgt nogen fil",
+    "choose a .yaml file to upload": "vælg en .yaml-fil at uploade",
+    "the file is larger than {kib} KiB": "filen er større end {kib} KiB",
+    "upload a scenario file, not a data set": "upload en scenariefil, ikke et datasæt",
+    "'{name}' is not a scenario file ({kinds})": "'{name}' er ikke en scenariefil ({kinds})",
+    "upload the scenario's YAML file or the Excel workbook the workbench downloads":
+        "upload scenariets YAML-fil eller den Excel-projektmappe, som scenarieværkstedet henter",
+    "the file is not UTF-8 text": "filen er ikke UTF-8-tekst",
+    "save it as UTF-8 YAML": "gem den som UTF-8-YAML",
+    "unknown service area '{name}'; use one of: {areas}":
+        "ukendt serviceområde '{name}'; brug et af: {areas}",
+    "'{name}' is {value!r}; a share lies between 0 and 1":
+        "'{name}' er {value!r}; en andel ligger mellem 0 og 1",
+    "'{name}' is {value!r}; it cannot be negative":
+        "'{name}' er {value!r}; den kan ikke være negativ",
 }
 
 
