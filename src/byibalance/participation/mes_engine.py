@@ -45,6 +45,10 @@ and the exact count above answers. u = 2^-53, b0 the per-voter budget, η = 8·u
   G has slope ≥ s on [q~ − T, q~ + T]; if err ≤ s·T then |q_exact − q~| ≤ d = err/s (+ margins):
   above q~ + d, G would exceed c; below q~ − d, G(q~) would exceed c + err. This also proves p
   affordable (G(q~ + d) ≥ c). Else give up. ρ's interval is [q~ − d, q~ + d] / u(p), widened.
+  The near voters' Σ δ_i is first bounded by (#supporters − s)·dmax, reading no δ (a near
+  voter is none of the s clearly rich ones, and δ_i ≤ dmax). δ is read only where that bound is
+  too coarse to certify, and for each round's winner: its d moves dmax and every payer's δ, and
+  the coarse bound there would make them grow geometrically (see below).
 - Unaffordable: Σ m~ + Σ δ + rounding < c proves Σ m < c; money only falls, so p stays out.
 - Winner: lazy heap of lower bounds of ρ, as above (exact ρ never decreases); the winner is the
   project with the least upper bound, certified only if every other evaluated project's lower
@@ -53,13 +57,17 @@ and the exact count above answers. u = 2^-53, b0 the per-voter budget, η = 8·u
 - Payment: a supporter is certainly poor (m_i ≤ q) if m~_i < q~ − d − η − dmax, certainly rich
   if m~_i > q~ + d + η + dmax (δ_i ≤ dmax; one comparison per supporter, no δ read); one
   undecided supporter (e.g. money exactly equal to the price) gives up. Rich: m~' = fl(m~ − q~),
-  δ' = δ + d + η (old error, price error, rounding).
+  δ' = δ + d + η (old error, price error, rounding). As every payer is certainly rich
+  (m~ − q~ > 0) or poor (m~ − q~ < 0), m~' is max(fl(m~ − q~), 0) for all of them at once.
 
 So a certified answer is the exact rule's selection; the exact count handles the rest. On
 Warsaw 2026 no Add1 step gives up, and each float count takes ~10 ms instead of ~90 ms.
-The sum of δ over the near voters reads δ of those voters only (``delta[sup[mask]]``), not
-``np.dot`` with a boolean mask: that dot casts the mask and goes through BLAS, and was the count's
-largest cost (a third in a line profile, and far worse when other jobs share the CPU). Other
+The winner's near voters' δ are summed from the δ gathered to pay them
+(``np.where(mask, δ, 0).sum()``), not with ``np.dot`` and a boolean mask: that dot casts the mask
+and goes through BLAS, and was once the count's largest cost (a third in a line profile, far
+worse when other jobs share the CPU). The other projects priced in a round (about one per round
+on Warsaw 2026) use the bound without δ, and each step's total cost is summed in integers (the
+costs over one common denominator), not in fractions. Other
 per-election structures (supporter counts, the supported projects) are built once per engine,
 affordability at the start is decided in floats unless within rounding, and the winner's
 supporters' money, gathered to price it, is reused to pay. A global bound instead (#near ·
@@ -100,6 +108,11 @@ def _fraction(x: Any) -> Fraction:
     return Fraction(int(x.numerator), int(x.denominator))
 
 
+def _near_errors(errors: np.ndarray, money: np.ndarray, below: float) -> float:
+    """Σ δ_i over the voters whose float money is below ``below`` (no BLAS, no index gather)."""
+    return float(np.where(money < below, errors, 0.0).sum())
+
+
 @dataclass
 class MesResult:
     """Bought projects in order; with ``explain``, rounds, effective support and shortfalls."""
@@ -108,6 +121,9 @@ class MesResult:
     rounds: list[Round] = field(default_factory=list)
     effective_support: dict[int, float] = field(default_factory=dict)
     shortfall: dict[int, Fraction] = field(default_factory=dict)
+
+
+_Priced = tuple[int, float, int, float, "np.ndarray | None", np.ndarray, np.ndarray]
 
 
 class MesEngine:
@@ -199,13 +215,14 @@ class MesEngine:
         chosen: list[int] = []
         while heap:
             refreshed: list[tuple[float, int]] = []  # (lower bound of exact ρ_p, p)
-            # (p, q~, d, supporters, their money): the winner's gather is reused to pay
-            best: tuple[int, float, float, np.ndarray, np.ndarray] | None = None
+            # (p, q~, s, error but the near voters', their δ if read, supporters, their money):
+            # the winner's gather is reused to pay
+            best: _Priced | None = None
             best_hi = float("inf")
             while heap and heap[0][0] <= best_hi:
                 lo0, p = heapq.heappop(heap)
                 sup = sups[p]
-                m = money[sup]
+                m = money.take(sup)
                 k, c, u = counts[p], fcosts[p], utils[p]
                 zeros = k - len(sup)
                 # q~: Newton on the piecewise linear G(q) = Σ min(m~_i, q), from below; it
@@ -236,12 +253,19 @@ class MesEngine:
                     return None
                 # |G_exact(q~) - c|: the residual, the sum's rounding, the money's errors
                 # (only voters with m~ < q~ + δ can have min(m, q~) != min(m~, q~)), and
-                # the rounding of c
-                near = float(delta[sup[m < q + (dmax + eta)]].sum())
-                err = abs(g - c) + near + (k + 8) * _U * (2 * c + 2 * max(g, gq))
+                # the rounding of c. The money's errors are first bounded without reading δ:
+                # a near voter is none of the s clearly rich ones and has δ_i <= dmax.
                 s = int(np.count_nonzero(m > q + (slack + dmax + eta)))
-                if s == 0 or err * (1 + 1e-6) > s * slack:
+                if s == 0:
                     return None
+                base = abs(g - c) + (k + 8) * _U * (2 * c + 2 * max(g, gq))
+                err = base + (len(sup) - s) * dmax
+                dg = None
+                if err * (1 + 1e-6) > s * slack:
+                    dg = delta.take(sup)
+                    err = base + _near_errors(dg, m, q + (dmax + eta))
+                    if err * (1 + 1e-6) > s * slack:
+                        return None
                 d = err * (1 + 1e-6) / s + eta  # |q_exact - q~| <= d (slope argument)
                 lo = max(q - d - eta, 0.0) / u * (1 - 4 * _U)
                 hi = (q + d + eta) / u * (1 + 4 * _U)
@@ -251,10 +275,17 @@ class MesEngine:
                     compact[p] = len(live) < 0.9 * len(sup)
                     sups[p] = live
                 if hi < best_hi:
-                    best_hi, best = hi, (p, q, d, sup, m)
+                    best_hi, best = hi, (p, q, s, base, dg, sup, m)
             if best is None:
                 break
-            w, q, d, sup, m = best  # nobody's money changed since w was evaluated
+            w, q, s, base, dg, sup, m = best  # nobody's money changed since w was evaluated
+            # the winner's price error from its near voters' own δ (it moves every payer's δ
+            # and dmax, so the coarse bound would make them grow geometrically)
+            if dg is None:
+                dg = delta.take(sup)
+            d = (base + _near_errors(dg, m, q + (dmax + eta))) * (1 + 1e-6) / s + eta
+            u = utils[w]
+            best_hi = min(best_hi, (q + d + eta) / u * (1 + 4 * _U))
             for lo, p in refreshed:
                 if p != w:
                     if lo <= best_hi:
@@ -264,9 +295,13 @@ class MesEngine:
             rich = m > q + band
             if np.count_nonzero(rich) + np.count_nonzero(m < q - band) != len(m):
                 return None  # a supporter's money too close to the price
-            money[sup] = np.where(rich, m - q, 0.0)
+            # every payer is certainly rich (m~ - q~ > band > 0) or poor (m~ - q~ < 0), so
+            # this is m~ - q~ for the rich and 0 for the poor, as rounded by one subtraction
+            money[sup] = np.maximum(m - q, 0.0)
             # a rich payer's new error: old error + price error + rounding; the poor have 0
-            delta[sup] = np.where(rich, delta[sup] + (d + eta), 0.0)
+            dg += d + eta
+            dg *= rich
+            delta[sup] = dg
             dmax += d + eta
             chosen.append(w)
         return chosen

@@ -8,6 +8,7 @@ comparison with fractions (see :func:`method_of_equal_shares`).
 
 from __future__ import annotations
 
+import math
 import multiprocessing as mp
 import os
 import sys
@@ -407,17 +408,28 @@ def _add1(
         if options.add1_workers > 1 and isinstance(engine, MesEngine) and _can_fork()
         else (engine.run(start + k * step).chosen for k in range(last_step + 1))
     )
+    # the costs and the budget over one common denominator: each step's total is then a sum of
+    # integers, exactly as the sum of the fractions, at a fraction of the cost
+    scale = math.lcm(election.budget.denominator, *(c.denominator for c in costs))
+    whole = _Scaled([int(c * scale) for c in costs], int(election.budget * scale))
     try:
-        return _settle(election, costs, supported, max_cost, start, step, options, counts)
+        return _settle(whole, supported, max_cost, start, step, options, counts)
     finally:
         close = getattr(counts, "close", None)
         if close is not None:
             close()
 
 
+@dataclass(frozen=True)
+class _Scaled:
+    """Project costs and the budget, all multiplied by one common denominator (integers)."""
+
+    costs: list[int]
+    budget: int
+
+
 def _settle(
-    election: Election,
-    costs: Sequence[Fraction],
+    whole: _Scaled,
     supported: int,
     max_cost: Fraction,
     start: Fraction,
@@ -425,16 +437,18 @@ def _settle(
     options: RuleOptions,
     counts: Iterator[list[int]],
 ) -> Fraction:
+    costs = whole.costs
     previous = start
     current = start
     while True:
         chosen = next(counts)
-        total = _total(costs, chosen)
-        if total > election.budget:
+        total = sum(costs[p] for p in chosen)
+        if total > whole.budget:
             return previous
         if options.completion == "add1-exhaustive":
-            left = election.budget - total
-            if not any(costs[p] <= left for p in range(len(costs)) if p not in chosen):
+            left = whole.budget - total
+            bought = set(chosen)
+            if not any(c <= left for p, c in enumerate(costs) if p not in bought):
                 return current
         if len(chosen) == supported or current >= max_cost:
             return current
