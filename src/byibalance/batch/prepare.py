@@ -173,6 +173,7 @@ def prepare(
 
     n_years = end_year - base_year
     gains_all, losses_all, movable_all = [], [], []
+    ids_all: list[tuple[str, ...]] = []
     for i, code in enumerate(code_list):
         observed = np.flatnonzero(np.isfinite(mi.calibration_targets[i, :, 0]))
         # the first step after the last observed total: projects begun by then are not delayed
@@ -186,6 +187,7 @@ def prepare(
         gains = np.zeros((len(projects), n_years))
         losses = np.zeros((len(projects), n_years))
         movable = np.zeros(len(projects), dtype=bool)
+        ids_all.append(tuple(project.id for project in projects))
         if projects:
             assumptions = housing_assumptions(code, base_year)
             for j, project in enumerate(projects):
@@ -231,6 +233,7 @@ def prepare(
         project_gains=tuple(gains_all),
         project_losses=tuple(losses_all),
         delayable=tuple(movable_all),
+        project_ids=tuple(ids_all),
         new_profile=mi.calibration_profile,
         existing_profile=existing,
         notes=notes,

@@ -22,11 +22,14 @@ totals, ``s_a`` to that of the age groups. The steps themselves are the engine's
 (``survive, migrate, add_housing, give_birth, calibrate``), so a path with all draws zero equals
 the deterministic run. Pure: typed arrays in, typed arrays out; seeds come in as
 :class:`numpy.random.SeedSequence` keys ``(seed, municipality code, chunk)`` so any split of the
-work over processes or machines gives identical paths.
+work over processes or machines gives identical paths. A housing project's delay has its own
+key ``(seed, municipality code, chunk, 1, CRC-32 of the project id)``, so a scenario that drops,
+adds or moves one project keeps the other projects' delays of the baseline.
 """
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -154,7 +157,10 @@ class StochasticInputs:
     - ``project_gains[m]`` and ``project_losses[m]``: ``[J_m, T]`` net residents gained and lost
       per housing project and step (as :func:`.housing.project_residents`);
     - ``delayable[m]``: ``[J_m]`` bool, projects not begun before ``first_free_step``;
-    - ``new_profile`` / ``existing_profile`` ``[M, 2, 101]``: how gains and losses are spread.
+    - ``new_profile`` / ``existing_profile`` ``[M, 2, 101]``: how gains and losses are spread;
+    - ``project_ids[m]``: the projects' ids (``J_m`` texts); each project's delay is drawn from
+      its own generator keyed by its id, so dropping or adding a project in a scenario leaves
+      the other projects' delays as in the baseline (empty: keyed by position).
     """
 
     model: ModelInputs
@@ -165,6 +171,7 @@ class StochasticInputs:
     new_profile: FloatArray
     existing_profile: FloatArray
     notes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    project_ids: tuple[tuple[str, ...], ...] = ()
 
     def subset(self, indices: Sequence[int]) -> StochasticInputs:
         """The inputs of some municipalities only (same draws for each: seeds use codes)."""
@@ -201,6 +208,7 @@ class StochasticInputs:
             new_profile=self.new_profile[idx],
             existing_profile=self.existing_profile[idx],
             notes={c: self.notes[c] for c in model.codes if c in self.notes},
+            project_ids=tuple(self.project_ids[i] for i in idx) if self.project_ids else (),
         )
 
 
@@ -241,6 +249,25 @@ def seed_sequence(seed: int, code: str, chunk: int) -> np.random.SeedSequence:
     return np.random.SeedSequence(seed, spawn_key=(int(code), chunk))
 
 
+def project_seed(seed: int, code: str, chunk: int, project: str) -> np.random.SeedSequence:
+    """The seed of one housing project's delays: keyed by the project's id (CRC-32 of its
+    UTF-8 text), so the draw of one project does not depend on which others are in the run."""
+    return np.random.SeedSequence(
+        seed, spawn_key=(int(code), chunk, 1, zlib.crc32(project.encode("utf-8")))
+    )
+
+
+def _delays(
+    seed: int, code: str, chunk: int, paths: int, ids: Sequence[str], probs: FloatArray
+) -> np.ndarray:
+    """``[P, J]`` whole years of delay, one column per project from its own generator."""
+    out = np.zeros((paths, len(ids)), dtype=np.int64)
+    for j, project in enumerate(ids):
+        rng = np.random.default_rng(project_seed(seed, code, chunk, project))
+        out[:, j] = rng.choice(len(probs), size=paths, p=probs)
+    return out
+
+
 def _ar1(rng: np.random.Generator, n: int, t: int, phi: float, sigma: float) -> FloatArray:
     """``x_k = phi x_{k-1} + sigma e_k``, ``x_{-1} = 0``, ``[n, t]``."""
     shocks = rng.standard_normal((n, t)) * sigma
@@ -272,7 +299,13 @@ def draw(inputs: StochasticInputs, seed: int, chunk: int, paths: int) -> Draws:
         common = tau * (rng.standard_normal((paths, 1, 1)) + rng.standard_normal((paths, t, 1)))
         mig.append(own + common)
         j = len(inputs.delayable[i])
-        delays.append(rng.choice(len(probs), size=(paths, j), p=probs).astype(np.int64))
+        ids = inputs.project_ids[i] if inputs.project_ids else tuple(f"#{k}" for k in range(j))
+        if len(ids) != j:
+            raise PopulationError(
+                f"municipality {code} has {len(ids)} project ids for {j} housing projects",
+                "Build the stochastic inputs with byibalance.batch.prepare, which names them all",
+            )
+        delays.append(_delays(seed, code, chunk, paths, ids, probs))
     return Draws(np.concatenate(tfr), np.concatenate(mort), np.concatenate(mig), tuple(delays))
 
 
