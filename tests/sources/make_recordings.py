@@ -594,9 +594,87 @@ def fod407_session() -> None:
     )
 
 
+BOL106_SESSION = "bol106_165_101_constructed"
+BOL106_YEARS = (2019, 2020, 2021)
+BOL106_UNITS = [
+    ("GNSAB", "Average area per dwelling (m2)"),
+    ("GNSAP", "Average area per person (m2)"),
+    ("GNSPB", "Average number of persons per dwelling"),
+]
+BOL106_USES = [
+    ("TOT", "Total"),
+    ("125", "Detached houses/farmhouses"),
+    ("130", "Terraced, linked or semi-detached houses"),
+    ("140", "Multi-dwelling houses"),
+    ("150", "Student hostels"),
+    ("160", "Residential buildings for communities"),
+    ("565", "Cottages"),
+    ("570", "Other"),
+]
+# CONSTRUCTED persons per dwelling in 2020 (NOT Statistics Denmark's figures): plausible values
+# near the national 2020 ones (all 2.1, detached 2.6, terraced 1.9, flats 1.8); None = not
+# published (..), as for a use a municipality has almost none of
+BOL106_PERSONS = {
+    "165": {"TOT": 2.2, "125": 2.7, "130": 2.4, "140": 1.9, "150": 1.1, "160": 1.3, "565": None,
+            "570": 1.6},
+    "101": {"TOT": 1.9, "125": 2.8, "130": 2.3, "140": 1.8, "150": 1.1, "160": 1.2, "565": 2.0,
+            "570": 1.5},
+}  # fmt: skip
+BOL106_YEAR_STEP = {2019: 0.1, 2020: 0.0, 2021: -0.1}  # CONSTRUCTED: added to every average
+BOL106_AREA = {"TOT": 95, "125": 150, "130": 95, "140": 75, "150": 35, "160": 60, "565": 80,
+               "570": 90}  # fmt: skip  # CONSTRUCTED m2 per dwelling
+
+
+def bol106_body(code: str) -> str:
+    """BOL106 as a BULK answer: per year, use and unit the CONSTRUCTED averages above (persons
+    per dwelling with the year's step; m2 per dwelling; m2 per person = their ratio)."""
+    lines = ["OMRÅDE;ENHED;ANVENDELSE;TID;INDHOLD"]
+    for year in BOL106_YEARS:
+        for use, _ in BOL106_USES:
+            base = BOL106_PERSONS[code][use]
+            persons = None if base is None else round(base + BOL106_YEAR_STEP[year], 1)
+            area = BOL106_AREA[use]
+            cells = {
+                "GNSAB": ".." if persons is None else f"{area:.1f}",
+                "GNSAP": ".." if persons is None else f"{area / persons:.1f}",
+                "GNSPB": ".." if persons is None else f"{persons:.1f}",
+            }
+            lines.extend(f"{code};{unit};{use};{year};{cells[unit]}" for unit, _ in BOL106_UNITS)
+    return "\n".join(lines) + "\n"
+
+
+def bol106_session() -> None:
+    answers = [
+        tableinfo_answer(
+            "BOL106",
+            spec_for("BOL106").title,
+            "-",
+            [
+                variable("OMRÅDE", AREAS, elimination=False),
+                variable("ENHED", BOL106_UNITS, elimination=False),
+                variable("ANVENDELSE", BOL106_USES),
+                years_variable(BOL106_YEARS),
+            ],
+        )
+    ]
+    spec = spec_for("BOL106")
+    for code in RATE_CODES:
+        answers.append(("data", spec.query([code]), f"data_BOL106_{code}.csv", bol106_body(code)))
+    write_session(
+        BOL106_SESSION,
+        answers,
+        "CONSTRUCTED averages (persons per dwelling near the national 2020 values, areas "
+        "plausible, NOT Statistics Denmark's figures) in the BULK layout, with the variables of "
+        "the public DST table catalogue and the ENHED codes GNSAB, GNSAP, GNSPB and ANVENDELSE "
+        "codes of public scripts; value texts [U]; refresh with scripts/record_statbank.py "
+        "--tables BOL106",
+    )
+
+
 def main() -> None:
     migration_session()
     fod407_session()
+    bol106_session()
     dodc2_session()
     rates_session()
     folder = RECORDINGS / "folk1a_165_101_constructed"

@@ -11,8 +11,9 @@ Fresh data: where the active snapshot of Statistics Denmark downloads (``byibala
 :mod:`byibalance.sources.snapshots`) holds FOLK1A, ``population_age5`` and ``observed_totals`` use
 it (see :func:`merge_population_age5`) and ``population_single_age`` returns it; FOD33 is laid
 over ``fertility_asfr`` (:func:`merge_fertility_asfr`), DODC2 over ``mortality_province``
-(:func:`merge_mortality`) and PSKAT over ``tax_rates`` (:func:`merge_tax_rates`); each of these
-frames has a ``source`` column (``embedded`` or ``snapshot <name> (Statistics Denmark <table>)``).
+(:func:`merge_mortality`) and PSKAT over ``tax_rates`` (:func:`merge_tax_rates`); BOL106 gives
+:func:`persons_per_dwelling` (a snapshot's only); each of these frames has a ``source`` column
+(``embedded`` or ``snapshot <name> (Statistics Denmark <table>)``).
 Without a snapshot, or after ``byibalance data use embedded``, every function returns the
 embedded data (``source`` = ``embedded``). The cached frames follow the active snapshot in every
 process without a restart (:mod:`byibalance.data.generation`); :func:`clear_cache` forgets them
@@ -56,6 +57,7 @@ __all__ = [
     "municipality_codes",
     "national_single_age",
     "observed_totals",
+    "persons_per_dwelling",
     "population_age5",
     "population_single_age",
     "tax_rates",
@@ -344,6 +346,7 @@ def clear_cache() -> None:
         housing_projects,
         migration_flows,
         fertility_municipal,
+        persons_per_dwelling,
     ):
         function.cache_clear()
 
@@ -1019,3 +1022,77 @@ def fertility_municipal() -> pd.DataFrame:
     for problem in problems:
         log.warning("municipal fertility: %s", problem)
     return out
+
+
+# Persons per dwelling (BOL106): a file a snapshot may hold (docs/statbank.md); the housing
+# assumptions use a municipality's own figures where it holds them.
+
+PERSONS_PER_DWELLING_TYPES = ("flat", "terraced", "detached", "all")
+PERSONS_PER_DWELLING_COLUMNS = ["code", "year", "type", "persons", "source"]
+MAX_PERSONS_PER_DWELLING = 10.0  # as a housing project's own figure (HousingProject)
+
+
+def check_persons_per_dwelling(frame: pd.DataFrame, file: str, source: str) -> pd.DataFrame:
+    """BOL106's ``code,year,type,persons`` checked: 3-digit codes, whole years, ``type`` one of
+    :data:`PERSONS_PER_DWELLING_TYPES`, ``persons`` a number above 0 and at most
+    :data:`MAX_PERSONS_PER_DWELLING` (never empty: the download leaves out what is not
+    published), each (code, year, type) once; else ``DataError`` naming the file, line and
+    field. Returns the rows with ``source``, sorted by code, year and type."""
+    frame = _checked_columns(frame, file, ["code", "year", "type", "persons"])
+    codes, years = _checked_codes_and_years(frame, file)
+    types = frame["type"].astype(str).str.strip()
+    bad = ~types.isin(PERSONS_PER_DWELLING_TYPES)
+    if bad.any():
+        raise _bad_cell(
+            file,
+            frame,
+            bad,
+            "type",
+            "type {value!r} is not one of " + ", ".join(PERSONS_PER_DWELLING_TYPES),
+        )
+    persons = pd.to_numeric(frame["persons"], errors="coerce")
+    bad = persons.isna() | (persons <= 0) | (persons > MAX_PERSONS_PER_DWELLING)
+    if bad.any():
+        shown = frame["persons"].astype(object).where(frame["persons"].notna(), "")
+        raise _bad_cell(
+            file,
+            frame.assign(persons=shown),
+            bad,
+            "persons",
+            "persons {value!r} is not a number of persons per dwelling above 0 and at most "
+            f"{MAX_PERSONS_PER_DWELLING:g}",
+        )
+    out = pd.DataFrame(
+        {"code": codes, "year": years, "type": types, "persons": persons.astype("float64")}
+    )
+    _first_duplicate(out, ["code", "year", "type"], file)
+    order = out["type"].map({t: i for i, t in enumerate(PERSONS_PER_DWELLING_TYPES)})
+    out = out.assign(source=source, _type=order).sort_values(["code", "year", "_type"])
+    return out[PERSONS_PER_DWELLING_COLUMNS].reset_index(drop=True)
+
+
+@data_cached
+def persons_per_dwelling() -> pd.DataFrame:
+    """``code,year,type,persons,source``: the average persons per dwelling with registered
+    residents on 1 January of ``year`` (BOL106 in the active snapshot, status published), for
+    ``type`` ``flat`` (multi-dwelling houses), ``terraced``, ``detached`` and ``all`` (all
+    dwellings with registered residents).
+
+    Empty without a snapshot holding BOL106. ``source`` = ``snapshot <name> (Statistics Denmark
+    BOL106)``. Bad content raises ``DataError`` naming the file, the line and the field.
+    """
+    file = "persons_per_dwelling.csv"
+    fresh = _snapshot_table(file)
+    if fresh is None:
+        return pd.DataFrame(
+            {
+                "code": pd.Series(dtype="object"),
+                "year": pd.Series(dtype="int64"),
+                "type": pd.Series(dtype="object"),
+                "persons": pd.Series(dtype="float64"),
+                "source": pd.Series(dtype="object"),
+            }
+        )
+    return check_persons_per_dwelling(
+        fresh, file, snapshot_source(active_snapshot_name(), "BOL106")
+    )

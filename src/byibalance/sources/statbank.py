@@ -221,13 +221,17 @@ TABLES: dict[str, TableSpec] = {
         ),
         TableSpec(
             "BOL106",
-            "Dwellings by area, unit and use (averages such as persons per dwelling)",
-            "bol106",
+            "Dwellings with registered residents (averages) by area, unit and use",
+            "persons_per_dwelling",
             ("OMRÅDE", "ENHED", "ANVENDELSE", "Tid"),
             "OMRÅDE",
             {"ENHED": ("*",), "ANVENDELSE": ("*",), "Tid": ("*",)},
             integer=False,
+            # an average over no dwellings (a use a municipality lacks) is not published
+            not_published={"ANVENDELSE": ("*",)},
             municipalities_only=True,
+            layout_source=PUBLIC_CATALOGUE + " (ENHED codes GNSAB, GNSAP, GNSPB and ANVENDELSE "
+            "TOT seen in public scripts; the unit and the uses are read from their texts)",
         ),
         TableSpec(
             "PSKAT",
@@ -265,8 +269,9 @@ MODEL_USE: dict[str, str] = {
     "FLY66_OUT": MIGRATION_FLOWS,
     "BEV107": "stored, not used: births, deaths and moves per municipality, a check on the "
     "components (its layout is still to confirm online)",
-    "BOL106": "stored, not used yet: will feed the persons per dwelling of the housing "
-    "assumptions (occupied dwellings against the population)",
+    "BOL106": "used: persons_per_dwelling (the municipality's own persons per dwelling of "
+    "flats, terraced and detached houses and all dwellings, in place of the national 2020 "
+    "values of the housing assumptions)",
 }
 """What the engine does with each download of a snapshot (shown by ``byibalance data info`` and
 ``byibalance data list --details``)."""
@@ -978,6 +983,168 @@ def fod407_tables(table: BulkTable) -> dict[str, pd.DataFrame]:
     return {spec.file: tidy.sort_values(["code", "year", "age_start"], ignore_index=True)}
 
 
+PERSONS_PER_DWELLING_TYPES = ("flat", "terraced", "detached", "all")
+"""The uses ``persons_per_dwelling`` holds: flats (multi-dwelling houses), terraced and detached
+houses, and ``all`` dwellings with registered residents (BOL106's total)."""
+MAX_PERSONS_PER_DWELLING = 10.0  # a project's own figure is capped there too (HousingProject)
+
+BOL106_TEXTS: tuple[tuple[str, str, str], ...] = (
+    (
+        "ENHED",
+        "persons",
+        r"\bpersons?\s+(?:per|pr\.?)\s+dwelling\b|\bpersoner\s+(?:per|pr\.?)\s+bolig\b",
+    ),
+    ("ANVENDELSE", "all", r"^(?:total|all dwellings|dwellings,? total|i alt|alle boliger)\b"),
+    ("ANVENDELSE", "detached", r"^(?:detached houses|parcelhuse|stuehuse)\b"),
+    ("ANVENDELSE", "terraced", r"^(?:terraced|række)"),
+    ("ANVENDELSE", "flat", r"^(?:multi-dwelling houses|etageboliger)\b"),
+)
+"""How BOL106's conversion reads its value texts (``/tableinfo``, English as asked, Danish
+accepted): (variable, meaning, pattern searched case-insensitively in the stripped text).
+
+BOL106's codes are not known for sure (public scripts ask ``ENHED`` ``GNSAB``, ``GNSAP``,
+``GNSPB`` and ``ANVENDELSE`` ``TOT``, ``125``..``570``), so the unit *persons per dwelling*
+(``Average number of persons per dwelling``; not the m² units) and the uses ``Total`` (all
+dwellings), ``Detached houses/farmhouses``, ``Terraced, linked or semi-detached houses`` and
+``Multi-dwelling houses`` are recognised by their texts. The patterns are anchored at the start
+where a use's text could contain another's (``semi-detached houses``). Other uses (cottages,
+student hostels, residential buildings for communities, other) are left out."""
+
+
+def _text_meanings(table: BulkTable, variable: str) -> tuple[dict[str, str], list[str]]:
+    """(code -> meaning of :data:`BOL106_TEXTS`, every ``code (text)`` listed) of a variable."""
+    texts = table.labels.get(_column_name(variable), {})
+    patterns = [(m, re.compile(p, re.IGNORECASE)) for v, m, p in BOL106_TEXTS if v == variable]
+    meanings: dict[str, str] = {}
+    for code, text in texts.items():
+        meaning = next((m for m, pattern in patterns if pattern.search(text.strip())), None)
+        if meaning is not None:
+            meanings[code] = meaning
+    return meanings, [f"{code} ({text})" for code, text in texts.items()]
+
+
+def bol106_tables(table: BulkTable) -> dict[str, pd.DataFrame]:
+    """BOL106 checked and turned into ``persons_per_dwelling`` (``code,year,type,persons``): the
+    average persons per dwelling with registered residents on 1 January of ``year``, for the
+    types of :data:`PERSONS_PER_DWELLING_TYPES`.
+
+    The unit and the uses are read from the value texts ``/tableinfo`` gives
+    (:data:`BOL106_TEXTS`): no unit reading as persons per dwelling, or no use recognised, is
+    refused naming the texts found; uses not recognised are left out (logged). Every kept use
+    must be present once for each area and year; an average not published (``..``) or 0 (no
+    dwellings of that use) is left out with a warning; an average above
+    :data:`MAX_PERSONS_PER_DWELLING` is refused (a unit read wrongly, such as m²).
+    """
+    spec, frame = table.spec, table.frame
+    years = _years(table)
+    units, unit_texts = _text_meanings(table, "ENHED")
+    persons = sorted(c for c, m in units.items() if m == "persons")
+    if len(persons) != 1:
+        problem = (
+            "no BOL106 unit (ENHED) reads as persons per dwelling"
+            if not persons
+            else f"two BOL106 units (ENHED) read as persons per dwelling: {persons}"
+        )
+        raise SourceError(
+            f"{problem}; the texts are {unit_texts or ['none']}",
+            "The table's units changed: update BOL106_TEXTS in byibalance/sources/statbank.py "
+            "(docs/statbank.md); the data in use is unchanged",
+            ErrorLocation(field="ENHED"),
+        )
+    uses, use_texts = _text_meanings(table, "ANVENDELSE")
+    if not uses:
+        raise SourceError(
+            f"no BOL106 use (ANVENDELSE) reads as all dwellings, detached or terraced houses "
+            f"or multi-dwelling houses; the texts are {use_texts or ['none']}",
+            "The table's uses changed: update BOL106_TEXTS in byibalance/sources/statbank.py "
+            "(docs/statbank.md); the data in use is unchanged",
+            ErrorLocation(field="ANVENDELSE"),
+        )
+    twice = sorted({m for m in uses.values() if list(uses.values()).count(m) > 1})
+    if twice:
+        codes = sorted(c for c, m in uses.items() if m in twice)
+        raise SourceError(
+            f"BOL106 has more than one use (ANVENDELSE) reading as {twice}: {codes}",
+            "Make the patterns of BOL106_TEXTS in byibalance/sources/statbank.py tell them "
+            "apart; the data in use is unchanged",
+            ErrorLocation(field="ANVENDELSE"),
+        )
+    left_out = sorted({str(c) for c in frame["anvendelse"].unique()} - set(uses))
+    if left_out:
+        texts = table.labels.get("anvendelse", {})
+        _LOG.info(
+            "BOL106 uses left out of persons_per_dwelling: %s",
+            ", ".join(f"{c} ({texts.get(c, 'no text')})" for c in left_out),
+        )
+    lacking = [t for t in PERSONS_PER_DWELLING_TYPES if t not in uses.values()]
+    if lacking:
+        _LOG.warning(
+            "BOL106 has no use reading as %s (uses: %s): those types keep the national persons "
+            "per dwelling",
+            ", ".join(lacking),
+            ", ".join(use_texts),
+        )
+    rows = frame[(frame["enhed"] == persons[0]) & frame["anvendelse"].isin(list(uses))]
+    rows = rows.assign(type=rows["anvendelse"].map(uses))
+    keys = ["område", "tid", "type"]
+    duplicated = rows.duplicated(keys).to_numpy()
+    if duplicated.any():
+        dup = rows.iloc[int(duplicated.argmax())]
+        raise SourceError(
+            f"BOL106 has two averages for area {dup['område']}, {dup['tid']}, use {dup['type']}",
+            "Report it; the data in use is unchanged",
+            ErrorLocation(field="ANVENDELSE", year=int(dup["tid"])),
+        )
+    full = pd.MultiIndex.from_product(
+        [
+            sorted({str(a) for a in frame["område"].unique()}),
+            [str(y) for y in years],
+            [t for t in PERSONS_PER_DWELLING_TYPES if t in uses.values()],
+        ],
+        names=keys,
+    )
+    absent = full.difference(pd.MultiIndex.from_frame(rows[keys].astype(str)))
+    if len(absent):
+        area, period, kind = absent[0]
+        raise SourceError(
+            f"BOL106 lacks the persons per dwelling of {kind} for area {area} in {period} "
+            f"({len(absent)} cells missing: the download is partial)",
+            "Run byibalance data update again; the data in use is unchanged",
+            ErrorLocation(field="ANVENDELSE", year=int(period)),
+        )
+    high = rows["value"] > MAX_PERSONS_PER_DWELLING
+    if high.any():
+        bad = rows[high].iloc[0]
+        raise SourceError(
+            f"BOL106 gives {bad['value']:g} persons per dwelling of {bad['type']} for area "
+            f"{bad['område']} in {bad['tid']}, more than {MAX_PERSONS_PER_DWELLING:g}: the "
+            f"unit {persons[0]} is not persons per dwelling",
+            "Check BOL106_TEXTS in byibalance/sources/statbank.py against the table's units; "
+            "the data in use is unchanged",
+            ErrorLocation(field="ENHED", year=int(bad["tid"])),
+        )
+    empty = rows["value"].isna() | (rows["value"] <= 0)
+    if empty.any():
+        _LOG.warning(
+            "BOL106 publishes no persons per dwelling for %d area-year-uses (%s): they are left "
+            "out of persons_per_dwelling, so those types keep the national value",
+            int(empty.sum()),
+            ", ".join(f"{a} {p} {t}" for a, p, t in rows[empty][keys].to_numpy()[:6]),
+        )
+        rows = rows[~empty]
+    tidy = pd.DataFrame(
+        {
+            "code": rows["område"].astype(str).to_numpy(),
+            "year": rows["tid"].astype("int64").to_numpy(),
+            "type": rows["type"].to_numpy(),
+            "persons": rows["value"].astype("float64").to_numpy(),
+        }
+    )
+    order = tidy["type"].map({t: i for i, t in enumerate(PERSONS_PER_DWELLING_TYPES)})
+    tidy = tidy.assign(_type=order).sort_values(["code", "year", "_type"])
+    return {spec.file: tidy.drop(columns="_type").reset_index(drop=True)}
+
+
 EXPECTED_VALUES: dict[str, dict[str, frozenset[str]]] = {
     "FOLK1A": {
         "KØN": frozenset({"1", "2"}),
@@ -1106,9 +1273,10 @@ def dodc2_tables(table: BulkTable) -> dict[str, pd.DataFrame]:
 
 def tidy_tables(table: BulkTable) -> dict[str, pd.DataFrame]:
     """The tidy tables a download is stored as: FOLK1A's population tables, FOD33's
-    ``fertility_asfr``, PSKAT's ``tax_rates``, DODC2's deaths, FOD407's ``fertility_municipal``
-    and the four migration files (the engine reads these), or for the other tables the checked
-    answer itself (one lower-case column per variable, ``value``)."""
+    ``fertility_asfr``, PSKAT's ``tax_rates``, DODC2's deaths, FOD407's ``fertility_municipal``,
+    BOL106's ``persons_per_dwelling`` and the four migration files (the engine reads these), or
+    for the other tables the checked answer itself (one lower-case column per variable,
+    ``value``)."""
     converters = {
         "FOLK1A": folk1a_tables,
         "FOD33": fod33_tables,
@@ -1119,6 +1287,7 @@ def tidy_tables(table: BulkTable) -> dict[str, pd.DataFrame]:
         "VAN2AAR": migration_tables,
         "FLY66_IN": migration_tables,
         "FLY66_OUT": migration_tables,
+        "BOL106": bol106_tables,
     }
     convert = converters.get(table.spec.name)
     if convert is not None:
