@@ -10,12 +10,14 @@ comes in as typed objects, the result is an array.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
+import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
+from byibalance.messages import N_, Note
 from byibalance.population.result import FloatArray
 from byibalance.provenance import Status
 
@@ -81,16 +83,117 @@ class HousingProject(BaseModel):
 
 
 @dataclass(frozen=True)
+class DwellingFigure:
+    """A persons-per-dwelling value with its status and source; ``downloaded`` marks a
+    municipality's own figure from a snapshot of Statistics Denmark downloads (BOL106)."""
+
+    value: float
+    status: Status
+    source: str
+    downloaded: bool = False
+
+
+@dataclass(frozen=True)
 class HousingAssumptions:
     """Persons per new dwelling by type, the net-new share ``eta`` and the occupancy ramp.
 
     ``occupancy_ramp[j]`` is the cumulative share of a year's completions occupied by the end of
-    year ``c + j``; the last value must be 1.
+    year ``c + j``; the last value must be 1. ``figures`` says where each type's persons per
+    dwelling comes from (empty where not recorded).
     """
 
     persons_per_dwelling: Mapping[str, float]
     net_new_share: float
     occupancy_ramp: tuple[float, ...]
+    figures: Mapping[str, DwellingFigure] = field(default_factory=dict)
+
+
+SNAPSHOT_USES: Mapping[str, str] = {
+    "flat": "flat",
+    "terraced": "terraced",
+    "detached": "detached",
+    "existing": "all",
+}
+"""The dwelling types a municipality's own BOL106 figures replace, and the BOL106 use each
+takes (``all``: all dwellings with registered residents, for the existing stock). Youth and
+elderly dwellings have no BOL106 use and keep their assumptions."""
+OWN_FIGURE_KEPT = (Status.PUBLISHED, Status.SECONDARY)
+"""The statuses with which a municipality's own figure (its ``housing.yaml``) stays in use
+over a downloaded one; an estimate gives way to the published figure."""
+
+
+def downloaded_figures(frame: pd.DataFrame, code: str, base_year: int) -> dict[str, DwellingFigure]:
+    """The municipality's own persons per dwelling by dwelling type from BOL106
+    (``code,year,type,persons,source``, :func:`byibalance.data.persons_per_dwelling`): for each
+    type of :data:`SNAPSHOT_USES`, the newest year at or before ``base_year`` (BOL106 counts on
+    1 January, the projection starts on 1 January of ``base_year``), status published, source
+    ``<source>, <year>``. Types the frame lacks for ``code`` are left out."""
+    rows = frame[(frame["code"] == code) & (frame["year"] <= base_year)]
+    out: dict[str, DwellingFigure] = {}
+    for kind, use in SNAPSHOT_USES.items():
+        held = rows[rows["type"] == use]
+        if held.empty:
+            continue
+        newest = held.loc[held["year"].idxmax()]
+        out[kind] = DwellingFigure(
+            float(newest["persons"]),
+            Status.PUBLISHED,
+            f"{newest['source']}, {int(newest['year'])}",
+            downloaded=True,
+        )
+    return out
+
+
+def choose_persons_per_dwelling(
+    national: Mapping[str, DwellingFigure],
+    downloaded: Mapping[str, DwellingFigure],
+    own: Mapping[str, DwellingFigure],
+) -> dict[str, DwellingFigure]:
+    """Persons per dwelling by type, in this order of precedence: the municipality's own figure
+    (its ``housing.yaml``) with a status of :data:`OWN_FIGURE_KEPT`; its downloaded figure
+    (BOL106, published); its own figure of another status (an estimate); the national value."""
+    chosen = dict(national)
+    for kind in national:
+        mine = own.get(kind)
+        if mine is not None and mine.status in OWN_FIGURE_KEPT:
+            chosen[kind] = mine
+        elif kind in downloaded:
+            chosen[kind] = downloaded[kind]
+        elif mine is not None:
+            chosen[kind] = mine
+    return chosen
+
+
+def downloaded_figure_notes(assumptions: HousingAssumptions) -> list[Note]:
+    """A note per dwelling type whose persons per dwelling is the municipality's downloaded
+    figure: the value, its status and its source (snapshot and year)."""
+    notes: list[Note] = []
+    for kind, figure in assumptions.figures.items():
+        if not figure.downloaded:
+            continue
+        args = {"value": figure.value, "status": str(figure.status), "source": figure.source}
+        if kind == "existing":
+            notes.append(
+                Note(
+                    N_(
+                        "persons per dwelling of the existing stock (emptied or re-let): "
+                        "{value:.2f} ({status:word}: {source})"
+                    ),
+                    **args,
+                )
+            )
+        else:
+            notes.append(
+                Note(
+                    N_(
+                        "persons per new dwelling, {type:word}: {value:.2f} "
+                        "({status:word}: {source})"
+                    ),
+                    type=kind,
+                    **args,
+                )
+            )
+    return notes
 
 
 def project_residents(

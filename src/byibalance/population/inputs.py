@@ -28,8 +28,12 @@ from byibalance.population.engine import ModelInputs
 from byibalance.population.graduation import GraduationMethod, graduate
 from byibalance.population.housing import (
     DWELLING_TYPES,
+    DwellingFigure,
     HousingAssumptions,
     HousingProject,
+    choose_persons_per_dwelling,
+    downloaded_figure_notes,
+    downloaded_figures,
     housing_migration,
     residents_by_project,
 )
@@ -212,15 +216,20 @@ def _value(name: str, year: int) -> Any:
 
 
 def housing_assumptions(code: str, year: int) -> HousingAssumptions:
-    """Persons per dwelling by type (the municipality's own where it has one), eta and ramp."""
-    pp: dict[str, float] = {
-        t: float(_value(f"persons_per_dwelling_{t}", year)) for t in DWELLING_TYPES
-    }
+    """Persons per dwelling by type (:func:`choose_persons_per_dwelling` of the national values,
+    the municipality's BOL106 in the snapshot and its own ``housing.yaml`` figure), eta, ramp."""
+    national: dict[str, DwellingFigure] = {}
+    for kind in DWELLING_TYPES:
+        given = defaults().at(f"persons_per_dwelling_{kind}", year)
+        national[kind] = DwellingFigure(float(given.value), given.status, given.source)
     programme = housing_programme(code)
-    if programme is not None and programme.persons_per_dwelling_existing is not None:
-        pp["existing"] = programme.persons_per_dwelling_existing.value
+    mine = programme.persons_per_dwelling_existing if programme is not None else None
+    own = {"existing": DwellingFigure(mine.value, mine.status, mine.source)} if mine else {}
+    downloaded = downloaded_figures(data.persons_per_dwelling(), code, year)
+    figures = choose_persons_per_dwelling(national, downloaded, own)
+    pp = {kind: figure.value for kind, figure in figures.items()}
     ramp = tuple(float(v) for v in _value("occupancy_ramp", year))
-    return HousingAssumptions(pp, float(_value("housing_net_new_share", year)), ramp)
+    return HousingAssumptions(pp, float(_value("housing_net_new_share", year)), ramp, figures)
 
 
 def check_years(base_year: int, end_year: int) -> None:
@@ -387,6 +396,7 @@ def build_inputs(
                     dwellings=float(sum(p.net_dwellings() for p in projects)),
                 )
             )
+            notes[code].extend(downloaded_figure_notes(assumptions))
         elif housing_on:
             notes[code].append(Note(N_("no housing programme known: baseline without local plans")))
         else:
