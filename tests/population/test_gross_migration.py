@@ -19,7 +19,9 @@ import numpy as np
 import pytest
 
 from byibalance.batch.prepare import prepare
-from byibalance.population import engine, estimation
+from byibalance.errors import ParameterError
+from byibalance.parameters import Parameter, ParameterSet
+from byibalance.population import engine, estimation, inputs
 from byibalance.population.graduation import graduate
 from byibalance.population.inputs import build_inputs, population_cube, shape_for
 from byibalance.population.lifetable import survival_ratios
@@ -134,6 +136,36 @@ def test_two_of_the_window_years_keep_the_residual_and_say_why(home):
     note = next(str(n) for n in after.notes["165"] if str(n).startswith("migration:"))
     assert note.startswith("migration: net residual 2015-2020")
     assert "cover 2 of the window's years 2015-2019: 2018-2019; at least 3 are needed" in note
+
+
+def national_with(name: str, value: object) -> ParameterSet:
+    """The national population parameters with ``name`` set to ``value`` (from test.yaml)."""
+    parameter = Parameter.model_validate(
+        {
+            "description": "test",
+            "unit": "years",
+            "values": [
+                {"from": "2000-01-01", "value": value, "status": "assumption", "source": "test"}
+            ],
+        }
+    )
+    return inputs.defaults().merged(ParameterSet({name: parameter}, {name: "test.yaml"}))
+
+
+def test_the_fewest_years_are_the_parameter_file_s(home, monkeypatch):
+    assert inputs.defaults().value("gross_flow_min_years", BASE) == 3
+    write(home, flow_downloads(residual_flows("165", years=(2018, 2019))))
+    two = national_with("gross_flow_min_years", 2)
+    monkeypatch.setattr(inputs, "defaults", lambda: two)
+    assert build_inputs(["165"], BASE, END).methods["165"]["migration"] == "gross_flows"
+    zero = national_with("gross_flow_min_years", 0)
+    monkeypatch.setattr(inputs, "defaults", lambda: zero)
+    with pytest.raises(ParameterError) as err:
+        build_inputs(["165"], BASE, END)
+    assert str(err.value) == (
+        "test.yaml, field 'gross_flow_min_years', year 2020: gross_flow_min_years = 0 is not a "
+        "whole number of years of at least 1. Give gross_flow_min_years a whole number of 1 or more"
+    )
 
 
 def test_a_year_missing_from_one_file_is_named_and_the_other_years_are_used(home, caplog):

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from byibalance import data
 from byibalance.data.generation import data_cached
-from byibalance.errors import DataError, ErrorLocation, ScenarioError
+from byibalance.errors import DataError, ErrorLocation, ParameterError, ScenarioError
 from byibalance.messages import N_, Note
 from byibalance.parameters import ParameterSet, params_root
 from byibalance.population import estimation
@@ -215,6 +215,19 @@ def _value(name: str, year: int) -> Any:
     return defaults().value(name, year)
 
 
+def whole_years(name: str, year: int, least: int) -> int:
+    """The national parameter ``name`` in force in ``year``, a whole number of years of at least
+    ``least``; a :class:`ParameterError` naming the file, parameter and year otherwise."""
+    value = _value(name, year)
+    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        raise ParameterError(
+            f"{name} = {value!r} is not a whole number of years of at least {least}",
+            fix=f"Give {name} a whole number of {least} or more",
+            where=ErrorLocation(file=defaults().origin(name), field=name, year=year),
+        )
+    return value
+
+
 def housing_assumptions(code: str, year: int) -> HousingAssumptions:
     """Persons per dwelling by type (:func:`choose_persons_per_dwelling` of the national values,
     the municipality's BOL106 in the snapshot and its own ``housing.yaml`` figure), eta, ramp."""
@@ -350,7 +363,13 @@ def build_inputs(
     gross_codes: set[str] = set()
     if flows is not None:
         migration_notes, gross_codes = _use_gross_flows(
-            flows, net_by_year, risk_by_year, in_migration, out_rate, (years[0], years[-1])
+            flows,
+            net_by_year,
+            risk_by_year,
+            in_migration,
+            out_rate,
+            (years[0], years[-1]),
+            whole_years("gross_flow_min_years", base_year, 1),
         )
     in_profile = _normalised(in_migration, base_population)
     in_migration = in_migration * overrides.migration.in_scale
@@ -526,7 +545,6 @@ def build_inputs(
     )
 
 
-MIN_FLOW_YEARS = 3  # fewer years of gross flows: the residual (one odd year would weigh too much)
 CAPPED_NOTE_PERSONS = 0.5  # moves out a year lost to the cap o <= 1 that the notes mention
 
 
@@ -578,13 +596,14 @@ def _use_gross_flows(
     in_migration: FloatArray,
     out_rate: FloatArray,
     window: tuple[int, int],
+    needed: int,
 ) -> tuple[dict[str, tuple[Note, ...]], set[str]]:
     """Replace, in place, the residual's in-migration counts and out-migration rates of every
-    municipality whose gross flows cover at least :data:`MIN_FLOW_YEARS` of the window's years
-    by the gross ones (:func:`estimation.gross_migration`, means over those years, at risk the
-    same years' survivors). Returns the migration notes of every municipality the snapshot holds
-    flows for (the method and the residual of the same years as a check, or why the residual is
-    kept) and the codes that use the gross flows."""
+    municipality whose gross flows cover at least ``needed`` of the window's years (the parameter
+    ``gross_flow_min_years``) by the gross ones (:func:`estimation.gross_migration`, means over
+    those years, at risk the same years' survivors). Returns the migration notes of every
+    municipality the snapshot holds flows for (the method and the residual of the same years as a
+    check, or why the residual is kept) and the codes that use the gross flows."""
     notes: dict[str, tuple[Note, ...]] = {}
     used_codes: set[str] = set()
     for i, code in enumerate(flows.codes):
@@ -592,7 +611,7 @@ def _use_gross_flows(
             continue
         used = np.flatnonzero(flows.held[i])
         held_years = [flows.years[k] for k in used]
-        if len(used) < MIN_FLOW_YEARS:
+        if len(used) < needed:
             notes[code] = (
                 Note(
                     N_(
@@ -607,7 +626,7 @@ def _use_gross_flows(
                     count=len(used),
                     years_asked=_year_span(flows.years),
                     years=_year_span(held_years) if held_years else "-",
-                    needed=MIN_FLOW_YEARS,
+                    needed=needed,
                 ),
             )
             continue
