@@ -1023,6 +1023,17 @@ DA |= {
         "'{name}' er {value!r}; den kan ikke være negativ",
 }
 
+# The housing assumptions' notes where a municipality's own persons per dwelling come from a
+# snapshot of Statistics Denmark downloads (BOL106); {type:word} is flat, terraced or detached.
+DA |= {
+    "persons per new dwelling, {type:word}: {value:.2f} ({status:word}: {source})":
+        "personer pr. ny bolig, {type:word}: {value:.2f} ({status:word}: {source})",
+    "persons per dwelling of the existing stock (emptied or re-let): {value:.2f} "
+    "({status:word}: {source})":
+        "personer pr. bolig i den eksisterende boligmasse (tømt eller genudlejet): {value:.2f} "
+        "({status:word}: {source})",
+}
+
 
 def build(lang: str, texts: dict[str, str], identity: bool) -> list[str]:
     """Write the catalogue of ``lang``; returns the message ids without a translation."""
