@@ -16,13 +16,17 @@ from byibalance.population import estimation
 from byibalance.population.graduation import graduate
 from byibalance.population.housing import project_residents
 from byibalance.population.inputs import (
+    FlowCube,
+    _year_span,
     apply_housing_overrides,
     build_inputs,
+    gross_flows,
     housing_assumptions,
     housing_programme,
     mortality_cube,
     population_cube,
     shape_for,
+    whole_years,
 )
 from byibalance.population.lifetable import survival_ratios
 from byibalance.population.overrides import PopulationOverrides
@@ -113,6 +117,81 @@ def total_rates(
     return np.stack(out, axis=1)
 
 
+def flow_rates(
+    incoming: FloatArray, outgoing: FloatArray, start: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Yearly net migration rates from gross flows, as :func:`residual_rates` and
+    :func:`total_rates` give them from the residual: by 5-year group ``[..., Y, G]`` and in total
+    ``[..., Y]``.
+
+    ``incoming``, ``outgoing`` ``[..., Y, 2, 101]`` are the moves of calendar year ``t`` by age
+    at the move, ``start`` the 1 January population of ``t``. With ``net = shift(in - out)`` (by
+    age at year end, :func:`estimation.age_at_year_end`, the ages the residual counts in):
+    ``rate[t, g] = sum_{a in g} net[t, a] / sum_{a in g} P[t, a]`` (both sexes, 0 where nobody
+    lives) and ``total[t] = sum (in - out) / sum P[t]``."""
+    indicator = np.zeros((start.shape[-1], len(FIVE_YEAR_GROUPS)))
+    for g, (lo, hi) in enumerate(FIVE_YEAR_GROUPS):
+        indicator[lo : hi + 1, g] = 1.0
+    net = estimation.age_at_year_end(incoming - outgoing).sum(axis=-2) @ indicator
+    people = start.sum(axis=-2) @ indicator
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rates: FloatArray = np.where(people > 0, net / people, 0.0)
+    total: FloatArray = (incoming - outgoing).sum(axis=(-2, -1)) / start.sum(axis=(-2, -1))
+    return rates, total
+
+
+def _flow_spreads(
+    flows: FlowCube,
+    use: Sequence[bool],
+    single: FloatArray,
+    needed: int,
+    mig_sigma: FloatArray,
+    mig_total_sigma: FloatArray,
+    residual_source: str,
+) -> list[str]:
+    """Replace, in place, the residual spreads of each municipality ``use`` marks (its
+    deterministic inputs come from the gross flows) by the SDs of its flows' yearly net rates
+    (:func:`flow_rates`, ``ddof=1``) where the flows hold at least ``needed`` of the years
+    ``flows.years`` (``single[:, k]`` the 1 January population of ``flows.years[k]``).
+
+    Returns each municipality's migration spread source: the flows and their years, or the
+    residual's, and, where its deterministic inputs use the flows, why the residual's spread is
+    kept."""
+    sources = []
+    for i in range(len(flows.codes)):
+        held = np.flatnonzero(flows.held[i])
+        years = _year_span([flows.years[k] for k in held]) if held.size else "-"
+        if not use[i]:
+            sources.append(residual_source)
+        elif held.size < needed:
+            sources.append(
+                f"{residual_source}; the gross flows ({flows.source}) cover {held.size} of the "
+                f"years {_year_span(flows.years)}: {years}; at least {needed} are needed for "
+                "their spread"
+            )
+        else:
+            rates, total = flow_rates(
+                flows.incoming[i, held], flows.outgoing[i, held], single[i, held]
+            )
+            mig_sigma[i] = rates.std(axis=0, ddof=1)
+            mig_total_sigma[i] = total.std(ddof=1)
+            sources.append(f"own gross net migration {years} ({flows.source}), year by year")
+    return sources
+
+
+def _summary(codes: Sequence[str], sources: Sequence[str]) -> str:
+    """One text for the run: the one source, or each source with its municipalities."""
+    distinct = list(dict.fromkeys(sources))
+    if len(distinct) == 1:
+        return distinct[0]
+    parts = []
+    for text in distinct:
+        mine = [c for c, s in zip(codes, sources, strict=True) if s == text]
+        who = ", ".join(mine) if len(mine) <= 5 else f"{len(mine)} municipalities"
+        parts.append(f"{who}: {text}")
+    return " | ".join(parts)
+
+
 def prepare(
     codes: Sequence[str | int],
     base_year: int,
@@ -125,7 +204,9 @@ def prepare(
 ) -> StochasticInputs:
     """Deterministic inputs (:func:`build_inputs`) plus the spreads estimated before
     ``base_year``: national TFR 1973-, provincial mortality 2008-, the municipality's own residual
-    migration 2008-. ``scale`` overrides the fitted spread scale (labelled assumption).
+    migration 2008-, or its own gross flows where its deterministic inputs come from them and they
+    hold at least ``gross_flow_spread_min_years`` years before ``base_year`` (:func:`flow_rates`).
+    ``scale`` overrides the fitted spread scale (labelled assumption).
 
     ``overrides`` (a scenario's population section) and ``housing`` reach the deterministic inputs
     exactly as in :func:`byibalance.population.project` (fertility, mortality, migration, the
@@ -170,6 +251,19 @@ def prepare(
     mig_sigma = rates.std(axis=1, ddof=1)
     net_total = total_rates(single, base_mi.death_rates, base_mi.asfr, base_mi.a0, base_mi.srb)
     mig_total_sigma = net_total.std(axis=1, ddof=1)
+    residual_source = f"own residual net migration {years[0]}-{years[-1]}"
+    mig_sources = [residual_source] * len(code_list)
+    flows = gross_flows(code_list, years[:-1])
+    if flows is not None:
+        mig_sources = _flow_spreads(
+            flows,
+            [prepared.methods[c]["migration"] == "gross_flows" for c in code_list],
+            single,
+            whole_years("gross_flow_spread_min_years", base_year, 2),
+            mig_sigma,
+            mig_total_sigma,
+            residual_source,
+        )
 
     n_years = end_year - base_year
     gains_all, losses_all, movable_all = [], [], []
@@ -209,7 +303,7 @@ def prepare(
         mortality_sigma=Labelled(
             mort_sigma, Status.ESTIMATE, f"provincial death rates {m_span} (embedded)"
         ),
-        migration_source=f"own residual net migration {years[0]}-{years[-1]}",
+        migration_source=_summary(code_list, mig_sources),
         migration_sigma=mig_sigma,
         migration_total_sigma=mig_total_sigma,
         delay_probabilities=DELAY_PROBABILITIES,
@@ -225,8 +319,9 @@ def prepare(
             Status.ASSUMPTION if given else Status.ESTIMATE,
             "given by the user" if given else SPREAD_SCALE_SOURCE,
         ),
+        migration_sources=tuple(mig_sources),
     )
-    notes = {c: (*prepared.notes[c], *spread.notes()) for c in code_list}
+    notes = {c: (*prepared.notes[c], *spread.notes(i)) for i, c in enumerate(code_list)}
     return StochasticInputs(
         model=mi,
         spread=spread,

@@ -10,9 +10,10 @@ The deterministic engine (:mod:`.engine`) runs ``[M, 2, 101]`` arrays. Here the 
 - migration: extra net migration by 5-year age group ``g``, ``d_{t,g} P_0[a]`` at each age
   ``a`` of ``g`` with ``d_{t,g} = s tau[m] (u + e_t) + s_a sigma[m, g] (u_g + e_{t,g})``: a common
   part (``tau[m]``, the SD over the years of the municipality's own total residual net-migration
-  rate) and an age-specific part (``sigma[m, g]``, the same for the rate of group ``g``), each a
-  level held for the whole path (``u``) plus yearly shifts (``e``); gains are added to
-  in-migration, losses to the out-migration rate;
+  rate, or of its gross flows' net rate where its levels come from them) and an age-specific part
+  (``sigma[m, g]``, the same for the rate of group ``g``), each a level held for the whole path
+  (``u``) plus yearly shifts (``e``); gains are added to in-migration, losses to the
+  out-migration rate;
 - housing timing: each project not begun before the first free (uncalibrated) year is delayed
   ``d`` whole years with probabilities ``delay_probabilities`` (an assumption).
 
@@ -83,8 +84,10 @@ class Labelled:
 class SpreadSpec:
     """The distributions of the draws (see the module docstring for the formulas).
 
-    ``migration_sigma[M, G]`` is per municipality and 5-year age group (:data:`FIVE_YEAR_GROUPS`);
-    everything else is shared.
+    ``migration_sigma[M, G]`` is per municipality and 5-year age group (:data:`FIVE_YEAR_GROUPS`),
+    ``migration_total_sigma[M]`` and ``migration_sources[M]`` (where each municipality's migration
+    spread comes from: its residual or its gross flows; empty: ``migration_source`` for all) per
+    municipality; everything else is shared. ``migration_source`` says it for the whole run.
     """
 
     tfr_phi: Labelled
@@ -98,6 +101,11 @@ class SpreadSpec:
     delay_source: str
     scale: Labelled
     age_scale: Labelled
+    migration_sources: tuple[str, ...] = ()
+
+    def migration_source_of(self, index: int) -> str:
+        """Where the migration spread of the municipality at ``index`` comes from."""
+        return self.migration_sources[index] if self.migration_sources else self.migration_source
 
     def validate(self, m: int) -> None:
         """Raise :class:`PopulationError` naming the bad field."""
@@ -123,6 +131,12 @@ class SpreadSpec:
                 f"negative values, expected ({m},) and >= 0",
                 fix="Estimate one total migration spread per municipality",
             )
+        if self.migration_sources and len(self.migration_sources) != m:
+            raise PopulationError(
+                f"migration_sources names {len(self.migration_sources)} sources for {m} "
+                "municipalities",
+                fix="Give one migration spread source per municipality, or none",
+            )
         expected = (m, len(FIVE_YEAR_GROUPS))
         if self.migration_sigma.shape != expected or np.any(~(self.migration_sigma >= 0)):
             raise PopulationError(
@@ -131,19 +145,25 @@ class SpreadSpec:
                 fix="Estimate one migration spread per municipality",
             )
 
-    def notes(self) -> tuple[str, ...]:
-        """One line per distribution, with its status, for summaries and reports."""
+    def notes(self, index: int | None = None) -> tuple[str, ...]:
+        """One line per distribution, with its status, for summaries and reports: for the run
+        (medians of the migration spreads), or for the municipality at ``index`` (its own)."""
         probs = ", ".join(f"{d}y {p:.0%}" for d, p in enumerate(self.delay_probabilities))
+        if index is None:
+            common = f"median SD {float(np.median(self.migration_total_sigma)):.4f}"
+            by_age = float(np.median(self.migration_sigma))
+            source = self.migration_source
+        else:
+            common = f"SD {float(self.migration_total_sigma[index]):.4f}"
+            by_age = float(np.median(self.migration_sigma[index]))
+            source = self.migration_source_of(index)
         return (
             f"fertility: AR(1) on log TFR, phi {self.tfr_phi.value:.3f}, sigma "
             f"{self.tfr_sigma.value:.4f} ({self.tfr_phi.status.value}: {self.tfr_phi.source})",
             f"mortality: yearly shifts of the log level, sigma {self.mortality_sigma.value:.4f} "
             f"({self.mortality_sigma.status.value}: {self.mortality_sigma.source})",
-            f"migration: path level plus yearly shifts of the net rate, common (median SD "
-            f"{float(np.median(self.migration_total_sigma)):.4f}) and by age group (median SD "
-            f"{float(np.median(self.migration_sigma)):.4f}) "
-            f"(estimate: "
-            f"{self.migration_source})",
+            f"migration: path level plus yearly shifts of the net rate, common ({common}) and by "
+            f"age group (median SD {by_age:.4f}) (estimate: {source})",
             f"housing delays: {probs} ({self.delay_status.value}: {self.delay_source})",
             f"spread scales {self.scale.value:.2f} (totals) and {self.age_scale.value:.2f} "
             f"(age groups) ({self.scale.status.value}: {self.scale.source})",
@@ -192,11 +212,13 @@ class StochasticInputs:
             calibration_targets=mi.calibration_targets[idx],
             calibration_profile=mi.calibration_profile[idx],
         )
+        sources = self.spread.migration_sources
         spread = SpreadSpec(
             **{
                 **self.spread.__dict__,
                 "migration_sigma": self.spread.migration_sigma[idx],
                 "migration_total_sigma": self.spread.migration_total_sigma[idx],
+                "migration_sources": tuple(sources[i] for i in idx) if sources else (),
             }
         )
         return StochasticInputs(
