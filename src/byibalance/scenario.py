@@ -45,7 +45,7 @@ from pydantic import (
 from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
 
 from byibalance.errors import ErrorLocation, ScenarioError, UnknownMunicipalityError
-from byibalance.finance.scenario import FinanceOverrides
+from byibalance.finance.scenario import FinanceOverrides, year_tagged
 from byibalance.messages import N_, Note, note_or_text
 from byibalance.population.api import DEFAULT_END  # the projection's end when none is given
 from byibalance.population.overrides import PopulationOverrides
@@ -410,7 +410,15 @@ _PYDANTIC: dict[str, str] = {
     "dict_type": N_("Input should be a valid dictionary"),
     "list_type": N_("Input should be a valid list"),
     "tuple_type": N_("Input should be a valid tuple"),
+    "string_pattern_mismatch": N_("String should match pattern '{pattern}'"),
 }  # fmt: skip
+
+
+def validation_message(item: ErrorDetails) -> str:
+    """The message of one pydantic error (of a scenario, or of a web request's parameters): a
+    :class:`Note` of the catalogue with pydantic's English where it knows the kind, else the
+    text."""
+    return _message(item)
 
 
 def _whole(value: object) -> object:
@@ -512,10 +520,10 @@ def _describe(
 ) -> tuple[list[int | str], str]:
     """The path and the message of one error, in the user's words."""
     message = _message(item)
-    tag = re.match(r"\[([^\]]+)\] (.*)", message)  # the finance model's '[2028] ...' messages
+    tag = year_tagged(message)  # the finance model's '[2028] ...' messages (a note stays a note)
     if tag:
-        path = [*path, *(int(p) if p.isdecimal() else p for p in tag.group(1).split("."))]
-        message = tag.group(2)
+        path = [*path, *(int(p) if p.isdecimal() else p for p in tag[0].split("."))]
+        message = tag[1]
     elif item["type"] == "value_error":
         path = _named_key(path, message, raw)
     value = item.get("input")

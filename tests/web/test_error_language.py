@@ -146,10 +146,11 @@ def test_a_misspelt_key_in_an_upload_reads_in_danish_with_its_line(app) -> None:
 
 
 def test_an_error_without_danish_reads_wholly_in_english_behind_a_danish_lead_in(app) -> None:  # type: ignore[no-untyped-def]
-    # The land tax's range check is the finance model's own English sentence.
-    content = b"name: x\nfinance:\n  land_tax_per_mille: 40\n"
-    english = ("plan.yaml, line 3, field 'finance.land_tax_per_mille': 40.0 per mille is outside "
-               "0-34, the legal range. Correct the value (see docs/scenario.md)")  # fmt: skip
+    # The housing plan's check of a moved project is the population model's own English sentence
+    # (the land tax's range check, the example here before, reads in Danish now).
+    content = b"name: x\npopulation:\n  housing:\n    move: {P1: 1990}\n"
+    english = ("plan.yaml, line 3, field 'population.housing': move of 'P1' to 1990 is outside "
+               "2000-2100. Correct the value (see docs/scenario.md)")  # fmt: skip
     c, token = signed_in(app, "analyst")
     assert upload_error(_upload(c, token, "plan.yaml", content).text) == LEAD_IN + english
     _english(c, token)
@@ -189,7 +190,7 @@ def test_a_workbook_error_names_sheet_and_cell_in_danish(app) -> None:  # type: 
     c, token = signed_in(app, "analyst")
     danish = upload_error(_upload(c, token, "plan.xlsx", content).text)
     assert danish == (
-        "plan.xlsx, linje 3, felt 'finance.income_tax_rate.2200' (Kommunal indkomstskat): "
+        "plan.xlsx, række 3, felt 'finance.income_tax_rate.2200' (Kommunal indkomstskat): "
         f"ark 'Scenario', celle B3: året 2200 ligger uden for scenariets periode {FIRST}-{LAST}. "
         f"Brug et år fra {FIRST} til {LAST}, eller udvid scenariets start/end"
     )

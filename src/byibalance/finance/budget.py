@@ -132,8 +132,13 @@ class Budget:
             if item.year == year:
                 return item
         raise FinanceError(
-            f"year {year} is outside the budget {self.years[0].year}-{self.years[-1].year}",
-            "choose a budget year inside the horizon",
+            Note(
+                N_("year {year} is outside the budget {first}-{last}"),
+                year=year,
+                first=self.years[0].year,
+                last=self.years[-1].year,
+            ),
+            Note(N_("choose a budget year inside the horizon")),
             ErrorLocation(field="year", year=year),
         )
 
@@ -145,8 +150,10 @@ def _groups(spec: Mapping[str, Any], name: str) -> list[tuple[int, int, float]]:
             lo, hi = (int(x) for x in str(key).split("-"))
         except ValueError:
             raise FinanceError(
-                f"age group '{key}' in '{name}' is not written 'lo-hi'",
-                "write age groups as e.g. \"25-64\"",
+                Note(
+                    N_("age group '{key}' in '{name}' is not written 'lo-hi'"), key=key, name=name
+                ),
+                Note(N_('write age groups as e.g. "25-64"')),
                 ErrorLocation(field=name),
             ) from None
         out.append((lo, hi, float(value)))
@@ -184,8 +191,8 @@ class _Params:
         numeric = isinstance(value, int | float) and not isinstance(value, bool)
         if not numeric or not math.isfinite(value):
             raise FinanceError(
-                f"'{name}' is {value!r}; a number is needed",
-                "give a plain number in the parameter file",
+                Note(N_("'{name}' is {value!r}; a number is needed"), name=name, value=value),
+                Note(N_("give a plain number in the parameter file")),
                 ErrorLocation(file=self.params.origin(name), field=name, year=year),
             )
         return float(value)
@@ -255,8 +262,8 @@ def revenue_context(
                       ("equalisation.age_need_unit_amounts", need)):
         if np.isnan(vec).any():
             raise FinanceError(
-                f"'{name}' does not cover every age 0-100",
-                "give age groups that together cover 0-100",
+                Note(N_("'{name}' does not cover every age 0-100"), name=name),
+                Note(N_("give age groups that together cover 0-100")),
                 ErrorLocation(file=p.params.origin(name), field=name, year=year),
             )
     e = "equalisation."
@@ -307,9 +314,14 @@ def _horizon(p: _Params, projection: Projection, services: ServicesResult) -> li
     last = min(last, int(projection.years[-1]))
     if first > last or first < int(projection.years[0]):
         raise FinanceError(
-            f"the budget years {first}-{last} are not inside the projection "
-            f"{projection.years[0]}-{projection.years[-1]}",
-            "project the population over the budget horizon (to 2040)",
+            Note(
+                N_("the budget years {first}-{last} are not inside the projection {start}-{end}"),
+                first=first,
+                last=last,
+                start=int(projection.years[0]),
+                end=int(projection.years[-1]),
+            ),
+            Note(N_("project the population over the budget horizon (to 2040)")),
             ErrorLocation(field="budget.budget_year", year=first),
         )
     return list(range(first, last + 1))
@@ -320,10 +332,20 @@ def _price_index(overrides: FinanceOverrides, years: list[int]) -> dict[int, flo
         return dict.fromkeys(years, 1.0)
     missing = [y for y in years if y not in overrides.price_index]
     if missing:
+        more = len(missing) - 1
         raise FinanceError(
-            f"the price index has no value for {missing[0]}"
-            + (f" (and {len(missing) - 1} more years)" if len(missing) > 1 else ""),
-            f"give an index for every budget year {years[0]}-{years[-1]}",
+            Note(
+                N_("the price index has no value for {year} (and {more} more years)"),
+                year=missing[0],
+                more=more,
+            )
+            if more
+            else Note(N_("the price index has no value for {year}"), year=missing[0]),
+            Note(
+                N_("give an index for every budget year {first}-{last}"),
+                first=years[0],
+                last=years[-1],
+            ),
             ErrorLocation(field=f"finance.price_index.{missing[0]}", year=missing[0]),
         )
     return {y: overrides.price_index[y] for y in years}

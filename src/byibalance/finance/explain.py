@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from byibalance.errors import ErrorLocation, FinanceError
 from byibalance.finance.budget import Budget, BudgetYear
+from byibalance.messages import N_, Note
 from byibalance.services.model import UsedParameter
 
 
@@ -42,8 +43,8 @@ def explain(budget: Budget, line: str, year: int) -> Explanation:
     if value is None or line not in budget.sources:
         known = sorted(set(item.revenue) | set(item.expenditure) | set(budget.sources))
         raise FinanceError(
-            f"unknown budget line '{line}'",
-            f"use one of: {', '.join(known)}",
+            Note(N_("unknown budget line '{line}'"), line=line),
+            Note(N_("use one of: {lines}"), lines=", ".join(known)),
             ErrorLocation(field="line", year=year),
         )
     source = budget.sources[line]

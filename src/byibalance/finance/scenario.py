@@ -13,13 +13,15 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from byibalance.errors import ErrorLocation, ScenarioError
+from byibalance.messages import N_, Note
 
 RATE_UNITS = {"percent": 0.01, "share": 1.0}
 PER_MILLE_UNITS = {"per_mille": 1.0}
@@ -35,12 +37,46 @@ class Quantity(BaseModel):
     unit: str
 
 
+# The checks' messages are catalogue templates (byibalance.messages): the CLI and the API show
+# their English, a web page its own language. What a unit is wrong for, by the check's name.
+WRONG_UNIT = N_("unit '{unit}' is wrong for {what}; use {units}")
+WHAT = {
+    "a tax rate": N_("a tax rate"),
+    "land tax": N_("land tax"),
+    "an amount of money": N_("an amount of money"),
+    "money": N_("money"),
+    "a target": N_("a target"),
+}
+#: A check of one year's value (``{2028: 2}``) puts the year in front: ``[2028] ...``; the
+#: scenario's error then names the year's own path (:func:`year_tagged`).
+YEAR_TAG = "[{year}] {reason}"
+
+
+def _choices(names: Sequence[str]) -> str:
+    """``a``, ``a or b``, ``a or b or c``: with each ``or`` in the page's language."""
+    text: str = names[0]
+    for name in names[1:]:
+        text = Note(N_("{first} or {last}"), first=text, last=name)
+    return text
+
+
+def _wrong_unit(unit: str, what: str, units: Sequence[str]) -> Note:
+    return Note(WRONG_UNIT, unit=unit, what=Note(WHAT[what]), units=_choices(units))
+
+
+def year_tagged(message: str) -> tuple[str, str] | None:
+    """``(year, message)`` of a message a check tagged with its year (``[2028] ...``), the
+    message kept as the note the check raised; None for an untagged message."""
+    if isinstance(message, Note) and message.message == YEAR_TAG:
+        return str(message.args["year"]), message.args["reason"]
+    tag = re.match(r"\[([^\]]+)\] (.*)", message)
+    return (tag.group(1), tag.group(2)) if tag else None
+
+
 def _in_unit(value: float | Quantity, units: Mapping[str, float], default: str, what: str) -> float:
     if isinstance(value, Quantity):
         if value.unit not in units:
-            raise ValueError(
-                f"unit '{value.unit}' is wrong for {what}; use {' or '.join(units)}"
-            )
+            raise ValueError(_wrong_unit(value.unit, what, list(units)))
         return value.value * units[value.unit]
     return float(value) * units[default]
 
@@ -49,8 +85,13 @@ def _rate(value: float | Quantity) -> float:
     share = _in_unit(value, RATE_UNITS, "percent", "a tax rate")
     if not 0.05 <= share <= 0.5:  # municipal income tax is 22-27 %; outside 5-50 % is a unit slip
         raise ValueError(
-            f"{value if not isinstance(value, Quantity) else value.value} is not a tax rate; "
-            "give percent (e.g. 25.6) or {value: 0.256, unit: share}"
+            Note(
+                N_(
+                    "{value} is not a tax rate; give percent (e.g. 25.6) or "
+                    "{{value: 0.256, unit: share}}"
+                ),
+                value=value if not isinstance(value, Quantity) else value.value,
+            )
         )
     return share
 
@@ -116,7 +157,7 @@ class FinanceOverrides(BaseModel):
                 try:
                     _rate(item)
                 except ValueError as err:
-                    raise ValueError(f"[{year}] {err}") from None
+                    raise ValueError(Note(YEAR_TAG, year=year, reason=err.args[0])) from None
         elif value is not None:
             _rate(value)
         return value
@@ -127,14 +168,19 @@ class FinanceOverrides(BaseModel):
         if value is not None:
             per_mille = _in_unit(value, PER_MILLE_UNITS, "per_mille", "land tax")
             if not 0.0 <= per_mille <= 34.0:
-                raise ValueError(f"{per_mille} per mille is outside 0-34, the legal range")
+                raise ValueError(
+                    Note(
+                        N_("{per_mille} per mille is outside 0-34, the legal range"),
+                        per_mille=per_mille,
+                    )
+                )
         return value
 
     @field_validator("liquidity_target_per_inhabitant")
     @classmethod
     def _check_target(cls, value: Any) -> Any:
         if isinstance(value, Quantity) and value.unit != "DKK_per_person":
-            raise ValueError(f"unit '{value.unit}' is wrong for a target; use DKK_per_person")
+            raise ValueError(_wrong_unit(value.unit, "a target", ["DKK_per_person"]))
         return value
 
     @field_validator("opening_liquidity")
@@ -149,7 +195,13 @@ class FinanceOverrides(BaseModel):
     def _positive_index(cls, value: dict[int, float] | None) -> dict[int, float] | None:
         for year, index in (value or {}).items():
             if index <= 0:
-                raise ValueError(f"the price index for {year} is {index}; it must be positive")
+                raise ValueError(
+                    Note(
+                        N_("the price index for {year} is {index}; it must be positive"),
+                        year=year,
+                        index=index,
+                    )
+                )
         return value
 
     def tax_rate(self, year: int) -> float | None:
@@ -214,12 +266,17 @@ def finance_overrides(
         path = [p for p in loc if not (p[:1].isalpha() and p[:1].islower() is False)
                 and p not in {"float", "Quantity"} and not p.startswith(("dict[", "function-"))]
         message = first["msg"].removeprefix("Value error, ")
-        if message.startswith("[") and "] " in message:
-            tag, message = message[1:].split("] ", 1)
+        error = (first.get("ctx") or {}).get("error")
+        reason = error.args[0] if isinstance(error, ValueError) and error.args else None
+        if isinstance(reason, Note) and reason == message:  # a check's own note
+            message = reason
+        tagged = year_tagged(message)
+        if tagged is not None:
+            tag, message = tagged
             path.append(tag)
         year = next((int(p) for p in path if p.isdecimal() and len(p) == 4), None)
         raise ScenarioError(
             message,
-            "Correct the value (see docs/finance.md, 'Scenario sections')",
+            Note(N_("Correct the value (see {docs})"), docs="docs/finance.md, 'Scenario sections'"),
             ErrorLocation(file=file, field=".".join(["finance", *path]), year=year),
         ) from None

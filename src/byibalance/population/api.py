@@ -64,8 +64,13 @@ def project_many(
     for code, first in firsts.items():
         if first >= end_year:
             raise DataError(
-                f"the projection of {code} would start in {first}, not before the end {end_year}",
-                f"Choose an end year after {first}",
+                Note(
+                    N_("the projection of {code} would start in {first}, not before the end {end}"),
+                    code=code,
+                    first=first,
+                    end=end_year,
+                ),
+                Note(N_("Choose an end year after {first}"), first=first),
                 ErrorLocation(field="end", year=end_year),
             )
     prepared = build_inputs(codes, base, end_year, overrides, housing, True, graduation)

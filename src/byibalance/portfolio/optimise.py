@@ -69,14 +69,23 @@ class Weights:
         for name in (*DIMENSIONS, "support"):
             if getattr(self, name) < 0:
                 raise PortfolioError(
-                    f"the weight of {name} is negative ({getattr(self, name)})",
-                    "use weights of 0 or more",
+                    Note(
+                        N_("the weight of {name} is negative ({value})"),
+                        name=name,
+                        value=getattr(self, name),
+                    ),
+                    Note(N_("use weights of 0 or more")),
                     ErrorLocation(field=f"weights.{name}"),
                 )
         if sum(getattr(self, d) for d in DIMENSIONS) <= 0:
             raise PortfolioError(
-                "all four dimension weights are 0",
-                "give at least one of social, economic, climate, environment a positive weight",
+                Note(N_("all four dimension weights are 0")),
+                Note(
+                    N_(
+                        "give at least one of social, economic, climate, environment a positive "
+                        "weight"
+                    )
+                ),
                 ErrorLocation(field="weights"),
             )
 

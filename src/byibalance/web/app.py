@@ -22,8 +22,10 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from byibalance import __version__
 from byibalance.errors import ByibalanceError
+from byibalance.messages import Note
 from byibalance.web import deps
 from byibalance.web.db import make_engine, make_sessionmaker, migrate
+from byibalance.web.i18n import request_problems
 from byibalance.web.jobs import JobQueue
 from byibalance.web.participation import routes as participation
 from byibalance.web.routes import (
@@ -135,8 +137,9 @@ def create_app(settings: Settings | None = None, *, migrate_db: bool = True) -> 
         if _is_api(request) or exc.status_code == 405:
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
                                 headers=getattr(exc, "headers", None))
-        return deps.render(request, "error.html", {"message": exc.detail},
-                           status_code=exc.status_code)
+        # a catalogue message reads in the page's language, any other text as it is
+        context = {"error": exc.detail} if isinstance(exc.detail, Note) else {"message": exc.detail}
+        return deps.render(request, "error.html", context, status_code=exc.status_code)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -146,8 +149,9 @@ def create_app(settings: Settings | None = None, *, migrate_db: bool = True) -> 
         ]
         if _is_api(request):
             return JSONResponse({"detail": detail}, status_code=422)
-        message = "; ".join(f"{d['field']}: {d['message']}" for d in detail)
-        return deps.render(request, "error.html", {"message": message}, status_code=422)
+        # the same text as the API's, in the page's language where the catalogue has it
+        error = request_problems(exc.errors())
+        return deps.render(request, "error.html", {"error": error}, status_code=422)
 
     for module in (auth, overview, population, economy, ambitions, scenarios, users, api,
                    region, uncertainty, sustainability, climate):

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import re
 import string
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from functools import cache
 from importlib import resources
@@ -28,7 +28,8 @@ from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
 from byibalance.errors import ByibalanceError, ErrorLocation
-from byibalance.messages import ENGLISH, N_, Note
+from byibalance.messages import ENGLISH, N_, Note, note_or_text
+from byibalance.scenario import validation_message
 from byibalance.web.settings import LANGUAGES
 
 DOMAIN = "messages"
@@ -147,6 +148,7 @@ IN_ENGLISH = N_("Error (in English): {text}")
 
 #: The words of a place (:class:`~byibalance.errors.ErrorLocation`) in the page's language.
 LINE = N_("line {line}")
+ROW = N_("row {line}")  # a sheet's line: 'række' in Danish, where 'linje' reads wrong
 FIELD = N_("field '{field}'")
 FIELD_LABELLED = N_("field '{field}' ({label})")
 YEAR = N_("year {year}")
@@ -191,14 +193,27 @@ def translatable(text: object, lang: str) -> bool:
     return all(translatable(arg, lang) for arg in text.args.values() if isinstance(arg, Note))
 
 
-def location_text(where: ErrorLocation, lang: str) -> str:
-    """``where`` in ``lang``: ``fil.yaml, linje 12, felt 'x' (label), år 2027`` in Danish;
-    exactly ``str(where)`` in English. Field paths stay as written: they are the file's keys."""
+#: Files whose lines are a sheet's rows.
+WORKBOOKS = (".xlsx", ".xlsm")
+
+
+def names_a_sheet(error: ByibalanceError) -> bool:
+    """True when ``error``'s line is a row of a sheet: its file is a workbook, or its problem
+    names a sheet and a cell."""
+    problem = error.problem
+    cell = isinstance(problem, Note) and {"sheet", "cell"} <= set(problem.args)
+    return cell or (error.where.file or "").lower().endswith(WORKBOOKS)
+
+
+def location_text(where: ErrorLocation, lang: str, *, sheet: bool = False) -> str:
+    """``where`` in ``lang``: ``fil.yaml, linje 12, felt 'x' (label), år 2027`` in Danish
+    (``række 12`` for a ``sheet``'s row); exactly ``str(where)`` in English. Field paths stay as
+    written: they are the file's keys."""
     if lang == "en":
         return str(where)
     parts: list[str] = [where.file] if where.file else []
     if where.line is not None:
-        parts.append(format_message(LINE, {"line": where.line}, lang))
+        parts.append(format_message(ROW if sheet else LINE, {"line": where.line}, lang))
     if where.field:
         label = field_label(where.field)
         if label is None:
@@ -227,7 +242,7 @@ def error_text(error: ByibalanceError | str, lang: str) -> str:
         if not all(translatable(part, lang) for part in parts):
             return format_message(IN_ENGLISH, {"text": english}, lang)
         text = localise(error.problem, lang)
-        where = location_text(error.where, lang)
+        where = location_text(error.where, lang, sheet=names_a_sheet(error))
         if where:
             text = f"{where}: {text}"
         if error.fix:
@@ -237,3 +252,25 @@ def error_text(error: ByibalanceError | str, lang: str) -> str:
     if translatable(error, lang):
         return localise(error, lang)
     return format_message(IN_ENGLISH, {"text": english}, lang)
+
+
+#: A web request's invalid parameter (``query.year: Input should be ...``), and several joined.
+PARAMETER_PROBLEM = N_("{field}: {message}")
+MORE_PROBLEMS = N_("{first}; {rest}")
+
+
+def request_problems(errors: Sequence[Any]) -> str:
+    """The invalid parameters of a request (FastAPI's ``RequestValidationError.errors()``) as one
+    text, each ``field: message`` and joined by ``; ``, the API's English: a note where the
+    catalogue has every message, so a page shows it in its language (:func:`error_text`)."""
+    parts = [
+        note_or_text(PARAMETER_PROBLEM, {"message": validation_message(item)},
+                     field=".".join(str(p) for p in item["loc"]))
+        for item in errors
+    ]  # fmt: skip
+    if not parts:
+        return ""
+    text = parts[-1]
+    for part in reversed(parts[:-1]):
+        text = note_or_text(MORE_PROBLEMS, {"first": part, "rest": text})
+    return text

@@ -8,10 +8,11 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from byibalance.errors import ByibalanceError, ErrorLocation, InputError
+from byibalance.messages import N_, Note
 from byibalance.web import ambitions_model
 from byibalance.web.db import User
-from byibalance.web.deps import get_db, page_user, render, settings
-from byibalance.web.i18n import localise
+from byibalance.web.deps import get_db, language, page_user, render, settings
+from byibalance.web.i18n import error_text, localise
 from byibalance.web.participation.service import published_ambition_support
 
 router = APIRouter(include_in_schema=False)
@@ -28,8 +29,8 @@ def weights_from_query(request: Request) -> dict[str, float] | None:
             weights[name] = float(text.replace(",", ".")) if text else 1.0
         except ValueError:
             raise InputError(
-                f"the weight of {name} '{text}' is not a number",
-                fix="use a number of 0 or more, e.g. 1 or 2,5",
+                Note(N_("the weight of {name} '{text}' is not a number"), name=name, text=text),
+                fix=Note(N_("use a number of 0 or more, e.g. 1 or 2,5")),
                 where=ErrorLocation(field=name),
             ) from None
     return weights
@@ -40,8 +41,8 @@ def frames_from_query(request: Request) -> str:
     frames = request.query_params.get("frames", "warning").strip() or "warning"
     if frames not in ambitions_model.FRAME_MODES:
         raise InputError(
-            f"the frames' mode '{frames}' is not known",
-            fix="use frames=warning (reported per year) or frames=hard (a limit)",
+            Note(N_("the frames' mode '{frames}' is not known"), frames=frames),
+            fix=Note(N_("use frames=warning (reported per year) or frames=hard (a limit)")),
             where=ErrorLocation(field="frames"),
         )
     return frames
@@ -64,8 +65,8 @@ def ambitions(
             view = ambitions_model.ambitions(
                 None, settings(request).municipality, weights, support, frames
             )
-        except ByibalanceError as err:
-            problem = str(err)
+        except ByibalanceError as err:  # e.g. a negative weight: in the page's language
+            problem = error_text(err, language(request))
     return render(
         request,
         "ambitions.html",

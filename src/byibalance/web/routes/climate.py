@@ -20,6 +20,7 @@ from fastapi.responses import HTMLResponse, Response
 from byibalance import data
 from byibalance.data.generation import data_cached
 from byibalance.errors import ErrorLocation, InputError
+from byibalance.messages import N_, Note
 from byibalance.sustainability import ClimateAccount, Sector, View, Wedges
 from byibalance.web.charts import COLOURS
 from byibalance.web.db import User
@@ -45,10 +46,13 @@ def parse_view(value: str) -> View:
     try:
         return View(value)
     except ValueError:
-        allowed = ", ".join(v.value for v in View)
+        views = [v.value for v in View]
+        choices: str = f"view={views[0]}"
+        for view in views[1:]:  # 'view=a or view=b', the 'or' in the page's language
+            choices = Note(N_("{first} or {last}"), first=choices, last=f"view={view}")
         raise InputError(
-            f"unknown climate view {value!r}",
-            f"Use view={' or view='.join(v.value for v in View)} ({allowed})",
+            Note(N_("unknown climate view {value!r}"), value=value),
+            Note(N_("Use {choices} ({allowed})"), choices=choices, allowed=", ".join(views)),
             ErrorLocation(field="view"),
         ) from None
 

@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from byibalance.errors import ErrorLocation, InputError
+from byibalance.messages import N_, Note
 from byibalance.web import model
 from byibalance.web.db import User
 from byibalance.web.deps import get_db, page_user, render, settings
@@ -28,8 +29,13 @@ def population(
     years = sorted(view.pyramids)
     if year is not None and years and year not in view.pyramids:
         raise InputError(
-            f"year {year} is outside the projection {years[0]}-{years[-1]}",
-            fix=f"choose a year from {years[0]} to {years[-1]}",
+            Note(
+                N_("year {year} is outside the projection {first}-{last}"),
+                year=year,
+                first=years[0],
+                last=years[-1],
+            ),
+            fix=Note(N_("choose a year from {first} to {last}"), first=years[0], last=years[-1]),
             where=ErrorLocation(field="year", year=year),
         )
     chosen = year if year is not None else (years[0] if years else None)

@@ -33,6 +33,7 @@ from byibalance.batch.run import run_local
 from byibalance.errors import ErrorLocation, ScenarioError
 from byibalance.finance import FinanceOverrides
 from byibalance.finance.inputs import budget_parameters
+from byibalance.messages import N_, Note
 from byibalance.population.api import DEFAULT_END, latest_observed_year
 from byibalance.population.inputs import last_detailed_year
 from byibalance.population.stochastic import run_paths
@@ -384,7 +385,9 @@ def readable_job(db: Session, user: User, job: Job | None) -> Job:
     """The job if the user may see it: a run on a scenario only for those who may read the
     scenario; 404 otherwise (its existence is not revealed)."""
     if job is None:
-        raise StarletteHTTPException(404, "no such run: it may have been removed; start it again")
+        raise StarletteHTTPException(
+            404, Note(N_("no such run: it may have been removed; start it again"))
+        )
     if job.scenario_id is not None:
         store.readable(db, user, job.scenario_id)
     return job
@@ -595,7 +598,9 @@ def section_context(request: Request, db: Session, user: User) -> dict[str, Any]
 
 def _section_page(part: str) -> str:
     if part not in SECTION_PAGES:
-        raise StarletteHTTPException(404, f"no fan section on '{part}'; use population or economy")
+        raise StarletteHTTPException(
+            404, Note(N_("no fan section on '{part}'; use population or economy"), part=part)
+        )
     return part
 
 

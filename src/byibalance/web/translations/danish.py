@@ -1023,6 +1023,75 @@ DA |= {
         "'{name}' er {value!r}; den kan ikke være negativ",
 }
 
+# The remaining errors on the pages: the finance model's own checks of a scenario and of its
+# parameters (finance/), the population, ambitions, climate and uncertainty pages' parameters,
+# a request's invalid parameter (web/i18n.py) and a sheet's row. Parameter names, keys and YAML
+# examples stay as they must be written (frames=warning, social, 25.6).
+DA |= {
+    "row {line}": "række {line}",
+    "{field}: {message}": "{field}: {message}",
+    "{first}; {rest}": "{first}; {rest}",
+    "String should match pattern '{pattern}'": "Teksten skal passe til mønsteret '{pattern}'",
+    "unit '{unit}' is wrong for {what}; use {units}":
+        "enheden '{unit}' passer ikke til {what}; brug {units}",
+    "a tax rate": "en skatteprocent",
+    "land tax": "grundskyld",
+    "an amount of money": "et pengebeløb",
+    "money": "penge",
+    "a target": "et mål",
+    "{value} is not a tax rate; give percent (e.g. 25.6) or {{value: 0.256, unit: share}}":
+        "{value} er ikke en skatteprocent; angiv procent (fx 25.6) eller "
+        "{{value: 0.256, unit: share}}",
+    "{per_mille} per mille is outside 0-34, the legal range":
+        "{per_mille} promille ligger uden for 0-34, det lovlige interval",
+    "the price index for {year} is {index}; it must be positive":
+        "prisindekset for {year} er {index}; det skal være positivt",
+    "year {year} is outside the budget {first}-{last}":
+        "året {year} ligger uden for budgettet {first}-{last}",
+    "choose a budget year inside the horizon": "vælg et budgetår inden for perioden",
+    "age group '{key}' in '{name}' is not written 'lo-hi'":
+        "aldersgruppen '{key}' i '{name}' er ikke skrevet 'lo-hi' (fra-til)",
+    'write age groups as e.g. "25-64"': 'skriv aldersgrupper som fx "25-64"',
+    "'{name}' is {value!r}; a number is needed": "'{name}' er {value!r}; der skal stå et tal",
+    "give a plain number in the parameter file": "angiv et almindeligt tal i parameterfilen",
+    "'{name}' does not cover every age 0-100": "'{name}' dækker ikke alle aldre 0-100",
+    "give age groups that together cover 0-100":
+        "angiv aldersgrupper, der tilsammen dækker 0-100",
+    "the budget years {first}-{last} are not inside the projection {start}-{end}":
+        "budgetårene {first}-{last} ligger ikke inden for fremskrivningen {start}-{end}",
+    "project the population over the budget horizon (to 2040)":
+        "fremskriv befolkningen over hele budgetperioden (til 2040)",
+    "the price index has no value for {year}": "prisindekset har ingen værdi for {year}",
+    "the price index has no value for {year} (and {more} more years)":
+        "prisindekset har ingen værdi for {year} (og {more} år mere)",
+    "give an index for every budget year {first}-{last}":
+        "angiv et indeks for hvert budgetår {first}-{last}",
+    "unknown budget line '{line}'": "ukendt budgetlinje '{line}'",
+    "use one of: {lines}": "brug en af: {lines}",
+    "the projection of {code} would start in {first}, not before the end {end}":
+        "fremskrivningen for {code} ville starte i {first}, ikke før slutåret {end}",
+    "Choose an end year after {first}": "Vælg et slutår efter {first}",
+    "year {year} is outside the projection {first}-{last}":
+        "året {year} ligger uden for fremskrivningen {first}-{last}",
+    "choose a year from {first} to {last}": "vælg et år fra {first} til {last}",
+    "the weight of {name} '{text}' is not a number": "vægten for {name} '{text}' er ikke et tal",
+    "use a number of 0 or more, e.g. 1 or 2,5": "brug et tal på 0 eller mere, fx 1 eller 2,5",
+    "the frames' mode '{frames}' is not known": "rammernes tilstand '{frames}' kendes ikke",
+    "use frames=warning (reported per year) or frames=hard (a limit)":
+        "brug frames=warning (advarsler pr. år) eller frames=hard (et loft)",
+    "the weight of {name} is negative ({value})": "vægten for {name} er negativ ({value})",
+    "use weights of 0 or more": "brug vægte på 0 eller mere",
+    "all four dimension weights are 0": "alle fire dimensioners vægte er 0",
+    "give at least one of social, economic, climate, environment a positive weight":
+        "giv mindst én af social, economic, climate, environment en positiv vægt",
+    "unknown climate view {value!r}": "ukendt klimaopgørelse {value!r}",
+    "Use {choices} ({allowed})": "Brug {choices} ({allowed})",
+    "no such run: it may have been removed; start it again":
+        "kørslen findes ikke: den kan være fjernet; start den igen",
+    "no fan section on '{part}'; use population or economy":
+        "ingen vifter på '{part}'; brug population eller economy",
+}
+
 # The housing assumptions' notes where a municipality's own persons per dwelling come from a
 # snapshot of Statistics Denmark downloads (BOL106); {type:word} is flat, terraced or detached.
 DA |= {
