@@ -236,7 +236,7 @@ class MesEngine:
             while heap and heap[0][0] <= best_hi:
                 lo0, p = heapq.heappop(heap)
                 sup = sups[p]
-                m = money.take(sup)
+                m = money.take(sup, mode="wrap")  # valid indices: "wrap" only skips the error path
                 k, c, u = counts[p], fcosts[p], utils[p]
                 zeros = k - len(sup)
                 # q~: Newton on the piecewise linear G(q) = Σ min(m~_i, q), from below; it
@@ -287,7 +287,7 @@ class MesEngine:
                 err = base + (len(sup) - s) * dmax
                 dg = None
                 if err * (1 + 1e-6) > s * slack:
-                    dg = delta.take(sup)
+                    dg = delta.take(sup, mode="wrap")
                     err = base + _near_errors(dg, m, q + (dmax + eta))
                     if err * (1 + 1e-6) > s * slack:
                         return None
@@ -308,7 +308,7 @@ class MesEngine:
             # and dmax, so the coarse bound would make them grow geometrically); where Newton
             # left no money within reach of q~, the near voters are the poor ones, m~ < q~
             if dg is None:
-                dg = delta.take(sup)
+                dg = delta.take(sup, mode="wrap")
             poor = m < (q if clear >= 0 else q + (dmax + eta))
             d = (base + _masked_sum(dg, poor)) * (1 + 1e-6) / s + eta
             u = utils[w]
@@ -514,10 +514,15 @@ class MesEngine:
             yield values[c], h
 
     def _exact_avail(self, p: int, cls: np.ndarray, values: list[Any]) -> Any:
+        """Σ of the exact money of the supporters of ``p``. Summed in integers per denominator
+        first: thousands of classes share a few hundred denominators (each class is b0 less some
+        prices), and one fraction addition per denominator costs far less than one per class."""
         uniq, counts = np.unique(cls[self.support.supporters(p)], return_counts=True)
-        return sum(
-            (values[c] * h for c, h in zip(uniq.tolist(), counts.tolist(), strict=True)), _Q(0)
-        )
+        by_denominator: dict[Any, Any] = {}
+        for c, h in zip(uniq.tolist(), counts.tolist(), strict=True):
+            v = values[c]
+            by_denominator[v.denominator] = by_denominator.get(v.denominator, 0) + v.numerator * h
+        return sum((_Q(n, d) for d, n in by_denominator.items()), _Q(0))
 
     def _exact_q(self, p: int, cls: np.ndarray, values: list[Any]) -> Any:
         """Least q with Σ_{i in N_p} min(b_i, q) = c_p, exactly; None if N_p cannot pay c_p."""
