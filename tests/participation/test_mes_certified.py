@@ -86,6 +86,22 @@ def test_clear_election_is_certified() -> None:
     assert fast.exact_fallbacks == 0
 
 
+def test_money_just_above_the_price_is_still_certified() -> None:
+    # b0 = 10^10. Round 1 buys project 0 (5 supporters pay 10^9 each, ρ = 1/5 < 1/4). Round 2:
+    # project 1's price is 9·10^9 - 1, one below the money voters 0 and 1 kept: closer than
+    # Newton's reach (about 2e-9·b0 = 20), so its stop test cannot vouch for the split, yet far
+    # wider than the payment's error band (~1e-4): the explicit rich/poor check certifies it
+    cost_1 = 4 * (9 * 10**9 - 1)
+    ballots = [{0, 1}, {0, 1}, {0}, {0}, {1}, {1}, {0}]
+    election, profile = build_election([5 * 10**9, cost_1], ballots, 7 * 10**10)
+    fast, reference = _engines(election, profile)
+    b0 = election.budget / profile.num_voters
+    assert b0 == 10**10
+    assert fast.certified_chosen(b0) == reference.run(b0).chosen == [0, 1]
+    rounds = reference.run(b0, explain=True).rounds
+    assert rounds[1].price_per_voter == 9 * 10**9 - 1
+
+
 def test_cost_equal_to_supporters_money_falls_back() -> None:
     # both voters hold 5 and the project costs 10: q = 5 = each voter's money, a tie at the
     # budget limit that floats cannot certify
