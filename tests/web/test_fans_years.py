@@ -72,6 +72,8 @@ def test_an_end_before_the_first_year_is_named_beside_the_scenario(app, tmp_path
         app.state.sessionmaker, JOB_RUNNERS, tmp_path, processes=False, poll=0.05
     )
     c, token = signed_in(app, "analyst")
+    # the English page (the Danish texts: tests/web/test_error_language_pages.py)
+    c.post("/language", data={"lang": "en", "next": "/", "csrf_token": token})
     sid = _scenario(c, token, end=2023)
     answer = _start(c, token, str(sid))
     assert answer.status_code == 422

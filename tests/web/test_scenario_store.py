@@ -135,6 +135,7 @@ def test_form_errors_of_the_typed_sections_stand_beside_their_fields(app) -> Non
 
 def test_an_upload_error_names_its_line_and_stores_nothing(app) -> None:  # type: ignore[no-untyped-def]
     c, token = signed_in(app, "analyst")
+    c.post("/language", data={"lang": "en", "next": "/", "csrf_token": token})  # the CLI's words
     text = b"name: x\nfinance:\n  income_tax_rate:\n    2027: 25.6\n    2028: 0.261\n"
     answer = c.post("/scenarios/upload", data={"csrf_token": token},
                     files={"file": ("plan.yaml", text, "application/yaml")})  # fmt: skip

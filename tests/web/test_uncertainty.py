@@ -55,6 +55,8 @@ def test_bad_input_is_named_beside_the_field(app, paths, seed, field, text) -> N
     c, token = signed_in(app, "analyst")
     band = {"band 60 is not offered; choose one of 50, 80, 90": "60",
             "band 95 is outside 50..90": "95"}.get(text, "80")
+    # the English page (the Danish texts: tests/web/test_error_language_pages.py)
+    c.post("/language", data={"lang": "en", "next": "/", "csrf_token": token})
     answer = c.post("/uncertainty",
                     data={"csrf_token": token, "paths": paths, "seed": seed, "band": band})
     assert answer.status_code == 422

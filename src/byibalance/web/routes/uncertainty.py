@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from byibalance import data
 from byibalance.batch.prepare import prepare
 from byibalance.batch.run import run_local
-from byibalance.errors import ErrorLocation, ScenarioError
+from byibalance.errors import ByibalanceError, ErrorLocation, ScenarioError
 from byibalance.finance import FinanceOverrides
 from byibalance.finance.inputs import budget_parameters
 from byibalance.messages import N_, Note
@@ -211,9 +211,16 @@ def fan_years(code: str, scenario: Scenario | None = None) -> FanYears:
     first = start if start is not None else latest_observed_year(code)
     if first >= end_year:
         raise ScenarioError(
-            f"the uncertainty run of {code} would start in {first}, not before the scenario's "
-            f"end {end_year}",
-            f"Choose an end year after {first} in the scenario",
+            Note(
+                N_(
+                    "the uncertainty run of {code} would start in {first}, not before the "
+                    "scenario's end {end}"
+                ),
+                code=code,
+                first=first,
+                end=end_year,
+            ),
+            Note(N_("Choose an end year after {first} in the scenario"), first=first),
             ErrorLocation(field="end", year=end_year),
         )
     return FanYears(base, first, end_year)
@@ -365,6 +372,10 @@ def fan_figure(
     return json.dumps({"data": traces, "layout": layout})
 
 
+#: The form's number fields, named in an error by their key (``{name:word}``: the page's word).
+FORM_FIELDS = {"paths": N_("paths"), "seed": N_("seed"), "band": N_("band")}
+
+
 def _int(
     form: FormData, name: str, lo: int, hi: int, errors: dict[str, str], values: dict[str, str]
 ) -> int:
@@ -374,10 +385,24 @@ def _int(
     try:
         number = int(text)
     except ValueError:
-        errors[name] = f"{name} must be a whole number from {lo} to {hi}"
+        errors[name] = Note(
+            N_("{name:word} must be a whole number from {lo!r} to {hi!r}"),
+            name=FORM_FIELDS[name],
+            lo=lo,
+            hi=hi,
+        )
         return 0
     if not lo <= number <= hi:
-        errors[name] = f"{name} {number} is outside {lo}..{hi}; choose a number from {lo} to {hi}"
+        errors[name] = Note(
+            N_(
+                "{name:word} {number!r} is outside {lo!r}..{hi!r}; choose a number from {lo!r} to "
+                "{hi!r}"
+            ),
+            name=FORM_FIELDS[name],
+            number=number,
+            lo=lo,
+            hi=hi,
+        )
     return number
 
 
@@ -453,10 +478,11 @@ def _page(
     request: Request,
     user: User,
     db: Session,
-    errors: dict[str, str] | None = None,
+    errors: Mapping[str, str | ByibalanceError] | None = None,
     values: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
+    """The page with the form; each error beside its field, shown in the page's language."""
     code = data.municipality(settings(request).municipality).code
     jobs = visible_jobs(db, user, registry(request.app), code)
     return render(
@@ -495,7 +521,7 @@ async def start(
     """Validate paths, seed, band and base, queue the run (or find the same one) and go to its
     page."""
     require_writer(user)
-    errors: dict[str, str] = {}
+    errors: dict[str, str] = {}  # each a catalogue note, shown in the page's language
     values: dict[str, str] = {}
     paths = _int(form, "paths", MIN_PATHS, MAX_PATHS, errors, values)
     seed = _int(form, "seed", 0, MAX_SEED, errors, values)
@@ -503,7 +529,11 @@ async def start(
     if form.get("band") is not None:
         band = _int(form, "band", min(BANDS), max(BANDS), errors, values)
     if "band" not in errors and band not in BANDS:
-        errors["band"] = f"band {band} is not offered; choose one of {', '.join(map(str, BANDS))}"
+        errors["band"] = Note(
+            N_("band {band} is not offered; choose one of {bands}"),
+            band=band,
+            bands=", ".join(map(str, BANDS)),
+        )
     raw = form.get("scenario")
     base = raw.strip() if isinstance(raw, str) else ""
     values["scenario"] = base
@@ -511,8 +541,8 @@ async def start(
     if base:
         readable_ids = {s.id for s in store.visible_scenarios(db, user)}
         if not base.isdecimal() or int(base) not in readable_ids:
-            errors["scenario"] = (
-                f"scenario {base} is not one you may read; choose one from the list"
+            errors["scenario"] = Note(
+                N_("scenario {base} is not one you may read; choose one from the list"), base=base
             )
         else:
             scenario_id = int(base)
@@ -522,7 +552,7 @@ async def start(
     try:
         job = start_run(db, user, registry(request.app), code, paths, seed, band, scenario_id)
     except ScenarioError as err:  # the scenario's years leave nothing to project
-        return _page(request, user, db, {"scenario": str(err)}, values, status_code=422)
+        return _page(request, user, db, {"scenario": err}, values, status_code=422)
     return RedirectResponse(f"/uncertainty/jobs/{job.id}", status_code=303)
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from byibalance.errors import ByibalanceError
+from byibalance.messages import N_, Note
 from byibalance.web import accounts
 from byibalance.web.db import Role, User, get_row
 from byibalance.web.deps import checked_form, get_db, page_user, render
@@ -54,7 +55,7 @@ async def set_role(request: Request, user_id: int, user: User = Depends(page_use
     target = get_row(db, User, user_id)
     try:
         if target is None:
-            raise accounts.UnknownUserError(f"there is no user {user_id}")
+            raise accounts.UnknownUserError(Note(N_("there is no user {id}"), id=user_id))
         accounts.set_role(db, target.username, str(form.get("role", "")))
     except ByibalanceError as err:
         return _page(request, db, user, error=err)

@@ -1090,6 +1090,21 @@ DA |= {
         "kørslen findes ikke: den kan være fjernet; start den igen",
     "no fan section on '{part}'; use population or economy":
         "ingen vifter på '{part}'; brug population eller economy",
+    "the uncertainty run of {code} would start in {first}, not before the scenario's end {end}":
+        "usikkerhedskørslen for {code} ville starte i {first}, ikke før scenariets slutår {end}",
+    "Choose an end year after {first} in the scenario": "Vælg et slutår efter {first} i scenariet",
+    "paths": "forløb",
+    "seed": "startværdi",
+    "band": "bånd",
+    "{name:word} must be a whole number from {lo!r} to {hi!r}":
+        "{name:word} skal være et helt tal fra {lo!r} til {hi!r}",
+    "{name:word} {number!r} is outside {lo!r}..{hi!r}; choose a number from {lo!r} to {hi!r}":
+        "{name:word} {number!r} ligger uden for {lo!r}..{hi!r}; vælg et tal fra {lo!r} til {hi!r}",
+    "band {band} is not offered; choose one of {bands}":
+        "båndet {band} tilbydes ikke; vælg et af {bands}",
+    "scenario {base} is not one you may read; choose one from the list":
+        "scenariet {base} er ikke et, du må læse; vælg et fra listen",
+    "there is no user {id}": "der er ingen bruger {id}",
 }
 
 # The housing assumptions' notes where a municipality's own persons per dwelling come from a
