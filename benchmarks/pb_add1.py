@@ -3,7 +3,9 @@
 Run: ``python benchmarks/pb_add1.py [FOLDER]`` (FOLDER defaults to ``BYIBALANCE_PABULIB_DIR``,
 else ``shared/data/pabulib``). ``python benchmarks/pb_add1.py --against REV [FOLDER]`` instead
 times Add1's steps on Warsaw 2026 (``rules._add1``, the float counts) with this engine and with
-``participation/mes_engine.py`` as of git revision REV, alternately in one process, 3 runs each.
+``participation/mes_engine.py`` as of git revision REV, then the whole rule ("last feasible", one
+worker) with this checkout's and with REV's ``mes_engine.py`` and ``rules.py``, alternately in one
+process, 3 runs each, and checks that both settle on the same selection and per-voter budget.
 ``python benchmarks/pb_add1.py --now [FOLDER]`` times only this engine's whole rule
 (``method_of_equal_shares``) on Warsaw 2026, 3 runs per completion, one worker (the steps one
 after another) and two workers (``add1_workers=2``: steps counted ahead in forked processes)
@@ -58,18 +60,33 @@ def _count_fallbacks() -> int:
     return _FALLBACKS[0]
 
 
-def against(rev: str, folder: Path) -> None:
-    """Add1's steps on Warsaw 2026, this engine beside the engine of git revision ``rev``."""
+def _module_at(rev: str, name: str, uses: dict[str, types.ModuleType]) -> types.ModuleType:
+    """``participation/<name>.py`` as of git revision ``rev``, importing ``uses`` in place of
+    this checkout's modules of those names (so its rules count with its own engine)."""
     source = subprocess.run(
-        ["git", "show", f"{rev}:src/byibalance/participation/mes_engine.py"],
+        ["git", "show", f"{rev}:src/byibalance/participation/{name}.py"],
         check=True,
         capture_output=True,
         text=True,
         cwd=Path(__file__).parents[1],
     ).stdout
-    previous = types.ModuleType("previous_mes_engine")
-    sys.modules[previous.__name__] = previous  # its dataclasses look their module up
-    exec(compile(source, f"mes_engine.py@{rev}", "exec"), previous.__dict__)
+    module = types.ModuleType(f"previous_{name}")
+    sys.modules[module.__name__] = module  # its dataclasses look their module up
+    ours = {key: sys.modules[key] for key in uses}
+    sys.modules.update(uses)
+    try:
+        exec(compile(source, f"{name}.py@{rev}", "exec"), module.__dict__)
+    finally:
+        sys.modules.update(ours)
+    return module
+
+
+def against(rev: str, folder: Path) -> None:
+    """Warsaw 2026 with Add1, this checkout beside git revision ``rev``: Add1's steps (the float
+    counts, ``rules._add1`` with each revision's engine), then the whole rule with one worker
+    (``method_of_equal_shares`` with each revision's engine and rules), alternately."""
+    previous = _module_at(rev, "mes_engine", {})
+    previous_rules = _module_at(rev, "rules", {"byibalance.participation.mes_engine": previous})
     election, profile = read_pb(folder / "Poland_Warszawa_2026.pb")
     support = Support(election, profile)
     key = _tie_key(election, support.counts, "id")
@@ -87,6 +104,25 @@ def against(rev: str, folder: Path) -> None:
     print(
         f"Warsaw 2026 Add1 steps, best of 3: now {best_now:.2f} s, {rev} {best_prev:.2f} s, "
         f"ratio {best_prev / best_now:.2f}x; load {os.getloadavg()}",
+        flush=True,
+    )
+    whole: dict[str, list[float]] = {rev: [], "now": []}
+    seen = set()
+    for _ in range(3):
+        for name, rule in (
+            (rev, previous_rules.method_of_equal_shares),
+            ("now", method_of_equal_shares),
+        ):
+            t0 = time.perf_counter()
+            out = rule(election, profile, options=options)
+            whole[name].append(time.perf_counter() - t0)
+            seen.add((out.selected, out.voter_budget))
+            print(f"{name} whole rule: {whole[name][-1]:.2f} s", flush=True)
+    best_prev, best_now = min(whole[rev]), min(whole["now"])
+    print(
+        f"Warsaw 2026 Add1 whole rule, one worker, best of 3: now {best_now:.2f} s, {rev} "
+        f"{best_prev:.2f} s, ratio {best_prev / best_now:.2f}x; same selection and per-voter "
+        f"budget: {len(seen) == 1}; load {os.getloadavg()}",
         flush=True,
     )
 
