@@ -26,7 +26,7 @@ from byibalance.errors import ByibalanceError, ScenarioError
 from byibalance.finance import compute_budget, explain, finance_overrides
 from byibalance.finance.inputs import budget_parameters
 from byibalance.services import compute
-from byibalance.web.i18n import error_text
+from byibalance.web.i18n import error_text, request_problems
 
 ROUTES = Path(__file__).parents[2] / "src" / "byibalance" / "web" / "routes"
 
@@ -257,6 +257,37 @@ def test_an_unknown_user_in_danish_and_english(app) -> None:  # type: ignore[no-
     assert error_page(answer.text) == "der er ingen bruger 999"
     _language(c, token, "en")
     assert error_page(c.post("/users/999/role", data=form).text) == "there is no user 999"
+
+
+def test_several_bad_parameters_read_wholly_in_one_language() -> None:
+    # as FastAPI reports them; the English is the API's detail joined by '; '
+    year = {
+        "type": "int_parsing",
+        "loc": ("query", "year"),
+        "input": "abc",
+        "msg": "Input should be a valid integer, unable to parse string as an integer",
+    }
+    metric = {
+        "type": "string_pattern_mismatch",
+        "loc": ("query", "metric"),
+        "input": "X",
+        "msg": "String should match pattern '^[a-z]+$'",
+        "ctx": {"pattern": "^[a-z]+$"},
+    }
+    unknown = {"type": "missing", "loc": ("query", "x"), "msg": "Field required", "input": None}
+    english = (
+        "query.year: Input should be a valid integer, unable to parse string as an "
+        "integer; query.metric: String should match pattern '^[a-z]+$'"
+    )
+    both = request_problems([year, metric])
+    assert str(both) == error_text(both, "en") == english
+    assert error_text(both, "da") == (
+        "query.year: Værdien skal være et helt tal; teksten kan ikke læses som et helt tal; "
+        "query.metric: Teksten skal passe til mønsteret '^[a-z]+$'"
+    )
+    # a message the catalogue does not know: the whole text in English, never half and half
+    three = request_problems([year, metric, unknown])
+    assert error_text(three, "da") == LEAD_IN + english + "; query.x: Field required"
 
 
 # --- the finance model's errors themselves ------------------------------------------------------
