@@ -67,7 +67,7 @@ and the exact count above answers. u = 2^-53, b0 the per-voter budget, η = 8·u
   d + η + dmax ≤ reach, as err ≤ s·T gives d ≤ T + η). Otherwise each is counted as above.
 
 So a certified answer is the exact rule's selection; the exact count handles the rest. On
-Warsaw 2026 no Add1 step gives up, and each float count takes ~10 ms instead of ~90 ms.
+Warsaw 2026 no Add1 step gives up, and each float count takes ~5–8 ms instead of ~90 ms.
 The winner's near voters' δ are summed from the δ gathered to pay them
 (``np.where(mask, δ, 0).sum()``), not with ``np.dot`` and a boolean mask: that dot casts the mask
 and goes through BLAS, and was once the count's largest cost (a third in a line profile, far
