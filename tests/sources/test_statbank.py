@@ -270,8 +270,8 @@ def embedded_rate_body() -> str:
     row = data.tax_rates().set_index("code").loc["165"]
     return (
         "OMRÅDE;SKATPCT;TID;INDHOLD\n"
-        f"165;KOMSKAT;2025;{row['income_tax_pct']}\n"
-        f"165;KIRKESKAT;2025;{row['church_tax_pct']}\n"
+        f"165;KOM;2025;{row['income_tax_pct']}\n"
+        f"165;KIRKE;2025;{row['church_tax_pct']}\n"
     )
 
 
