@@ -202,43 +202,21 @@ def rates_tableinfo(table: str) -> dict[str, object]:
 
 
 def rates_session() -> None:
-    folder = RECORDINGS / RATES_SESSION
-    folder.mkdir(parents=True, exist_ok=True)
-    exchanges: list[dict[str, object]] = []
-
-    def save(path: str, request: dict[str, object], stem: str, text: str, kind: str) -> None:
-        file = folder / f"{len(exchanges) + 1:03d}_{stem}"
-        file.write_text(text, encoding="utf-8", newline="")
-        exchanges.append(
-            {
-                "method": "POST",
-                "path": f"/v1/{path}",
-                "request": request,
-                "status": 200,
-                "response_file": file.name,
-                "headers": {"content-type": kind},
-            }
-        )
-
-    json_kind, csv_kind = "application/json; charset=utf-8", "text/csv; charset=UTF-8"
-    for table in ("FOD33", "PSKAT"):
-        info = json.dumps(rates_tableinfo(table), ensure_ascii=False, indent=1) + "\n"
-        request = {"table": table, "format": "JSON", "lang": "en"}
-        save("tableinfo", request, f"tableinfo_{table}.json", info, json_kind)
-    save("data", spec_for("FOD33").query([]), "data_FOD33_national.csv", fod33_body(), csv_kind)
+    answers = [
+        ("tableinfo", tableinfo_request(t), f"tableinfo_{t}.json", info_text(rates_tableinfo(t)))
+        for t in ("FOD33", "PSKAT")
+    ]
+    answers.append(("data", spec_for("FOD33").query([]), "data_FOD33_national.csv", fod33_body()))
     for code in RATE_CODES:
         body = pskat_body(code)
-        save("data", spec_for("PSKAT").query([code]), f"data_PSKAT_{code}.csv", body, csv_kind)
-    session = {
-        "constructed": True,
-        "note": "constructed from the embedded data (FOD33 ASFR 1973-2019 with constructed "
+        answers.append(("data", spec_for("PSKAT").query([code]), f"data_PSKAT_{code}.csv", body))
+    write_session(
+        RATES_SESSION,
+        answers,
+        "constructed from the embedded data (FOD33 ASFR 1973-2019 with constructed "
         "TOT1/BRUTTO/NETTO, compiled PSKAT 2025 and 2024 = 2025 without land tax) in the "
         "verified BULK layout and the catalogue's codes (docs/statbank.md), not captured from "
         "the live API; refresh with scripts/record_statbank.py --tables FOD33,PSKAT",
-        "exchanges": exchanges,
-    }
-    (folder / "session.yaml").write_text(
-        yaml.safe_dump(session, allow_unicode=True, sort_keys=False), encoding="utf-8"
     )
 
 
@@ -313,37 +291,15 @@ def dodc2_body() -> str:
 
 
 def dodc2_session() -> None:
-    folder = RECORDINGS / DODC2_SESSION
-    folder.mkdir(parents=True, exist_ok=True)
-    info = folder / "001_tableinfo_DODC2.json"
-    info.write_text(json.dumps(dodc2_tableinfo(), ensure_ascii=False, indent=1) + "\n", "utf-8")
-    body = folder / "002_data_DODC2_national.csv"
-    body.write_text(dodc2_body(), encoding="utf-8", newline="")
-    session = {
-        "constructed": True,
-        "note": "constructed from the embedded 2019 deaths (three provinces) in the verified "
-        "BULK layout, spread evenly over the weeks; not captured from the live API",
-        "exchanges": [
-            {
-                "method": "POST",
-                "path": "/v1/tableinfo",
-                "request": {"table": "DODC2", "format": "JSON", "lang": "en"},
-                "status": 200,
-                "response_file": info.name,
-                "headers": {"content-type": "application/json; charset=utf-8"},
-            },
-            {
-                "method": "POST",
-                "path": "/v1/data",
-                "request": spec_for("DODC2").query([]),
-                "status": 200,
-                "response_file": body.name,
-                "headers": {"content-type": "text/csv; charset=UTF-8"},
-            },
+    info = info_text(dodc2_tableinfo())
+    write_session(
+        DODC2_SESSION,
+        [
+            ("tableinfo", tableinfo_request("DODC2"), "tableinfo_DODC2.json", info),
+            ("data", spec_for("DODC2").query([]), "data_DODC2_national.csv", dodc2_body()),
         ],
-    }
-    (folder / "session.yaml").write_text(
-        yaml.safe_dump(session, allow_unicode=True, sort_keys=False), encoding="utf-8"
+        "constructed from the embedded 2019 deaths (three provinces) in the verified "
+        "BULK layout, spread evenly over the weeks; not captured from the live API",
     )
 
 
@@ -374,6 +330,15 @@ def write_session(name: str, answers: list[tuple[str, dict[str, object], str, st
     )
 
 
+def tableinfo_request(table: str) -> dict[str, object]:
+    return {"table": table, "format": "JSON", "lang": "en"}
+
+
+def info_text(info: dict[str, object]) -> str:
+    """A /tableinfo answer's body as the API sends it (indented JSON, UTF-8 letters kept)."""
+    return json.dumps(info, ensure_ascii=False, indent=1) + "\n"
+
+
 def tableinfo_answer(table: str, title: str, unit: str, variables: list[dict[str, object]]):
     info = {
         "id": table,
@@ -383,9 +348,7 @@ def tableinfo_answer(table: str, title: str, unit: str, variables: list[dict[str
         "what the tests ask for; value codes and texts [U] not seen in a real answer",
         "variables": variables,
     }
-    request = {"table": table, "format": "JSON", "lang": "en"}
-    text = json.dumps(info, ensure_ascii=False, indent=1) + "\n"
-    return ("tableinfo", request, f"tableinfo_{table}.json", text)
+    return ("tableinfo", tableinfo_request(table), f"tableinfo_{table}.json", info_text(info))
 
 
 def variable(id_: str, values: list[tuple[str, str]], elimination: bool = True):
@@ -671,52 +634,27 @@ def bol106_session() -> None:
     )
 
 
+def folk1a_session() -> None:
+    spec = spec_for("FOLK1A")
+    info = info_text(folk1a_tableinfo(CODES))
+    answers = [("tableinfo", tableinfo_request("FOLK1A"), "tableinfo_FOLK1A.json", info)]
+    for code in CODES:
+        answers.append(("data", spec.query([code]), f"data_FOLK1A_{code}.csv", folk1a_body(code)))
+    write_session(
+        "folk1a_165_101_constructed",
+        answers,
+        "constructed from the embedded data in the API's documented format, not "
+        "captured from the live API; refresh with scripts/record_statbank.py",
+    )
+
+
 def main() -> None:
     migration_session()
     fod407_session()
     bol106_session()
     dodc2_session()
     rates_session()
-    folder = RECORDINGS / "folk1a_165_101_constructed"
-    folder.mkdir(parents=True, exist_ok=True)
-    spec = spec_for("FOLK1A")
-    exchanges = []
-    info = folder / "001_tableinfo_FOLK1A.json"
-    info.write_text(
-        json.dumps(folk1a_tableinfo(CODES), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-    )
-    exchanges.append(
-        {
-            "method": "POST",
-            "path": "/v1/tableinfo",
-            "request": {"table": "FOLK1A", "format": "JSON", "lang": "en"},
-            "status": 200,
-            "response_file": info.name,
-            "headers": {"content-type": "application/json; charset=utf-8"},
-        }
-    )
-    for i, code in enumerate(CODES, start=2):
-        body = folder / f"{i:03d}_data_FOLK1A_{code}.csv"
-        body.write_text(folk1a_body(code), encoding="utf-8", newline="")
-        exchanges.append(
-            {
-                "method": "POST",
-                "path": "/v1/data",
-                "request": spec.query([code]),
-                "status": 200,
-                "response_file": body.name,
-                "headers": {"content-type": "text/csv; charset=UTF-8"},
-            }
-        )
-    session = {
-        "constructed": True,
-        "note": "constructed from the embedded data in the API's documented format, not "
-        "captured from the live API; refresh with scripts/record_statbank.py",
-        "exchanges": exchanges,
-    }
-    (folder / "session.yaml").write_text(
-        yaml.safe_dump(session, allow_unicode=True, sort_keys=False), encoding="utf-8"
-    )
+    folk1a_session()
 
 
 if __name__ == "__main__":
