@@ -13,7 +13,6 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -23,7 +22,7 @@ import pytest
 from byibalance import data
 from byibalance.data.generation import data_cached, data_generation
 from byibalance.finance import inputs as finance_inputs
-from byibalance.population import inputs, project
+from byibalance.population import project
 from byibalance.sources import snapshots
 from byibalance.sources.statbank import StatBankClient, download_table
 
@@ -42,24 +41,6 @@ def _replay() -> ModuleType:
 
 
 replay = _replay()
-
-
-def _forget_everything() -> None:
-    """Only around the test (other tests' state), never inside it."""
-    data.clear_cache()
-    for cached in (inputs.population_cube, inputs.mortality_cube):
-        cached.cache_clear()
-    finance_inputs.budget_parameters.cache_clear()
-
-
-@pytest.fixture
-def home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
-    folder = tmp_path / "data-home"
-    monkeypatch.setenv("BYIBALANCE_DATA_HOME", str(folder))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-must-stay-empty"))
-    _forget_everything()
-    yield folder
-    _forget_everything()
 
 
 def newer_rates(path, request, body):

@@ -20,7 +20,6 @@ from tests.population.flow_snapshots import (
     fertility_download,
     flow_downloads,
     flow_frame,
-    home,
     write,
 )
 
@@ -29,8 +28,6 @@ from byibalance.errors import DataError
 from byibalance.population.inputs import build_inputs
 from byibalance.sources import snapshots
 from byibalance.sources.statbank import StatBankClient, download_table
-
-__all__ = ["home"]
 
 AGE = np.arange(101)
 

@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from tests.population.flow_snapshots import TableDownload, home, write
+from tests.population.flow_snapshots import TableDownload, write
 
 from byibalance import data
 from byibalance.errors import DataError
-
-__all__ = ["home"]
 
 FILE = "persons_per_dwelling.csv"
 GOOD = [

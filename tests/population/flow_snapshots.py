@@ -8,16 +8,13 @@ Statistics Denmark's."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pytest
 
-from byibalance import data
-from byibalance.population import inputs
 from byibalance.sources import snapshots
 
 T0 = dt.datetime(2026, 11, 29, 5, 0, 0, tzinfo=dt.UTC)
@@ -48,23 +45,6 @@ class TableDownload:
     @property
     def key(self) -> str:
         return self.table
-
-
-def forget() -> None:
-    data.clear_cache()
-    for cached in (inputs.population_cube, inputs.mortality_cube):
-        cached.cache_clear()
-
-
-@pytest.fixture
-def home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
-    """``BYIBALANCE_DATA_HOME`` in a temporary folder; caches cleared before and after."""
-    folder = tmp_path / "data-home"
-    monkeypatch.setenv("BYIBALANCE_DATA_HOME", str(folder))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-must-stay-empty"))
-    forget()
-    yield folder
-    forget()
 
 
 def flow_frame(cells: Mapping[tuple[str, int], np.ndarray], sex_codes=("m", "f")) -> pd.DataFrame:

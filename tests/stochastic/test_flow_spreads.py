@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from tests.population.flow_snapshots import flow_downloads, home, write
+from tests.population.flow_snapshots import flow_downloads, write
 
 from byibalance import data
 from byibalance.batch.prepare import flow_rates, prepare
@@ -25,8 +25,6 @@ from byibalance.parameters import Parameter, ParameterSet
 from byibalance.population import inputs
 from byibalance.population.inputs import population_cube
 from byibalance.population.stochastic import FIVE_YEAR_GROUPS, draw, simulate
-
-__all__ = ["home"]
 
 REFERENCE = Path(__file__).parent / "data"
 BASE, END = 2020, 2030
