@@ -2,14 +2,15 @@
 
 A developer may have downloaded StatBank snapshots or created a web database in
 ``~/.local/share/byibalance``; the tests must see only the embedded data and their own files.
-A test that writes snapshots asks for :func:`home`, a data home of its own.
+A test that writes snapshots asks for :func:`home`, a data home of its own; a test of the
+command line runs it with :func:`cli`.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -47,3 +48,21 @@ def home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
     yield folder
     forget_cached_data()
     assert not xdg.exists(), f"the test wrote to XDG_DATA_HOME ({xdg}), not to its data home"
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Callable[[list[str]], tuple[object, str, str]]:
+    """``byibalance ARGS`` run in this process: ``cli(ARGS)`` gives (exit code, stdout, stderr),
+    the code 0 where the command returned without ``SystemExit``."""
+    from byibalance.cli import main  # here, not at the top: see forget_cached_data
+
+    def run(args: list[str]) -> tuple[object, str, str]:
+        code: object = 0
+        try:
+            main(args)
+        except SystemExit as exit_:
+            code = exit_.code or 0
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    return run

@@ -6,21 +6,9 @@ import json
 import pandas as pd
 import pytest
 
-from byibalance.cli import main
 
-
-def run_cli(args, capsys):
-    code = 0
-    try:
-        main(args)
-    except SystemExit as exit_:
-        code = exit_.code or 0
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
-def test_csv_population_columns(capsys):
-    code, out, _ = run_cli(["project", "--end", "2026", "--format", "csv"], capsys)
+def test_csv_population_columns(cli):
+    code, out, _ = cli(["project", "--end", "2026", "--format", "csv"])
     assert code == 0
     frame = pd.read_csv(io.StringIO(out), dtype={"municipality": str})
     assert list(frame.columns) == ["municipality", "year", "sex", "age", "population"]
@@ -29,10 +17,9 @@ def test_csv_population_columns(capsys):
     assert frame[frame["year"] == 2024]["population"].sum() == pytest.approx(27_677, abs=0.01)
 
 
-def test_csv_components_add_up(capsys):
-    code, out, _ = run_cli(
-        ["project", "--start", "2020", "--end", "2030", "--format", "csv", "--components"],
-        capsys,
+def test_csv_components_add_up(cli):
+    code, out, _ = cli(
+        ["project", "--start", "2020", "--end", "2030", "--format", "csv", "--components"]
     )
     assert code == 0
     f = pd.read_csv(io.StringIO(out))
@@ -47,8 +34,8 @@ def test_csv_components_add_up(capsys):
     assert (change - (f.population_end - f.population_start)).abs().max() < 1e-3
 
 
-def test_backtest_json_keys(capsys):
-    code, out, _ = run_cli(["backtest", "--municipality", "165", "--format", "json"], capsys)
+def test_backtest_json_keys(cli):
+    code, out, _ = cli(["backtest", "--municipality", "165", "--format", "json"])
     assert code == 0
     result = json.loads(out)
     for key in ("total_actual", "total_projected", "total_error_pct", "age_group_mape_pct"):
@@ -57,21 +44,17 @@ def test_backtest_json_keys(capsys):
         assert {"total_error_pct", "age_group_mape_pct"} <= set(result["baselines"][name])
 
 
-def test_all_municipalities_csv(capsys):
-    code, out, _ = run_cli(
-        ["project", "--municipality", "all", "--end", "2026", "--format", "csv"], capsys
-    )
+def test_all_municipalities_csv(cli):
+    code, out, _ = cli(["project", "--municipality", "all", "--end", "2026", "--format", "csv"])
     assert code == 0
     frame = pd.read_csv(io.StringIO(out), dtype={"municipality": str})
     assert frame["municipality"].nunique() == 98
     assert frame["population"].min() >= 0
 
 
-def test_xlsx_has_population_components_and_sources(capsys, tmp_path):
+def test_xlsx_has_population_components_and_sources(cli, tmp_path):
     target = tmp_path / "albertslund.xlsx"
-    code, _, _ = run_cli(
-        ["project", "--end", "2030", "--format", "xlsx", "--output", str(target)], capsys
-    )
+    code, _, _ = cli(["project", "--end", "2030", "--format", "xlsx", "--output", str(target)])
     assert code == 0
     sheets = pd.read_excel(target, sheet_name=None, dtype={"municipality": str})
     assert set(sheets) == {"population", "components", "sources"}
@@ -82,8 +65,8 @@ def test_xlsx_has_population_components_and_sources(capsys, tmp_path):
     assert any("assumption" in n for n in sheets["sources"]["note"])
 
 
-def test_xlsx_needs_an_output_file(capsys):
-    code, _, err = run_cli(["project", "--format", "xlsx"], capsys)
+def test_xlsx_needs_an_output_file(cli):
+    code, _, err = cli(["project", "--format", "xlsx"])
     assert code == 2
     assert "Add --output FILE.xlsx" in err
 
@@ -109,13 +92,13 @@ def test_xlsx_needs_an_output_file(capsys):
         ([], "start: 1990\n", "field 'start', year 1990", 2),
     ],
 )
-def test_bad_input_is_one_line_with_field_and_fix(args, yaml_text, needle, exit_code, capsys,
+def test_bad_input_is_one_line_with_field_and_fix(args, yaml_text, needle, exit_code, cli,
                                                   tmp_path):  # fmt: skip
     if yaml_text is not None:
         path = tmp_path / "scenario.yaml"
         path.write_text(yaml_text, encoding="utf-8")
         args = [*args, "--scenario", str(path)]
-    code, _, err = run_cli(["project", *args], capsys)
+    code, _, err = cli(["project", *args])
     assert code == exit_code
     assert needle in err
     assert len(err.strip().splitlines()) == 1

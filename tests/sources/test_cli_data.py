@@ -6,63 +6,41 @@ import httpx
 import pytest
 
 from byibalance.cli import data as data_cli
-from byibalance.cli import main
 from byibalance.sources import snapshots
 from byibalance.sources.statbank import StatBankClient
-
-from .replay import load_session, replay_transport
 
 SESSION = "folk1a_165_101_constructed"
 
 
-def run_cli(args, capsys):
-    code = 0
-    try:
-        main(args)
-    except SystemExit as exit_:
-        code = exit_.code or 0
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
 @pytest.fixture
-def recorded(monkeypatch):
-    """The CLI's client answers from the recording, without sleeping between retries."""
-
-    def make(progress, retries, timeout):
-        return StatBankClient(
-            transport=replay_transport(load_session(SESSION)),
-            progress=progress,
-            retries=retries,
-            sleep=lambda s: None,
-        )
-
-    monkeypatch.setattr(data_cli, "make_client", make)
+def recorded(cli_replays):
+    """The CLI's client answers from the FOLK1A recording, without sleeping between retries."""
+    cli_replays(SESSION)
 
 
-def test_update_list_use_info(home, recorded, capsys):
-    code, out, err = run_cli(["data", "update", "--municipality", "165"], capsys)
+def test_update_list_use_info(home, recorded, cli):
+    code, out, err = cli(["data", "update", "--municipality", "165"])
     assert code == 0, err
     assert "stored snapshot" in out and "FOLK1A: 1 areas, 2008K1..2020K1" in out
     name = snapshots.list_snapshots(home)[0].name
 
-    code, out, _ = run_cli(["data", "list"], capsys)
+    code, out, _ = cli(["data", "list"])
     assert code == 0 and name in out and "FOLK1A" in out and "2008K1..2020K1" in out
     assert f"in use (newest): {name}" in out
 
-    code, out, _ = run_cli(["data", "info"], capsys)
+    code, out, _ = cli(["data", "info"])
     assert code == 0 and "status published" in out and "population_age5.csv: 546 rows" in out
     assert "layout from: real answers printed in public repositories" in out
 
-    code, out, _ = run_cli(["data", "use", "embedded"], capsys)
+    code, out, _ = cli(["data", "use", "embedded"])
     assert (code, out.strip()) == (0, "in use: embedded")
-    code, out, _ = run_cli(["data", "list"], capsys)
+    code, out, _ = cli(["data", "list"])
     assert "in use (pinned): embedded" in out
-    code, out, _ = run_cli(["data", "use", name], capsys)
+    code, out, _ = cli(["data", "use", name])
     assert (code, out.strip()) == (0, f"in use: {name}")
 
 
-def test_update_offline_is_one_line_and_writes_nothing(home, monkeypatch, capsys):
+def test_update_offline_is_one_line_and_writes_nothing(home, monkeypatch, cli):
     def make(progress, retries, timeout):
         def handler(request):
             raise httpx.ConnectError("[Errno -3] Temporary failure in name resolution")
@@ -72,7 +50,7 @@ def test_update_offline_is_one_line_and_writes_nothing(home, monkeypatch, capsys
         )
 
     monkeypatch.setattr(data_cli, "make_client", make)
-    code, _, err = run_cli(["data", "update", "--retries", "2"], capsys)
+    code, _, err = cli(["data", "update", "--retries", "2"])
     assert code == 7
     assert err.count("\n") == 1 and "failed after 3 tries" in err and "network is away" in err
     assert not (home / "snapshots").exists()
@@ -87,8 +65,8 @@ def test_update_offline_is_one_line_and_writes_nothing(home, monkeypatch, capsys
         (["data", "update", "--municipality", "999"], 3, "'999' is not one of the 98"),
     ],
 )
-def test_bad_arguments_get_one_line(home, recorded, capsys, args, code, message):
-    got, _, err = run_cli(args, capsys)
+def test_bad_arguments_get_one_line(home, recorded, cli, args, code, message):
+    got, _, err = cli(args)
     assert got == code and message in err and err.count("\n") == 1
 
 
@@ -109,25 +87,15 @@ def test_progress_bar_draws_on_a_terminal():
     assert "FOLK1A (1/2)" in text and "FOLK1A (2/2)" in text and "120.0 kB" in text
 
 
-def test_list_details_and_info_say_what_the_model_does_with_each_table(home, monkeypatch, capsys):
-    def make(progress, retries, timeout):
-        return StatBankClient(
-            transport=replay_transport(load_session("fod33_pskat_165_101_constructed")),
-            progress=progress,
-            retries=retries,
-            sleep=lambda s: None,
-        )
-
-    monkeypatch.setattr(data_cli, "make_client", make)
-    code, out, err = run_cli(
-        ["data", "update", "--municipality", "165", "--tables", "FOD33,PSKAT"], capsys
-    )
+def test_list_details_and_info_say_what_the_model_does_with_each_table(home, cli_replays, cli):
+    cli_replays("fod33_pskat_165_101_constructed")
+    code, out, err = cli(["data", "update", "--municipality", "165", "--tables", "FOD33,PSKAT"])
     assert code == 0, err
     assert "FOD33: 0 areas, 1973..2019" in out and "PSKAT: 1 areas, 2024..2025" in out
-    code, out, _ = run_cli(["data", "list", "--details"], capsys)
+    code, out, _ = cli(["data", "list", "--details"])
     assert code == 0
     assert "FOD33 (1973..2019): used: fertility_asfr" in out
     assert "PSKAT (2024..2025): used: tax_rates" in out
     assert "layout from: public DST table catalogue" in out
-    code, out, _ = run_cli(["data", "info"], capsys)
+    code, out, _ = cli(["data", "info"])
     assert "model: used: tax_rates (income and land tax of the budget" in out

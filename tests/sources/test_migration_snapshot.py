@@ -16,8 +16,6 @@ import pandas as pd
 import pytest
 import yaml
 
-from byibalance.cli import data as data_cli
-from byibalance.cli import main
 from byibalance.errors import SourceError
 from byibalance.sources import snapshots
 from byibalance.sources.statbank import (
@@ -292,35 +290,15 @@ def test_carry_over_keeps_the_migration_files_and_the_municipalities_not_downloa
     assert len(snapshots.read_table(second, "fertility_municipal.csv")) == 2 * 5 * 7
 
 
-def run_cli(args, capsys):
-    code = 0
-    try:
-        main(args)
-    except SystemExit as exit_:
-        code = exit_.code or 0
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
-def test_update_tables_fly66_downloads_both_directions(home, monkeypatch, capsys):
+def test_update_tables_fly66_downloads_both_directions(home, cli_replays, cli):
     asked: list[dict] = []
 
-    def make(progress, retries, timeout):
-        def log(path, request, body):
-            asked.append(request)
-            return 200, body
+    def log(path, request, body):
+        asked.append(request)
+        return 200, body
 
-        return StatBankClient(
-            transport=replay_transport(load_session(MIGRATION), log),
-            progress=progress,
-            retries=retries,
-            sleep=lambda s: None,
-        )
-
-    monkeypatch.setattr(data_cli, "make_client", make)
-    code, out, err = run_cli(
-        ["data", "update", "--municipality", "165", "--tables", "FLY66"], capsys
-    )
+    cli_replays(MIGRATION, log)
+    code, out, err = cli(["data", "update", "--municipality", "165", "--tables", "FLY66"])
     assert code == 0, err
     assert "FLY66_IN: 1 areas, 2019..2023" in out and "FLY66_OUT: 1 areas, 2019..2023" in out
     directions = [q["variables"][0]["code"] for q in asked if q.get("format") == "BULK"]
@@ -328,6 +306,6 @@ def test_update_tables_fly66_downloads_both_directions(home, monkeypatch, capsys
     snap = snapshots.active_snapshot(home)
     assert snap.file_entry("migration_in_internal.csv") is not None
     assert snap.file_entry("migration_out_internal.csv") is not None
-    code, out, _ = run_cli(["data", "list", "--details"], capsys)
+    code, out, _ = cli(["data", "list", "--details"])
     assert "FLY66_IN (2019..2023): used: migration_flows (gross in- and out-migration" in out
     assert "layout from: public DST table catalogue" in out
