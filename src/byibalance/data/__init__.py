@@ -762,10 +762,23 @@ MIGRATION_COLUMNS = [
     "source",
 ]
 FERTILITY_AGE_STARTS = (15, 20, 25, 30, 35, 40, 45)
-FERTILITY_COLUMNS = ["code", "year", "age_start", "rate_per_1000", "source"]
+_FERTILITY_DTYPES = {
+    "code": "object",
+    "year": "int64",
+    "age_start": "int64",
+    "rate_per_1000": "float64",
+    "source": "object",
+}
+FERTILITY_COLUMNS = list(_FERTILITY_DTYPES)
 _FLOW_DTYPES = {"code": "object", "sex": "object", "source": "object"}
 _SEX_CODES = {"m": "m", "1": "m", "M": "m", "f": "f", "2": "f", "K": "f"}
 _REDOWNLOAD = "Run byibalance data update again, or: byibalance data use embedded"
+
+
+def _empty_frame(dtypes: dict[str, str]) -> pd.DataFrame:
+    """No rows, the columns ``dtypes`` names with their dtypes: what a loader gives where the
+    active snapshot lacks its file."""
+    return pd.DataFrame({column: pd.Series(dtype=dtype) for column, dtype in dtypes.items()})
 
 
 def _bad_cell(file: str, frame: pd.DataFrame, bad: Any, column: str, problem: str) -> DataError:
@@ -778,6 +791,12 @@ def _bad_cell(file: str, frame: pd.DataFrame, bad: Any, column: str, problem: st
         _REDOWNLOAD,
         ErrorLocation(file=file, line=position + 2, field=column),
     )
+
+
+def _refuse_bad_cells(file: str, frame: pd.DataFrame, bad: Any, column: str, problem: str) -> None:
+    """Raise the ``DataError`` of :func:`_bad_cell` where any row of ``bad`` is true."""
+    if pd.Series(bad).any():
+        raise _bad_cell(file, frame, bad, column, problem)
 
 
 def _checked_columns(frame: pd.DataFrame, file: str, expected: list[str]) -> pd.DataFrame:
@@ -793,14 +812,10 @@ def _checked_columns(frame: pd.DataFrame, file: str, expected: list[str]) -> pd.
 def _checked_codes_and_years(frame: pd.DataFrame, file: str) -> tuple[pd.Series, pd.Series]:
     codes = frame["code"].astype(str).str.strip()
     bad = ~codes.str.fullmatch(r"\d{1,3}")
-    if bad.any():
-        raise _bad_cell(
-            file, frame, bad, "code", "code {value!r} is not a 3-digit municipality code"
-        )
+    _refuse_bad_cells(file, frame, bad, "code", "code {value!r} is not a 3-digit municipality code")
     years = pd.to_numeric(frame["year"], errors="coerce")
     bad = years.isna() | (years != years.round())
-    if bad.any():
-        raise _bad_cell(file, frame, bad, "year", "year {value!r} is not a calendar year")
+    _refuse_bad_cells(file, frame, bad, "year", "year {value!r} is not a calendar year")
     return codes.str.zfill(3), years.astype("int64")
 
 
@@ -824,20 +839,17 @@ def check_migration_file(frame: pd.DataFrame, file: str) -> pd.DataFrame:
     frame = _checked_columns(frame, file, ["code", "year", "sex", "age", "persons"])
     codes, years = _checked_codes_and_years(frame, file)
     sexes = frame["sex"].astype(str).str.strip().map(_SEX_CODES)
-    if sexes.isna().any():
-        raise _bad_cell(file, frame, sexes.isna(), "sex", "sex {value!r} is not m/1 or f/2")
+    _refuse_bad_cells(file, frame, sexes.isna(), "sex", "sex {value!r} is not m/1 or f/2")
     ages = pd.to_numeric(frame["age"], errors="coerce")
     bad = ages.isna() | (ages != ages.round()) | (ages < 0) | (ages > MAX_AGE)
-    if bad.any():
-        raise _bad_cell(
-            file, frame, bad, "age", f"age {{value!r}} is outside 0..{MAX_AGE} (100 = 100 and over)"
-        )
+    _refuse_bad_cells(
+        file, frame, bad, "age", f"age {{value!r}} is outside 0..{MAX_AGE} (100 = 100 and over)"
+    )
     persons = pd.to_numeric(frame["persons"], errors="coerce")
     bad = persons.isna() | (persons != persons.round()) | (persons < 0)
-    if bad.any():
-        raise _bad_cell(
-            file, frame, bad, "persons", "persons {value!r} is not a whole number of at least 0"
-        )
+    _refuse_bad_cells(
+        file, frame, bad, "persons", "persons {value!r} is not a whole number of at least 0"
+    )
     out = pd.DataFrame(
         {
             "code": codes,
@@ -874,9 +886,7 @@ def join_migration_flows(
     A (code, year) is kept only when all four files hold it; each file that lacks a (code, year)
     another holds, or is absent, gives a problem naming it, the codes and the years. Returns
     (frame with :data:`MIGRATION_COLUMNS`, problems)."""
-    empty = pd.DataFrame(
-        {c: pd.Series(dtype=_FLOW_DTYPES.get(c, "int64")) for c in MIGRATION_COLUMNS}
-    )
+    empty = _empty_frame({c: _FLOW_DTYPES.get(c, "int64") for c in MIGRATION_COLUMNS})
     present = {f: frame for f, frame in files.items() if frame is not None}
     if not present:
         return empty, []
@@ -953,25 +963,23 @@ def check_fertility_municipal(
     codes, years = _checked_codes_and_years(frame, file)
     starts = pd.to_numeric(frame["age_start"], errors="coerce")
     bad = ~starts.isin(FERTILITY_AGE_STARTS)
-    if bad.any():
-        raise _bad_cell(
-            file,
-            frame,
-            bad,
-            "age_start",
-            "age_start {value!r} is not one of 15, 20, ..., 45 (the 5-year groups 15-19..45-49)",
-        )
+    _refuse_bad_cells(
+        file,
+        frame,
+        bad,
+        "age_start",
+        "age_start {value!r} is not one of 15, 20, ..., 45 (the 5-year groups 15-19..45-49)",
+    )
     rates = pd.to_numeric(frame["rate_per_1000"], errors="coerce")
     text = frame["rate_per_1000"].astype(str).str.strip()
     bad = (rates.isna() & ~frame["rate_per_1000"].isna() & (text != "")) | (rates < 0)
-    if bad.any():
-        raise _bad_cell(
-            file,
-            frame,
-            bad,
-            "rate_per_1000",
-            "rate_per_1000 {value!r} is not a number of at least 0 per 1,000 women",
-        )
+    _refuse_bad_cells(
+        file,
+        frame,
+        bad,
+        "rate_per_1000",
+        "rate_per_1000 {value!r} is not a number of at least 0 per 1,000 women",
+    )
     out = pd.DataFrame(
         {
             "code": codes,
@@ -1007,15 +1015,7 @@ def fertility_municipal() -> pd.DataFrame:
     file = "fertility_municipal.csv"
     fresh = _snapshot_table(file)
     if fresh is None:
-        return pd.DataFrame(
-            {
-                "code": pd.Series(dtype="object"),
-                "year": pd.Series(dtype="int64"),
-                "age_start": pd.Series(dtype="int64"),
-                "rate_per_1000": pd.Series(dtype="float64"),
-                "source": pd.Series(dtype="object"),
-            }
-        )
+        return _empty_frame(_FERTILITY_DTYPES)
     out, problems = check_fertility_municipal(
         fresh, file, snapshot_source(active_snapshot_name(), "FOD407")
     )
@@ -1028,7 +1028,14 @@ def fertility_municipal() -> pd.DataFrame:
 # assumptions use a municipality's own figures where it holds them.
 
 PERSONS_PER_DWELLING_TYPES = ("flat", "terraced", "detached", "all")
-PERSONS_PER_DWELLING_COLUMNS = ["code", "year", "type", "persons", "source"]
+_PERSONS_PER_DWELLING_DTYPES = {
+    "code": "object",
+    "year": "int64",
+    "type": "object",
+    "persons": "float64",
+    "source": "object",
+}
+PERSONS_PER_DWELLING_COLUMNS = list(_PERSONS_PER_DWELLING_DTYPES)
 MAX_PERSONS_PER_DWELLING = 10.0  # as a housing project's own figure (HousingProject)
 
 
@@ -1042,14 +1049,13 @@ def check_persons_per_dwelling(frame: pd.DataFrame, file: str, source: str) -> p
     codes, years = _checked_codes_and_years(frame, file)
     types = frame["type"].astype(str).str.strip()
     bad = ~types.isin(PERSONS_PER_DWELLING_TYPES)
-    if bad.any():
-        raise _bad_cell(
-            file,
-            frame,
-            bad,
-            "type",
-            "type {value!r} is not one of " + ", ".join(PERSONS_PER_DWELLING_TYPES),
-        )
+    _refuse_bad_cells(
+        file,
+        frame,
+        bad,
+        "type",
+        "type {value!r} is not one of " + ", ".join(PERSONS_PER_DWELLING_TYPES),
+    )
     persons = pd.to_numeric(frame["persons"], errors="coerce")
     bad = persons.isna() | (persons <= 0) | (persons > MAX_PERSONS_PER_DWELLING)
     if bad.any():
@@ -1084,15 +1090,7 @@ def persons_per_dwelling() -> pd.DataFrame:
     file = "persons_per_dwelling.csv"
     fresh = _snapshot_table(file)
     if fresh is None:
-        return pd.DataFrame(
-            {
-                "code": pd.Series(dtype="object"),
-                "year": pd.Series(dtype="int64"),
-                "type": pd.Series(dtype="object"),
-                "persons": pd.Series(dtype="float64"),
-                "source": pd.Series(dtype="object"),
-            }
-        )
+        return _empty_frame(_PERSONS_PER_DWELLING_DTYPES)
     return check_persons_per_dwelling(
         fresh, file, snapshot_source(active_snapshot_name(), "BOL106")
     )
