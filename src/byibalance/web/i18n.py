@@ -72,6 +72,8 @@ class LocalFormatter(string.Formatter):
     def format_field(self, value: Any, format_spec: str) -> str:
         if isinstance(value, Note):  # a note inside a note (parts joined): each in its words
             return localise(value, self.lang)
+        if isinstance(value, ByibalanceError):  # an error inside a note, with its place and fix
+            return error_text(value, self.lang)
         if self.lang == "en":  # exactly the CLI's English
             return ENGLISH.format_field(value, format_spec)
         if format_spec == "word":
@@ -186,11 +188,24 @@ def in_catalogue(message: str, lang: str) -> bool:
 
 
 def translatable(text: object, lang: str) -> bool:
-    """True when ``text`` is a note whose template, and every note among its arguments, the
-    catalogue of ``lang`` has: it then reads wholly in ``lang``."""
+    """True when ``text`` is a note whose template, and every note and error among its
+    arguments (see :func:`error_translatable`), the catalogue of ``lang`` has: it then reads
+    wholly in ``lang``."""
     if not isinstance(text, Note) or not in_catalogue(text.message, lang):
         return False
-    return all(translatable(arg, lang) for arg in text.args.values() if isinstance(arg, Note))
+    for arg in text.args.values():
+        if isinstance(arg, Note) and not translatable(arg, lang):
+            return False
+        if isinstance(arg, ByibalanceError) and not error_translatable(arg, lang):
+            return False
+    return True
+
+
+def error_translatable(error: ByibalanceError, lang: str) -> bool:
+    """True when ``error``'s problem and fix are notes the catalogue of ``lang`` has: it then
+    reads wholly in ``lang``, its place too (:func:`error_text`)."""
+    parts = [error.problem] + ([error.fix] if error.fix else [])
+    return all(translatable(part, lang) for part in parts)
 
 
 #: Files whose lines are a sheet's rows.
@@ -228,18 +243,18 @@ def location_text(where: ErrorLocation, lang: str, *, sheet: bool = False) -> st
 
 
 def error_text(error: ByibalanceError | str, lang: str) -> str:
-    """An error (or a form field's error text) as a page in ``lang`` shows it.
+    """An error (or a form field's error text, or a note with an error among its arguments such
+    as a section's 'the budget could not be computed: {error}') as a page in ``lang`` shows it.
 
     English: exactly the CLI's text (``str(error)``). Another language: the problem, the fix and
     the place in that language when the problem and the fix are notes the catalogue has (see
-    :func:`translatable`), composed as :class:`~byibalance.errors.ByibalanceError` composes its
-    English; otherwise the English text behind a lead-in that says it is English."""
+    :func:`error_translatable`), composed as :class:`~byibalance.errors.ByibalanceError` composes
+    its English; otherwise the English text behind a lead-in that says it is English."""
     english = str(error)
     if lang == "en":
         return english
     if isinstance(error, ByibalanceError):
-        parts = [error.problem] + ([error.fix] if error.fix else [])
-        if not all(translatable(part, lang) for part in parts):
+        if not error_translatable(error, lang):
             return format_message(IN_ENGLISH, {"text": english}, lang)
         text = localise(error.problem, lang)
         where = location_text(error.where, lang, sheet=names_a_sheet(error))
