@@ -65,34 +65,40 @@ BAD_FORM = {"name": "Dyrere dagtilbud", "unit_costs": "daycare_0_2 = -120000",
             "income_tax_rate": "2200: 26,1"}  # fmt: skip
 
 
-def test_a_bad_unit_cost_and_tax_year_read_in_danish_on_the_danish_form(app) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    ("english", "unit_cost", "tax_year", "not_saved"),
+    [
+        pytest.param(
+            False,
+            "linje 1: enhedsomkostningen for 'daycare_0_2' er negativ",
+            f"finance.income_tax_rate.2200: året 2200 ligger uden for scenariets periode "
+            f"{FIRST}-{LAST}. Brug et år fra {FIRST} til {LAST}, eller udvid scenariets start/end",
+            "Scenariet blev ikke gemt",
+            id="danish",
+        ),
+        pytest.param(
+            True,
+            "line 1: the unit cost of 'daycare_0_2' is negative",
+            f"finance.income_tax_rate.2200: year 2200 is outside the scenario's horizon "
+            f"{FIRST}-{LAST}. Use a year from {FIRST} to {LAST}, or widen the scenario's start/end",
+            "The scenario was not saved",
+            id="english-unchanged",
+        ),
+    ],
+)
+def test_a_bad_unit_cost_and_tax_year_read_in_the_page_language(  # type: ignore[no-untyped-def]
+    app, english: bool, unit_cost: str, tax_year: str, not_saved: str
+) -> None:
     c, token = signed_in(app, "analyst")
+    if english:
+        _english(c, token)
     answer = c.post("/scenarios", data={**BAD_FORM, "csrf_token": token})
     assert answer.status_code == 422
-    assert field_error(answer.text, "unit_costs") == (
-        "linje 1: enhedsomkostningen for 'daycare_0_2' er negativ"
-    )
-    assert field_error(answer.text, "income_tax_rate") == (
-        f"finance.income_tax_rate.2200: året 2200 ligger uden for scenariets periode "
-        f"{FIRST}-{LAST}. Brug et år fra {FIRST} til {LAST}, eller udvid scenariets start/end"
-    )
-    assert "Scenariet blev ikke gemt" in answer.text
+    assert field_error(answer.text, "unit_costs") == unit_cost
+    assert field_error(answer.text, "income_tax_rate") == tax_year
+    assert not_saved in answer.text
     assert 'value="2200: 26,1"' in answer.text  # what was typed stays in the field
     assert _stored(app) == []
-
-
-def test_the_same_form_on_the_english_page_shows_the_english_text_unchanged(app) -> None:  # type: ignore[no-untyped-def]
-    c, token = signed_in(app, "analyst")
-    _english(c, token)
-    answer = c.post("/scenarios", data={**BAD_FORM, "csrf_token": token})
-    assert answer.status_code == 422
-    assert field_error(answer.text, "unit_costs") == (
-        "line 1: the unit cost of 'daycare_0_2' is negative"
-    )
-    assert field_error(answer.text, "income_tax_rate") == (
-        f"finance.income_tax_rate.2200: year 2200 is outside the scenario's horizon "
-        f"{FIRST}-{LAST}. Use a year from {FIRST} to {LAST}, or widen the scenario's start/end"
-    )
 
 
 def test_an_unknown_service_area_on_the_form_is_named_in_danish(app) -> None:  # type: ignore[no-untyped-def]
