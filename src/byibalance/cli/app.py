@@ -2,6 +2,12 @@
 
 Each family lives in its own module under ``byibalance.cli`` (``population``, ``pb``, ...), imports
 ``app`` (or adds a sub-app) from here, and stays thin: parse options, call the core, render.
+
+Every family is imported on every start (Typer reads all command signatures then), so a family
+module imports at its top only the standard library, Typer, Rich and :mod:`byibalance.errors`;
+the core it calls (pandas, the projection, the optimiser, the web app) is imported inside the
+command. Option types and defaults must therefore be cheap: a choice that mirrors a core enum is
+a CLI enum of the same values, converted in the command (a test keeps the values equal).
 """
 
 from __future__ import annotations

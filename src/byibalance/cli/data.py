@@ -8,33 +8,20 @@ A thin adapter over :mod:`byibalance.sources`: ``update`` downloads, checks and 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TransferSpeedColumn,
-)
-from rich.table import Table
+from typer.core import TyperCommand
 
-from byibalance import data
 from byibalance.cli.app import app
 from byibalance.errors import ErrorLocation, InputError
-from byibalance.sources import snapshots
-from byibalance.sources.statbank import (
-    MODEL_USE,
-    TABLE_GROUPS,
-    TABLES,
-    Download,
-    ProgressCallback,
-    StatBankClient,
-    download_table,
-    table_names,
-)
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from byibalance.sources import snapshots
+    from byibalance.sources.statbank import ProgressCallback, StatBankClient
 
 data_app = typer.Typer(
     help="Fresh data from Statistics Denmark: update, list, use and inspect snapshots.",
@@ -47,10 +34,14 @@ DEFAULT_TABLES = "FOLK1A"
 
 def make_client(progress: ProgressCallback | None, retries: int, timeout: float) -> StatBankClient:
     """The StatBank client the commands use (tests replace it with a recorded one)."""
+    from byibalance.sources.statbank import StatBankClient
+
     return StatBankClient(progress=progress, retries=retries, timeout=timeout)
 
 
 def _codes(value: str) -> list[str]:
+    from byibalance import data
+
     text = value.strip().lower()
     if text == "all":
         return [data.ALL_DENMARK_CODE, *data.municipality_codes("all")]
@@ -60,6 +51,8 @@ def _codes(value: str) -> list[str]:
 
 
 def _tables(value: str) -> list[str]:
+    from byibalance.sources.statbank import TABLES, table_names
+
     if value.strip().lower() == "all":
         return list(TABLES)
     names = [part.strip() for part in value.split(",") if part.strip()]
@@ -73,6 +66,15 @@ def _tables(value: str) -> list[str]:
 
 
 def _progress_bar(console: Console) -> Progress:
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TransferSpeedColumn,
+    )
+
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -96,17 +98,34 @@ def _callback(bar: Progress) -> ProgressCallback:
     return report
 
 
-@data_app.command("update")
+def tables_help() -> str:
+    """The ``--tables`` help: every table byibalance downloads, and the groups of tables."""
+    from byibalance.sources.statbank import TABLE_GROUPS, TABLES
+
+    return (
+        "Comma list of StatBank tables, or 'all': "
+        + ", ".join(TABLES)
+        + "".join(f"; {k} = {' and '.join(v)}" for k, v in TABLE_GROUPS.items())
+    )
+
+
+class _UpdateCommand(TyperCommand):
+    """``data update``, whose ``--tables`` help lists the StatBank tables: the list lives with
+    the StatBank client (httpx, pandas), so it is read when the help is shown, not on start."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:  # Typer's own click types
+        for param in self.params:
+            if param.name == "tables":
+                param.help = tables_help()  # type: ignore[attr-defined]
+        super().format_help(ctx, formatter)
+
+
+@data_app.command("update", cls=_UpdateCommand)
 def update(
     municipality: str = typer.Option(
         "165", help="Municipality code or name, a comma list, 'k29', or 'all' (with 000)."
     ),
-    tables: str = typer.Option(
-        DEFAULT_TABLES,
-        help="Comma list of StatBank tables, or 'all': "
-        + ", ".join(TABLES)
-        + "".join(f"; {k} = {' and '.join(v)}" for k, v in TABLE_GROUPS.items()),
-    ),
+    tables: str = typer.Option(DEFAULT_TABLES, help="Comma list of StatBank tables, or 'all'."),
     retries: int = typer.Option(4, min=0, help="Retries after a network error, 429 or 5xx."),
     timeout: float = typer.Option(60.0, min=1.0, help="Seconds to wait for an answer."),
 ) -> None:
@@ -115,6 +134,12 @@ def update(
     Nothing is written unless every table downloads and passes its checks; the data in use
     stays as it was otherwise.
     """
+    from rich.console import Console
+
+    from byibalance import data
+    from byibalance.sources import snapshots
+    from byibalance.sources.statbank import Download, download_table
+
     codes = _codes(municipality)
     names = _tables(tables)
     console = Console(stderr=True)
@@ -137,6 +162,8 @@ def update(
 
 def _embedded_summary() -> tuple[str, str, str]:
     """Tables, areas and the population period of the embedded data, from its manifest."""
+    from byibalance import data
+
     files = data.manifest().get("files", [])
     period = next(
         (str(e.get("period", "")) for e in files if e.get("file") == "population_age5.csv.gz"), ""
@@ -151,6 +178,12 @@ def list_snapshots(
     ),
 ) -> None:
     """Show the snapshots, their tables and periods, and which one is in use."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from byibalance.sources import snapshots
+    from byibalance.sources.statbank import MODEL_USE
+
     found = snapshots.list_snapshots()
     active = snapshots.active_snapshot()
     pin = snapshots.pinned()
@@ -186,6 +219,9 @@ def use(
     ),
 ) -> None:
     """Pin the data in use: a snapshot, the embedded data, or the newest snapshot again."""
+    from byibalance import data
+    from byibalance.sources import snapshots
+
     active = snapshots.use(snapshot)
     data.clear_cache()
     typer.echo(f"in use: {active.name if active is not None else 'embedded'}")
@@ -193,11 +229,15 @@ def use(
 
 def _layout_source(name: str) -> str:
     """Where the layout byibalance expects of a download comes from (:data:`TABLES`)."""
+    from byibalance.sources.statbank import TABLES
+
     spec = TABLES.get(name)
     return spec.layout_source if spec is not None else "unknown (not downloaded any more)"
 
 
 def _info_lines(snap: snapshots.Snapshot) -> list[str]:
+    from byibalance.sources.statbank import MODEL_USE
+
     lines = [f"snapshot {snap.name} (created {snap.created}) at {snap.path}"]
     for entry in snap.tables:
         lines.append(f"{entry.table}: {entry.title}")
@@ -220,6 +260,8 @@ def info(
     ),
 ) -> None:
     """Show a snapshot's provenance: tables, areas, periods, retrieval time, files."""
+    from byibalance.sources import snapshots
+
     show: Callable[[str], None] = typer.echo
     if snapshot:
         path = snapshots.snapshots_dir() / snapshot

@@ -5,27 +5,19 @@ from __future__ import annotations
 import json
 from collections import Counter
 from enum import StrEnum
-from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from byibalance.cli.app import app
 from byibalance.errors import ErrorLocation, InputError
-from byibalance.participation import RULES, DistrictOutcome, Outcome, RuleOptions
-from byibalance.participation.ballot_table import (
-    ballots_to_csv,
-    profile_from_csv,
-    read_excel,
-    write_excel,
-)
-from byibalance.participation.districts import (
-    CITY_WIDE_LABEL,
-    city_wide_budget,
-    count_by_district,
-)
-from byibalance.participation.files import read_pb, write_pb
-from byibalance.participation.model import Election, Profile
+
+if TYPE_CHECKING:
+    from fractions import Fraction
+
+    from byibalance.participation import DistrictOutcome, Outcome
+    from byibalance.participation.model import Election, Profile
 
 pb_app = typer.Typer(
     help="Citizens' budget: count votes, describe and convert elections.", no_args_is_help=True
@@ -187,6 +179,10 @@ def run(
     district) is counted on its own with the same rule, and the projects without a district with
     what is left of the budget; one table per part, then the total.
     """
+    from byibalance.participation import RULES, RuleOptions
+    from byibalance.participation.districts import count_by_district
+    from byibalance.participation.files import read_pb
+
     if threshold < 0:
         raise InputError(
             "--threshold is negative",
@@ -226,6 +222,9 @@ def run(
 @pb_app.command("stats")
 def stats(file: Path) -> None:
     """Describe an election: voters, projects, budget, vote type, ballot lengths."""
+    from byibalance.participation.districts import CITY_WIDE_LABEL, city_wide_budget
+    from byibalance.participation.files import read_pb
+
     election, profile = read_pb(file)
     typer.echo(f"voters: {profile.num_voters}")
     typer.echo(f"projects: {len(election.projects)}")
@@ -246,6 +245,9 @@ def stats(file: Path) -> None:
 
 
 def _load(path: Path, template: Path | None) -> tuple[Election, Profile]:
+    from byibalance.participation.ballot_table import profile_from_csv, read_excel
+    from byibalance.participation.files import read_pb
+
     suffix = path.suffix.lower()
     if suffix == ".pb":
         return read_pb(path)
@@ -275,6 +277,9 @@ def convert(
     template: Path | None = typer.Option(None, help="The .pb election a CSV's ballots belong to."),
 ) -> None:
     """Convert between .pb, a ballots CSV and an Excel workbook (by the file extensions)."""
+    from byibalance.participation.ballot_table import ballots_to_csv, write_excel
+    from byibalance.participation.files import write_pb
+
     election, profile = _load(source, template)
     suffix = target.suffix.lower()
     if suffix == ".pb":

@@ -5,19 +5,20 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from byibalance import data
 from byibalance.cli.app import app
 from byibalance.errors import ErrorLocation, InputError
-from byibalance.population import Projection, backtest_many, project_many
-from byibalance.population.backtest import BacktestSummary, summarise
-from byibalance.population.graduation import GraduationMethod
-from byibalance.scenario import Scenario, load_scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from byibalance.population import Projection
+    from byibalance.population.backtest import BacktestSummary
+    from byibalance.population.graduation import GraduationMethod
+    from byibalance.scenario import Scenario
 
 
 class ProjectFormat(StrEnum):
@@ -43,16 +44,22 @@ class BacktestFormat(StrEnum):
 
 def population_frame(projections: dict[str, Projection]) -> pd.DataFrame:
     """``municipality,year,sex,age,population`` for every projection (sex ``m``/``f``)."""
+    import pandas as pd
+
     return pd.concat([p.to_frame() for p in projections.values()], ignore_index=True)
 
 
 def components_frame(projections: dict[str, Projection]) -> pd.DataFrame:
     """One row per municipality and year: the components of change from that year to the next,
     with ``population_start`` and ``population_end`` (they add up exactly)."""
+    import pandas as pd
+
     return pd.concat([p.components_frame() for p in projections.values()], ignore_index=True)
 
 
 def _municipalities(value: str) -> list[str]:
+    from byibalance import data
+
     if value.strip().lower() in {"all", "k29"}:
         return data.municipality_codes(value.strip().lower())
     return [data.municipality(part).code for part in value.split(",")]
@@ -80,6 +87,11 @@ def project(
     ),
 ) -> None:
     """Project the population by year, sex and age, with or without the housing programme."""
+    import pandas as pd
+
+    from byibalance.population import project_many
+    from byibalance.scenario import load_scenario
+
     chosen: Scenario | None = load_scenario(scenario) if scenario else None
     if chosen is not None and municipality == "165":
         municipality = chosen.municipality
@@ -119,6 +131,11 @@ def project(
 
 
 def _print_tables(projections: dict[str, Projection]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from byibalance import data
+
     console = Console()
     comp = components_frame(projections)
     for code, p in projections.items():
@@ -167,6 +184,13 @@ def backtest(
     format: BacktestFormat = typer.Option(BacktestFormat.table, "--format"),
 ) -> None:
     """Project from a past year with the data known then and compare with what happened."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from byibalance import data
+    from byibalance.population import backtest_many
+    from byibalance.population.backtest import summarise
+
     results = backtest_many(_municipalities(municipality), base_year, target_year)
     if format is BacktestFormat.json:
         if len(results) == 1:
@@ -198,6 +222,9 @@ def backtest(
 
 
 def _print_summary(summary: BacktestSummary) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table(title=f"Over {summary.municipalities} municipalities")
     for column in ("error %", "min", "q1", "median", "q3", "max", "mean"):
         table.add_column(column, justify="right")

@@ -7,39 +7,28 @@ from collections.abc import Mapping
 from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from pydantic import ValidationError
-from rich.console import Console
-from rich.table import Table
 
 from byibalance.cli.app import app
 from byibalance.errors import ErrorLocation, PortfolioError, ScenarioError
-from byibalance.portfolio import (
-    DIMENSIONS,
-    RULE_NATURE,
-    Explanation,
-    Headroom,
-    Mode,
-    Problem,
-    Rule,
-    Weights,
-    explain,
-    modes_for,
-    pareto,
-    rank_by_budget,
-)
-from byibalance.portfolio.budget import (
-    Verification,
-    adjustments_for_plan,
-    headroom_from_budget,
-    solve_verified,
-    verify,
-)
-from byibalance.portfolio.loaders import default_catalogue_path, read_catalogue
-from byibalance.portfolio.scenario import AmbitionsOverrides
-from byibalance.scenario import Scenario, load_scenario
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from byibalance.portfolio import Explanation, Headroom, Mode, Problem, Rule, Weights
+    from byibalance.portfolio.budget import Verification
+    from byibalance.portfolio.scenario import AmbitionsOverrides
+    from byibalance.scenario import Scenario
+
+
+class Frames(StrEnum):
+    """The choices of ``--frames``: the values of :class:`byibalance.portfolio.Mode`, kept here so
+    the command line starts without the optimiser (a test keeps the two equal)."""
+
+    hard = "hard"
+    warning = "warning"
 
 
 class Format(StrEnum):
@@ -55,6 +44,8 @@ class HeadroomSource(StrEnum):
 
 def parse_weights(text: str) -> Weights:
     """``social=1,economic=1,climate=2`` -> :class:`Weights` (unnamed ones stay 1)."""
+    from byibalance.portfolio import DIMENSIONS, Weights
+
     values: dict[str, float] = {}
     for part in text.split(","):
         name, _, number = part.partition("=")
@@ -78,6 +69,10 @@ def parse_weights(text: str) -> Weights:
 
 def ambitions_overrides(scenario: Scenario | None, file: str | None) -> AmbitionsOverrides:
     """Validate the scenario's ``ambitions`` section; errors name the field path."""
+    from pydantic import ValidationError
+
+    from byibalance.portfolio.scenario import AmbitionsOverrides
+
     if scenario is None:
         return AmbitionsOverrides()
     raw: Any = scenario.ambitions
@@ -96,6 +91,8 @@ def ambitions_overrides(scenario: Scenario | None, file: str | None) -> Ambition
 def rule_modes(frames: Mode, capital_level: bool | None) -> dict[Rule, Mode]:
     """The modes for ``--frames``; the deprecated ``--[no-]capital-level`` still sets the
     capital-spending level alone (hard or warning), with a message on stderr."""
+    from byibalance.portfolio import Mode, Rule, modes_for
+
     modes = modes_for(frames)
     if capital_level is not None:
         flag = "--capital-level" if capital_level else "--no-capital-level"
@@ -114,6 +111,7 @@ def _budget_headroom(
     from byibalance.finance import check_rules, compute_budget, finance_overrides
     from byibalance.finance.inputs import budget_parameters
     from byibalance.population import project
+    from byibalance.portfolio.budget import adjustments_for_plan, headroom_from_budget, verify
     from byibalance.services import compute, services_overrides
 
     params = budget_parameters(code)
@@ -134,6 +132,8 @@ def _budget_headroom(
 
 
 def _payload(problem: Problem, e: Explanation, verification: Verification | None) -> dict[str, Any]:
+    from byibalance.portfolio import RULE_NATURE
+
     cat = problem.catalogue
     h = problem.headroom
     return {
@@ -248,6 +248,8 @@ def _payload(problem: Problem, e: Explanation, verification: Verification | None
 
 
 def _table(payload: dict[str, Any], console: Console) -> None:
+    from rich.table import Table
+
     console.print(f"Headroom: {payload['municipality_headroom']['source']} "
                   f"(status: {payload['municipality_headroom']['status']})")  # fmt: skip
     for note in payload["municipality_headroom"]["notes"]:
@@ -335,8 +337,8 @@ def ambitions(
     growth: bool = typer.Option(
         True, "--growth/--no-growth", help="with or without the housing programme"
     ),
-    frames: Mode = typer.Option(
-        Mode.warning,
+    frames: Frames = typer.Option(
+        Frames.warning,
         "--frames",
         help="the collective frames (capital-spending level, service ceiling): warning (reported "
         "per year) or hard (constraints); kassekreditreglen is always hard",
@@ -355,6 +357,13 @@ def ambitions(
     deep: bool = typer.Option(True, "--deep/--fast", help="re-solve per ambition to explain"),
 ) -> None:
     """Choose the ambitions that fit the budget's yearly rules, and say why each is in or out."""
+    from rich.console import Console
+
+    from byibalance.portfolio import Mode, Problem, Weights, explain, pareto, rank_by_budget
+    from byibalance.portfolio.budget import solve_verified
+    from byibalance.portfolio.loaders import default_catalogue_path, read_catalogue
+    from byibalance.scenario import load_scenario
+
     scenario = None
     file = None
     if scenario_file is not None:
@@ -388,7 +397,7 @@ def ambitions(
 
     problem = Problem(
         catalogue, room, w, dict(overrides.support), frozenset(overrides.pinned_in),
-        frozenset(overrides.pinned_out), rule_modes(frames, capital_level),
+        frozenset(overrides.pinned_out), rule_modes(Mode(frames.value), capital_level),
     )  # fmt: skip
     verification = None
     if check is not None:

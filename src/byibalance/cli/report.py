@@ -6,17 +6,18 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from byibalance import data
-from byibalance.benchmark import METRICS, Comparison, load_comparison
 from byibalance.cli.app import app
+from byibalance.cli.portfolio import Frames
 from byibalance.errors import ErrorLocation, InputError
-from byibalance.portfolio.headroom import Mode
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from byibalance.benchmark import Comparison
 
 
 class Format(StrEnum):
@@ -75,10 +76,17 @@ def _write(text: str, output: Path | None) -> None:
 
 def comparison_frame(comparison: Comparison) -> pd.DataFrame:
     """One row per municipality: every metric and its rank, expenditure per inhabitant by area."""
+    import pandas as pd
+
     return pd.DataFrame(comparison.records())
 
 
 def _print(comparison: Comparison, highlight: str | None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from byibalance.benchmark import METRICS
+
     console = Console(highlight=False)
     table = Table(title=f"Hovedstadsregionen ({comparison.group}): nøgletal og placering",
                   title_justify="left")  # fmt: skip
@@ -108,6 +116,11 @@ def benchmark(
 ) -> None:
     """The capital-region comparison: growth, age structure and dependency ratios, projected
     growth, tax rates, expenditure and operating balance per inhabitant, and each rank."""
+    import pandas as pd
+
+    from byibalance import data
+    from byibalance.benchmark import load_comparison
+
     highlight = data.municipality(municipality).code if municipality else None
     _check_output(output, ".xlsx" if format is Format.xlsx else None)
     if format is Format.xlsx and output is None:
@@ -152,8 +165,8 @@ def report(
     scenario: Path | None = typer.Option(None, help="Scenario YAML file (default scenario)."),
     compare: Path | None = typer.Option(None, help="A second scenario to set side by side."),
     no_region: bool = typer.Option(False, "--no-region", help="Leave out the K29 position."),
-    frames: Mode = typer.Option(
-        Mode.warning,
+    frames: Frames = typer.Option(
+        Frames.warning,
         "--frames",
         help="the ambitions' collective frames (capital-spending level, service ceiling): "
         "warning (reported per year) or hard (constraints on the plan)",
@@ -170,8 +183,9 @@ def report(
             ErrorLocation(field="--output"),
         )
     _check_output(output)
+    from byibalance.portfolio import Mode
     from byibalance.reports import load_report, write_html, write_pdf, write_xlsx
 
-    built = load_report(scenario, region=not no_region, compare=compare, frames=frames)
+    built = load_report(scenario, region=not no_region, compare=compare, frames=Mode(frames.value))
     {".pdf": write_pdf, ".html": write_html, ".xlsx": write_xlsx}[suffix](built, output)
     typer.echo(f"wrote {output}")

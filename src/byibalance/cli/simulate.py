@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from byibalance import data
 from byibalance.cli.app import app
 from byibalance.errors import ErrorLocation, InputError
-from byibalance.population.api import DEFAULT_END
-from byibalance.population.inputs import last_detailed_year
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+DEFAULT_END = 2040
+"""The default last year, :data:`byibalance.population.api.DEFAULT_END`, kept here so the command
+line starts without the projection's imports (pandas); a test keeps the two equal."""
 
 
 def _codes(value: str) -> list[str]:
+    from byibalance import data
+
     if value.strip().lower() in {"all", "k29"}:
         return data.municipality_codes(value.strip().lower())
     return [data.municipality(part).code for part in value.split(",")]
@@ -52,8 +57,12 @@ def simulate(
     ),
 ) -> None:
     """Project with uncertainty: percentile fans of the population by age group, per year."""
+    from rich.console import Console
+    from rich.table import Table
+
     from byibalance.batch.prepare import prepare
     from byibalance.batch.run import run_dask, run_local, write_parquet
+    from byibalance.population.inputs import last_detailed_year
     from byibalance.population.stochastic import check_percentiles, chunks
 
     pct = check_percentiles(_percentiles(percentiles))
@@ -97,6 +106,8 @@ def simulate(
 
 def _budget_table(console: Console, codes: list[str], paths: int, seed: int, end: int) -> None:
     """The share of paths in which each budget rule is broken, per budget year."""
+    from rich.table import Table
+
     from byibalance.batch.economy import economy_paths
     from byibalance.uncertainty import breach_probability, probability_below
 

@@ -7,37 +7,26 @@ import json
 import logging
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from byibalance import data
 from byibalance.cli.app import app
 from byibalance.errors import ErrorLocation, InputError
-from byibalance.messages import N_, Note
-from byibalance.population import Projection, project
-from byibalance.scenario import Scenario, load_scenario
-from byibalance.sustainability import (
-    AT_RISK_TOLERANCE,
-    ClimateAccount,
-    IndicatorAccount,
-    Sector,
-    View,
-    Wedges,
-    ambition_wedges,
-    climate_account,
-    compute_indicators,
-)
-from byibalance.sustainability.climate import YearAccount, ambition_effects
-from byibalance.sustainability.loaders import (
-    load_account_inputs,
-    load_climate,
-    observed_population,
-)
-from byibalance.sustainability.series import BudgetLike
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from byibalance.population import Projection
+    from byibalance.scenario import Scenario
+    from byibalance.sustainability import (
+        ClimateAccount,
+        IndicatorAccount,
+        Sector,
+        Wedges,
+    )
+    from byibalance.sustainability.climate import YearAccount
+    from byibalance.sustainability.series import BudgetLike
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +40,18 @@ class Format(StrEnum):
     xlsx = "xlsx"
 
 
+class ClimateView(StrEnum):
+    """The choices of ``--view``: the values of :class:`byibalance.sustainability.View`, kept
+    here so the command line starts without the sustainability core (a test keeps them equal)."""
+
+    territory = "territory"
+    influence = "influence"
+
+
 def _scenario(municipality: str, scenario: Path | None) -> tuple[str, Scenario | None]:
+    from byibalance import data
+    from byibalance.scenario import load_scenario
+
     chosen = load_scenario(scenario) if scenario else None
     if chosen is not None and municipality == "165":
         municipality = chosen.municipality
@@ -93,6 +93,8 @@ def _write(text: str, output: Path | None) -> None:
 
 def _emit(frames: dict[str, pd.DataFrame], fmt: Format, output: Path | None,
           extra: dict[str, Any]) -> None:  # fmt: skip
+    import pandas as pd
+
     first = next(iter(frames.values()))
     if fmt is Format.csv:
         _write(first.to_csv(index=False, lineterminator="\n"), output)
@@ -117,6 +119,8 @@ def _emit(frames: dict[str, pd.DataFrame], fmt: Format, output: Path | None,
 
 def account_frame(account: IndicatorAccount) -> pd.DataFrame:
     """One row per indicator: latest value with year and status, per inhabitant, target, track."""
+    import pandas as pd
+
     rows = []
     for row in account.rows:
         ind, latest = row.indicator, row.latest
@@ -148,6 +152,12 @@ def indicators(
 ) -> None:
     """The sustainability account: the four dimensions side by side, each indicator with its
     year, status, per-inhabitant figure, target and position against it."""
+    import pandas as pd
+
+    from byibalance.population import project
+    from byibalance.sustainability import AT_RISK_TOLERANCE, compute_indicators
+    from byibalance.sustainability.loaders import load_account_inputs, observed_population
+
     code, chosen = _scenario(municipality, scenario)
     registry, values, notes = load_account_inputs(code)
     projection = project(code, scenario=chosen)
@@ -170,6 +180,9 @@ def indicators(
 
 
 def _print_account(account: IndicatorAccount, notes: list[str]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
     console = Console(highlight=False)
     for dimension, rows in account.by_dimension().items():
         table = Table(title=f"{account.municipality}: {dimension.value}", title_justify="left")
@@ -192,6 +205,8 @@ def _print_account(account: IndicatorAccount, notes: list[str]) -> None:
 
 def climate_frames(account: ClimateAccount, wedges: Wedges | None) -> dict[str, pd.DataFrame]:
     """Sector table (one row per year and sector, totals and per inhabitant), path and wedges."""
+    import pandas as pd
+
     rows = []
     for year in account.years:
         for sector in year.sectors:
@@ -241,17 +256,23 @@ def climate_frames(account: ClimateAccount, wedges: Wedges | None) -> dict[str, 
 def climate(
     municipality: str = typer.Option("165", help="Municipality code or name."),
     scenario: Path | None = typer.Option(None, help="Scenario YAML file of overrides."),
-    view: View = typer.Option(
-        View.territory, help="territory (with through-traffic) or influence."
+    view: ClimateView = typer.Option(
+        ClimateView.territory, help="territory (with through-traffic) or influence."
     ),
     format: Format = typer.Option(Format.table, "--format"),
     output: Path | None = typer.Option(None, help="Write to this file instead of the screen."),
 ) -> None:
     """The climate account by GPC sector, absolute and per inhabitant, the path to the climate
     plan's targets and the ambitions' wedges."""
+    from byibalance.population import project
+    from byibalance.sustainability import View, climate_account
+    from byibalance.sustainability.loaders import load_climate, observed_population
+
     code, chosen = _scenario(municipality, scenario)
     projection = project(code, scenario=chosen)
-    account = climate_account(load_climate(code), view, projection, observed_population(code))
+    account = climate_account(
+        load_climate(code), View(view.value), projection, observed_population(code)
+    )
     notes = list(account.notes) + list(account.organisation)
     wedges = climate_wedges(code, account, notes)
     if format is Format.table:
@@ -264,6 +285,10 @@ def climate_wedges(code: str, account: ClimateAccount, notes: list[str]) -> Wedg
     """Each catalogue ambition's CO2e effect as a wedge against the account's baseline (None,
     with a note, where the account has no path or the municipality no catalogue). Shared by the
     ``climate`` command and the Climate page so both show the same wedges."""
+    from byibalance.messages import N_, Note
+    from byibalance.sustainability import ambition_wedges
+    from byibalance.sustainability.climate import ambition_effects
+
     if not account.path:
         return None
     try:
@@ -277,8 +302,14 @@ def climate_wedges(code: str, account: ClimateAccount, notes: list[str]) -> Wedg
         notes.append(f"no wedges: {err}")
         return None
     effects = ambition_effects(catalogue.values())
-    notes.append(Note(N_("wedges: each ambition with a climate effect, started at its "
-                         "earliest start (assumption until the optimiser's plan is passed in)")))
+    notes.append(
+        Note(
+            N_(
+                "wedges: each ambition with a climate effect, started at its "
+                "earliest start (assumption until the optimiser's plan is passed in)"
+            )
+        )
+    )
     wedges = ambition_wedges(account.baseline, effects)
     notes.extend(wedges.notes)
     return wedges
@@ -298,6 +329,12 @@ def _total_cell(item: YearAccount) -> str:
 
 
 def _print_climate(account: ClimateAccount, wedges: Wedges | None, notes: list[str]) -> None:
+    import pandas as pd
+    from rich.console import Console
+    from rich.table import Table
+
+    from byibalance.sustainability import Sector
+
     console = Console(highlight=False)
     frames = climate_frames(account, wedges)
     table = Table(title=f"{account.municipality}: climate account, view {account.view.value}",
