@@ -18,7 +18,7 @@ import importlib
 import logging
 import threading
 from collections.abc import Callable, Hashable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import yaml
@@ -276,7 +276,10 @@ class CityView:
     ``series`` maps a key (``population``, ``population_without_housing``, ``births``,
     ``deaths``, ``net_migration``, ``budget_balance``, ``liquidity``, ...) to its series.
     ``missing`` maps a section (``population``, ``budget``, ``ambitions``, ``sustainability``)
-    to the reason it is not shown.
+    to the reason it is not shown, a text whose English the API and the workbook show; a page
+    shows it through ``error_text``: in its language where it is a
+    :class:`~byibalance.messages.Note` the catalogue has (the budget's keeps its error among its
+    arguments), else in English behind a lead-in.
     """
 
     municipality: str
@@ -451,6 +454,11 @@ def _backtest(municipality: str) -> BacktestView | None:
     )
 
 
+#: Why the budget section is missing: its English is what the API and the workbook say; a page
+#: shows the note with the error in its own language (``byibalance.web.i18n.error_text``).
+BUDGET_NOT_COMPUTED = N_("the budget could not be computed: {error}")
+
+
 def compute_city(scenario: Scenario | None, municipality: str) -> CityView:
     """Run the model for the baseline (``scenario`` None) or a scenario, section by section."""
     missing: dict[str, str] = {}
@@ -473,7 +481,8 @@ def compute_city(scenario: Scenario | None, municipality: str) -> CityView:
             # The budget cannot be computed from these inputs: the page says why, loudly,
             # and the population (computed alone below) is still shown.
             log.warning("budget not available for %s: %s", municipality, err)
-            budget_missing = f"the budget could not be computed: {err}"
+            # A copy without the traceback, which would keep the run's frames in the cache.
+            budget_missing = Note(BUDGET_NOT_COMPUTED, error=replace(err))
     pop = _population_section(scenario, municipality,
                               result.projection if result is not None else None)
     if "missing" in pop:

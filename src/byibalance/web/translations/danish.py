@@ -1119,6 +1119,13 @@ DA |= {
 }
 
 
+# Why a page's budget section is missing: the budget could not be computed from the scenario's
+# inputs; {error} is the finance model's error, itself in the page's language.
+DA |= {
+    "the budget could not be computed: {error}": "budgettet kunne ikke beregnes: {error}",
+}
+
+
 def build(lang: str, texts: dict[str, str], identity: bool) -> list[str]:
     """Write the catalogue of ``lang``; returns the message ids without a translation."""
     with open(HERE / "messages.pot", "rb") as f:
