@@ -18,7 +18,7 @@ from sqlalchemy import create_engine, select, text
 
 from byibalance.web.accounts import add_user
 from byibalance.web.app import create_app
-from byibalance.web.db import User
+from byibalance.web.db import Scenario, User
 from byibalance.web.settings import Settings
 
 PASSWORD = "correct horse battery"
@@ -63,14 +63,28 @@ def app(settings: Settings):  # type: ignore[no-untyped-def]
         add_user(db, "admin", PASSWORD, "admin", "Ada Admin")
         # argon2 is slow on purpose; the other accounts reuse the admin's (valid) hash.
         hashed = db.scalar(select(User.password_hash))
-        for name, role, full in (("analyst", "analyst", "Ane Analytiker"),
-                                 ("analyst2", "analyst", ""),
-                                 ("viewer", "viewer", "Viggo Byrådsmedlem")):
+        for name, role, full in (
+            ("analyst", "analyst", "Ane Analytiker"),
+            ("analyst2", "analyst", ""),
+            ("viewer", "viewer", "Viggo Byrådsmedlem"),
+        ):
             db.add(User(username=name, role=role, full_name=full, password_hash=hashed))
         db.commit()
     yield app
     app.state.jobs.shutdown()  # its background job runner, if a test started one
     app.state.engine.dispose()
+
+
+@pytest.fixture
+def analyst_scenario(app) -> int:  # type: ignore[no-untyped-def]
+    """The id of a stored scenario "Notat" (no overrides) that the analyst wrote."""
+    with app.state.sessionmaker() as db:
+        author = db.scalar(select(User).where(User.username == "analyst"))
+        assert author is not None
+        scenario = Scenario(name="Notat", overrides_yaml="name: Notat\n", author_id=author.id)
+        db.add(scenario)
+        db.commit()
+        return scenario.id
 
 
 def new_client(app) -> TestClient:  # type: ignore[no-untyped-def]
@@ -95,8 +109,10 @@ def login(client: TestClient, username: str) -> str:
     """Sign in through the form; returns the session's CSRF token."""
     page = client.get("/login")
     token = csrf_of(page.text)
-    answer = client.post("/login", data={"username": username, "password": PASSWORD,
-                                          "csrf_token": token, "next": "/"})
+    answer = client.post(
+        "/login",
+        data={"username": username, "password": PASSWORD, "csrf_token": token, "next": "/"},
+    )
     assert answer.status_code == 303, answer.text
     return csrf_of(client.get("/scenarios").text)
 

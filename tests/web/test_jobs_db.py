@@ -385,14 +385,10 @@ def test_a_scenario_changes_the_budget_fans_not_the_population() -> None:
 
 
 @pytest.mark.slow
-def test_the_council_report_is_a_job_with_a_download(app, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_council_report_is_a_job_with_a_download(app, tmp_path, analyst_scenario) -> None:  # type: ignore[no-untyped-def]
     jobs = running(app, tmp_path)
     c, token = signed_in(app, "analyst")
-    with app.state.sessionmaker() as db:
-        author = db.scalar(select(User).where(User.username == "analyst"))
-        db.add(Scenario(name="Notat", overrides_yaml="name: Notat\n", author_id=author.id))  # type: ignore[union-attr]
-        db.commit()
-        sid = db.scalar(select(Scenario.id))
+    sid = analyst_scenario
     early = c.get(f"/scenarios/{sid}/report.pdf")
     assert early.status_code == 303 and early.headers["location"] == f"/scenarios/{sid}/report"
     page = c.get(f"/scenarios/{sid}/report")

@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from byibalance.cli import app as cli
 from byibalance.web.app import JOB_RUNNERS
-from byibalance.web.db import JobRow, Scenario, User, make_engine, make_sessionmaker, migrate
+from byibalance.web.db import JobRow, make_engine, make_sessionmaker, migrate
 from byibalance.web.jobs import JobQueue, JobState, Progress, Pruned
 
 RUNNERS = JOB_RUNNERS | {"report": "tests.web.test_jobs_prune:small_report"}
@@ -220,14 +220,9 @@ def test_a_queue_refuses_a_retention_that_is_not_positive(app, tmp_path: Path) -
         JobQueue(app.state.sessionmaker, RUNNERS, tmp_path, retention=dt.timedelta(0))
 
 
-def _report_link(app, tmp_path: Path, jobs: JobQueue):  # type: ignore[no-untyped-def]
-    """A signed-in analyst, their scenario, and the download link of its finished report."""
+def _report_link(app, sid: int, jobs: JobQueue):  # type: ignore[no-untyped-def]
+    """A signed-in analyst and the download link of the finished report of their scenario."""
     c, token = signed_in(app, "analyst")
-    with app.state.sessionmaker() as db:
-        author = db.scalar(select(User).where(User.username == "analyst"))
-        db.add(Scenario(name="Notat", overrides_yaml="name: Notat\n", author_id=author.id))  # type: ignore[union-attr]
-        db.commit()
-        sid = db.scalar(select(Scenario.id))
     jobs.start()
     assert c.post(f"/scenarios/{sid}/report", data={"csrf_token": token}).status_code == 303
     job = jobs.wait(jobs.jobs("report")[0].id, timeout=60)
@@ -240,9 +235,9 @@ def _report_link(app, tmp_path: Path, jobs: JobQueue):  # type: ignore[no-untype
 
 
 def test_the_download_of_a_pruned_report_is_gone_with_a_clear_message(  # type: ignore[no-untyped-def]
-    app, tmp_path: Path, jobs: JobQueue
+    app, analyst_scenario: int, jobs: JobQueue
 ) -> None:
-    c, token, sid, job, link = _report_link(app, tmp_path, jobs)
+    c, token, sid, job, link = _report_link(app, analyst_scenario, jobs)
     pdf = c.get(link)
     assert pdf.status_code == 200 and pdf.content == PDF
     assert pdf.headers["content-disposition"] == f'attachment; filename="budgetnotat-{sid}.pdf"'
@@ -276,9 +271,9 @@ def test_the_download_of_a_pruned_report_is_gone_with_a_clear_message(  # type: 
 
 
 def test_a_report_whose_file_is_gone_answers_gone_and_is_made_again(  # type: ignore[no-untyped-def]
-    app, tmp_path: Path, jobs: JobQueue
+    app, analyst_scenario: int, jobs: JobQueue
 ) -> None:
-    c, token, sid, job, link = _report_link(app, tmp_path, jobs)
+    c, token, sid, job, link = _report_link(app, analyst_scenario, jobs)
     path = jobs.result_file(job)
     assert path is not None
     path.unlink()  # e.g. a worker on a machine that does not share the result folder
