@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -351,6 +352,23 @@ def tableinfo_answer(table: str, title: str, unit: str, variables: list[dict[str
     return ("tableinfo", tableinfo_request(table), f"tableinfo_{table}.json", info_text(info))
 
 
+def per_municipality_session(
+    name: str,
+    table: str,
+    unit: str,
+    variables: list[dict[str, object]],
+    body: Callable[[str], str],
+    note: str,
+) -> None:
+    """A session of ``table``: its /tableinfo with ``variables``, then one /data answer
+    ``body(code)`` per municipality of :data:`RATE_CODES`."""
+    spec = spec_for(table)
+    answers = [tableinfo_answer(table, spec.title, unit, variables)]
+    for code in RATE_CODES:
+        answers.append(("data", spec.query([code]), f"data_{table}_{code}.csv", body(code)))
+    write_session(name, answers, note)
+
+
 def variable(id_: str, values: list[tuple[str, str]], elimination: bool = True):
     return {
         "id": id_,
@@ -531,24 +549,17 @@ def fod407_session() -> None:
     ages = [("TOT1", "Total fertility rate")] + [
         (f"{a}-{a + 4}", f"{a}-{a + 4} years") for a in range(15, 50, 5)
     ]
-    answers = [
-        tableinfo_answer(
-            "FOD407",
-            spec_for("FOD407").title,
-            "per 1,000 women",
-            [
-                variable("OMRÅDE", AREAS, elimination=False),
-                variable("ALDER", ages, elimination=False),
-                years_variable(tuple(FOD407_YEARS)),
-            ],
-        )
+    variables = [
+        variable("OMRÅDE", AREAS, elimination=False),
+        variable("ALDER", ages, elimination=False),
+        years_variable(tuple(FOD407_YEARS)),
     ]
-    spec = spec_for("FOD407")
-    for code in RATE_CODES:
-        answers.append(("data", spec.query([code]), f"data_FOD407_{code}.csv", fod407_body(code)))
-    write_session(
+    per_municipality_session(
         FOD407_SESSION,
-        answers,
+        "FOD407",
+        "per 1,000 women",
+        variables,
+        fod407_body,
         "CONSTRUCTED fertility rates (the embedded national ASFR 2019 in 5-year groups times "
         "constructed municipal and year factors, NOT Statistics Denmark's) in the BULK layout, "
         "with the variables of the public DST table catalogue and the TOT1 code of a public "
@@ -607,25 +618,18 @@ def bol106_body(code: str) -> str:
 
 
 def bol106_session() -> None:
-    answers = [
-        tableinfo_answer(
-            "BOL106",
-            spec_for("BOL106").title,
-            "-",
-            [
-                variable("OMRÅDE", AREAS, elimination=False),
-                variable("ENHED", BOL106_UNITS, elimination=False),
-                variable("ANVENDELSE", BOL106_USES),
-                years_variable(BOL106_YEARS),
-            ],
-        )
+    variables = [
+        variable("OMRÅDE", AREAS, elimination=False),
+        variable("ENHED", BOL106_UNITS, elimination=False),
+        variable("ANVENDELSE", BOL106_USES),
+        years_variable(BOL106_YEARS),
     ]
-    spec = spec_for("BOL106")
-    for code in RATE_CODES:
-        answers.append(("data", spec.query([code]), f"data_BOL106_{code}.csv", bol106_body(code)))
-    write_session(
+    per_municipality_session(
         BOL106_SESSION,
-        answers,
+        "BOL106",
+        "-",
+        variables,
+        bol106_body,
         "CONSTRUCTED averages (persons per dwelling near the national 2020 values, areas "
         "plausible, NOT Statistics Denmark's figures) in the BULK layout, with the variables of "
         "the public DST table catalogue and the ENHED codes GNSAB, GNSAP, GNSPB and ANVENDELSE "
