@@ -61,8 +61,12 @@ def load_average() -> str:
 
 def compare(baseline: Path, current: Path, repeat: int) -> None:
     """Time every command ``repeat`` times, alternating baseline and current, and print."""
-    home = tempfile.mkdtemp(prefix="byibalance-cli-startup-")
-    env = {**os.environ, "BYIBALANCE_DATA_HOME": home, "COLUMNS": "100"}
+    with tempfile.TemporaryDirectory(prefix="byibalance-cli-startup-") as home:
+        env = {**os.environ, "BYIBALANCE_DATA_HOME": home, "COLUMNS": "100"}
+        _compare_in(env, baseline, current, repeat)
+
+
+def _compare_in(env: dict[str, str], baseline: Path, current: Path, repeat: int) -> None:
     print(f"baseline src: {baseline}\ncurrent src:  {current}\nload before: {load_average()}")
     print(f"{'command':<36} {'baseline':>17} {'this checkout':>17} {'ratio':>6}  same output")
     for args in COMMANDS:
@@ -97,13 +101,15 @@ def main() -> None:
     if options.baseline_src is not None:
         compare(options.baseline_src.resolve(), current, options.repeat)
         return
-    tree = Path(tempfile.mkdtemp(prefix="byibalance-cli-base-")) / "tree"
     git = ["git", "-C", str(ROOT)]
-    subprocess.run([*git, "worktree", "add", "--detach", str(tree), options.against], check=True)
-    try:
-        compare(tree / "src", current, options.repeat)
-    finally:
-        subprocess.run([*git, "worktree", "remove", "--force", str(tree)], check=True)
+    with tempfile.TemporaryDirectory(prefix="byibalance-cli-base-") as parent:
+        tree = Path(parent) / "tree"
+        add = [*git, "worktree", "add", "--detach", str(tree), options.against]
+        subprocess.run(add, check=True)
+        try:
+            compare(tree / "src", current, options.repeat)
+        finally:
+            subprocess.run([*git, "worktree", "remove", "--force", str(tree)], check=True)
 
 
 if __name__ == "__main__":
