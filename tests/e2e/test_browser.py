@@ -7,7 +7,7 @@ from tests.e2e.conftest import ARTIFACTS, PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-PAGES = ["/", "/population", "/economy", "/ambitions", "/scenarios", "/scenarios/new"]
+PAGES = ["/", "/population", "/economy", "/ambitions", "/scenarios", "/scenarios/new", "/data"]
 
 
 def sign_in(page, username: str = "analyst") -> None:  # type: ignore[no-untyped-def]

@@ -33,6 +33,7 @@ from byibalance.web.routes import (
     api,
     auth,
     climate,
+    data,
     economy,
     overview,
     population,
@@ -154,7 +155,7 @@ def create_app(settings: Settings | None = None, *, migrate_db: bool = True) -> 
         return deps.render(request, "error.html", {"error": error}, status_code=422)
 
     for module in (auth, overview, population, economy, ambitions, scenarios, users, api,
-                   region, uncertainty, sustainability, climate):
+                   region, uncertainty, sustainability, climate, data):
         app.include_router(module.router)
     app.include_router(participation.router)
     app.include_router(participation.api_router)

@@ -1126,6 +1126,114 @@ DA |= {
 }
 
 
+# The data page (web/routes/data.py, data.html): the snapshots of Statistics Denmark tables, the
+# one in use, and what the model does with each table (statbank.MODEL_USE, passed through _()).
+DYNAMIC += [
+    "stored, not used",
+    "unknown (not downloaded any more)",
+    "stored, not used: births, deaths and moves per municipality, a check on the components "
+    "(its layout is still to confirm online)",
+    "used: fertility_asfr (the national ASFR the projection scales to each municipality)",
+    "used: fertility_municipal (the municipality's own fertility level in place of the "
+    "child-woman-ratio estimate)",
+    "used: migration_flows (gross in- and out-migration by sex and age, in place of the net "
+    "residual)",
+    "used: mortality_province (deaths by province; years after 2019 also need FOLK1A's four "
+    "quarters for every municipality, for the person-years)",
+    "used: persons_per_dwelling (the municipality's own persons per dwelling of flats, terraced "
+    "and detached houses and all dwellings, in place of the national 2020 values of the housing "
+    "assumptions)",
+    "used: population_age5, population_single_age and observed_totals (the projection starts "
+    "from the newest 1 January)",
+    "used: tax_rates (income and land tax of the budget, for municipalities without their own "
+    "finance file)",
+]
+DA |= {
+    "Data": "Data",
+    "The figures come from Statistics Denmark: either the data built into byibalance or a "
+    "snapshot of tables downloaded from StatBank. Here you see the snapshots, the one in use, "
+    "and what the model does with each table.":
+        "Tallene kommer fra Danmarks Statistik: enten de data, der er indbygget i byibalance, "
+        "eller et øjebliksbillede af tabeller hentet fra Statistikbanken. Her ser du "
+        "øjebliksbillederne, det der er i brug, og hvad modellen gør med hver tabel.",
+    "The data in use cannot be read:": "De data, der er i brug, kan ikke læses:",
+    "In use:": "I brug:",
+    "the embedded data": "de indbyggede data",
+    "The embedded data": "De indbyggede data",
+    "pinned": "fastlagt",
+    "the newest snapshot": "det nyeste øjebliksbillede",
+    "Snapshots of Statistics Denmark tables, newest first; the embedded data last":
+        "Øjebliksbilleder af tabeller fra Danmarks Statistik, nyeste først; de indbyggede data "
+        "sidst",
+    "Snapshot": "Øjebliksbillede",
+    "Created": "Oprettet",
+    "Tables": "Tabeller",
+    "Municipalities": "Kommuner",
+    "Periods": "Perioder",
+    "In use": "I brug",
+    "built in": "indbygget",
+    "All Denmark": "Hele landet",
+    "national figures only": "kun tal for hele landet",
+    "in use": "i brug",
+    "Data to use": "Data, der skal bruges",
+    "the newest snapshot, always": "altid det nyeste øjebliksbillede",
+    "Use these data": "Brug disse data",
+    "Every page uses the chosen data from its next view on.":
+        "Alle sider bruger de valgte data, næste gang de vises.",
+    "The files of the embedded data (see docs/data.md)":
+        "Filerne i de indbyggede data (se docs/data.md)",
+    "File": "Fil",
+    "Title": "Titel",
+    "Period": "Periode",
+    "Rows": "Rækker",
+    "Each table: where it comes from and what the model does with it":
+        "Hver tabel: hvor den kommer fra, og hvad modellen gør med den",
+    "Retrieved": "Hentet",
+    "Layout source": "Kilde til tabellens opbygning",
+    "What the model does with it": "Hvad modellen gør med den",
+    "Files and rows": "Filer og rækker",
+    "carried over from": "overført fra",
+    "there is no snapshot '{name}'; choose one from the list of snapshots":
+        "der er intet øjebliksbillede '{name}'; vælg et fra listen over øjebliksbilleder",
+    "choose one of {names}": "vælg et af {names}",
+    "stored, not used": "gemt, ikke brugt",
+    "unknown (not downloaded any more)": "ukendt (hentes ikke længere)",
+    "stored, not used: births, deaths and moves per municipality, a check on the components "
+    "(its layout is still to confirm online)":
+        "gemt, ikke brugt: fødsler, dødsfald og flytninger pr. kommune, en kontrol af "
+        "komponenterne (tabellens opbygning skal stadig bekræftes online)",
+    "used: fertility_asfr (the national ASFR the projection scales to each municipality)":
+        "bruges: fertility_asfr (landets aldersbetingede fertilitet, som fremskrivningen "
+        "skalerer til hver kommune)",
+    "used: fertility_municipal (the municipality's own fertility level in place of the "
+    "child-woman-ratio estimate)":
+        "bruges: fertility_municipal (kommunens egen fertilitet i stedet for skønnet ud fra "
+        "forholdet mellem børn og kvinder)",
+    "used: migration_flows (gross in- and out-migration by sex and age, in place of the net "
+    "residual)":
+        "bruges: migration_flows (til- og fraflytning brutto efter køn og alder i stedet for "
+        "nettoresten)",
+    "used: mortality_province (deaths by province; years after 2019 also need FOLK1A's four "
+    "quarters for every municipality, for the person-years)":
+        "bruges: mortality_province (dødsfald pr. landsdel; år efter 2019 kræver også FOLK1A's "
+        "fire kvartaler for alle kommuner til personårene)",
+    "used: persons_per_dwelling (the municipality's own persons per dwelling of flats, terraced "
+    "and detached houses and all dwellings, in place of the national 2020 values of the housing "
+    "assumptions)":
+        "bruges: persons_per_dwelling (kommunens eget antal personer pr. bolig i etageboliger, "
+        "rækkehuse, parcelhuse og alle boliger i stedet for boligforudsætningernes landstal "
+        "fra 2020)",
+    "used: population_age5, population_single_age and observed_totals (the projection starts "
+    "from the newest 1 January)":
+        "bruges: population_age5, population_single_age og observed_totals (fremskrivningen "
+        "starter fra den nyeste 1. januar)",
+    "used: tax_rates (income and land tax of the budget, for municipalities without their own "
+    "finance file)":
+        "bruges: tax_rates (budgettets indkomstskat og grundskyld for kommuner uden egen "
+        "økonomifil)",
+}
+
+
 def build(lang: str, texts: dict[str, str], identity: bool) -> list[str]:
     """Write the catalogue of ``lang``; returns the message ids without a translation."""
     with open(HERE / "messages.pot", "rb") as f:
