@@ -13,8 +13,11 @@ from tests.sources.replay import load_session, replay_transport
 from tests.web.conftest import signed_in
 
 from byibalance import data
+from byibalance.cli import data as data_cli
 from byibalance.sources import snapshots
 from byibalance.sources.statbank import MODEL_USE, TABLES, StatBankClient, download_table
+from byibalance.web.app import JOB_RUNNERS
+from byibalance.web.jobs import JobQueue
 
 T0 = dt.datetime(2026, 11, 29, 5, 0, 0, tzinfo=dt.UTC)
 FOOTER = re.compile(r'<span class="data-snapshot">Data: ([^<]+)</span>')
@@ -35,8 +38,9 @@ def _snapshot(home, now: dt.datetime = T0) -> snapshots.Snapshot:  # type: ignor
 
 
 def _text(page: str) -> str:
-    """The main content's text (tags removed, entities decoded, spaces collapsed)."""
-    main = page.split("<main", 1)[1].split("</main>", 1)[0]
+    """The main content's text, or a partial's (tags removed, entities decoded, spaces
+    collapsed)."""
+    main = page.split("<main", 1)[-1].split("</main>", 1)[0]
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", main)).split())
 
 
@@ -176,7 +180,7 @@ def test_admin_pins_and_every_page_follows(app, home, caplog) -> None:  # type: 
     assert FOOTER.findall(viewer.get("/").text) == [old.name]
     page = admin.get("/data").text
     assert IN_USE_ROW.findall(page) == [old.name]
-    assert f"I brug: {old.name} (fastlagt)" in _text(page)
+    assert f"I brug: {old.name} (fastlåst)" in _text(page)
     assert f'<option value="{old.name}" selected>' in page
 
     assert admin.post("/data/use", data={"snapshot": "embedded", "csrf_token": token}
@@ -217,3 +221,106 @@ def test_a_broken_pin_is_shown_and_an_admin_can_pin_again(app, home) -> None:  #
     answer = c.post("/data/use", data={"snapshot": "newest", "csrf_token": token})
     assert answer.status_code == 303
     assert IN_USE_ROW.findall(c.get("/data").text) == [snap.name]
+
+
+# -- fresh data as a background job: the CLI's StatBank client answers from recordings -----------
+
+
+@pytest.fixture
+def replayed(app, home, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    """The app's jobs run in this process, and ``byibalance data update``'s StatBank client (the
+    one the web job uses too) answers from the recorded FOD33 and PSKAT session."""
+
+    def make(progress, retries, timeout):  # type: ignore[no-untyped-def]
+        return StatBankClient(
+            transport=replay_transport(load_session("fod33_pskat_165_101_constructed")),
+            progress=progress,
+            retries=retries,
+            sleep=lambda s: None,
+        )
+
+    monkeypatch.setattr(data_cli, "make_client", make)
+    app.state.jobs.shutdown()
+    app.state.jobs = JobQueue(
+        app.state.sessionmaker, JOB_RUNNERS, tmp_path / "jobs", processes=False, poll=0.05
+    )
+    app.state.jobs.start()
+    yield app.state.jobs
+    app.state.jobs.shutdown()
+
+
+def test_an_admin_downloads_fresh_data_in_the_background(app, replayed, home, caplog) -> None:  # type: ignore[no-untyped-def]
+    admin, token = signed_in(app, "admin")
+    viewer, _ = signed_in(app, "viewer")
+    page = admin.get("/data").text
+    assert 'action="/data/update"' in page
+    assert 'value="FOD33"' in page and 'value="PSKAT"' in page
+    with caplog.at_level(logging.INFO, logger="byibalance.web.routes.data"):
+        answer = admin.post(
+            "/data/update",
+            data={"municipalities": "Albertslund", "tables": ["PSKAT", "FOD33"],
+                  "csrf_token": token},
+        )  # fmt: skip
+    assert answer.status_code == 303
+    job_id = int(answer.headers["location"].rsplit("/", 1)[1])
+    assert f"queued a data update (job {job_id}): FOD33, PSKAT" in caplog.text
+    job = replayed.wait(job_id, timeout=60)
+    assert job.state.value == "done", job.error
+    (snap,) = snapshots.list_snapshots(home)
+    assert job.result == {"snapshot": snap.name, "tables": ["FOD33", "PSKAT"]}
+    pskat = snap.table("PSKAT")
+    assert pskat is not None and pskat.codes == ("165",) and pskat.period_range == "2024..2025"
+    done = _text(admin.get(f"/data/update/{job_id}").text)
+    assert f"Det nye øjebliksbillede er gemt: {snap.name} (FOD33, PSKAT)." in done
+    # without a pin every page uses the new snapshot at its next view
+    assert FOOTER.findall(viewer.get("/").text) == [snap.name]
+
+
+def test_a_failed_download_says_so_and_stores_nothing(app, replayed, home) -> None:  # type: ignore[no-untyped-def]
+    admin, token = signed_in(app, "admin")
+    answer = admin.post(  # Aarhus (751) is not in the recording: the client gets no answer
+        "/data/update", data={"municipalities": "751", "tables": "PSKAT", "csrf_token": token}
+    )
+    assert answer.status_code == 303
+    job_id = int(answer.headers["location"].rsplit("/", 1)[1])
+    job = replayed.wait(job_id, timeout=60)
+    assert job.state.value == "failed" and job.error
+    text = _text(admin.get(f"/data/update/{job_id}/status").text)
+    assert "Hentningen mislykkedes; de data, der er i brug, er uændrede" in text
+    assert job.error in text
+    assert snapshots.list_snapshots(home) == []
+
+
+@pytest.mark.parametrize(
+    ("form", "message"),
+    [
+        ({"municipalities": "Atlantis", "tables": "FOD33"},
+         "felt 'municipalities': 'Atlantis' er ikke en af de 98 danske kommuner"),
+        ({"municipalities": " ", "tables": "FOD33"}, "ingen kommune angivet"),
+        ({"municipalities": "165"}, "felt 'tables': ingen tabel valgt. vælg tabeller fra listen"),
+        ({"municipalities": "165", "tables": "NOPE1"},
+         "der er ingen tabel 'NOPE1' i Statistikbanken at hente"),
+    ],
+)  # fmt: skip
+def test_a_wrong_update_form_is_refused_with_the_field(app, replayed, form, message) -> None:  # type: ignore[no-untyped-def]
+    admin, token = signed_in(app, "admin")
+    answer = admin.post("/data/update", data=form | {"csrf_token": token})
+    assert answer.status_code == 422
+    assert message in _text(answer.text)
+    assert replayed.jobs() == []
+
+
+def test_only_an_admin_downloads_and_sees_downloads(app, replayed) -> None:  # type: ignore[no-untyped-def]
+    admin, admin_token = signed_in(app, "admin")
+    assert admin.post("/data/update", data={"municipalities": "165", "tables": "PSKAT"}
+                      ).status_code == 403  # no CSRF token  # fmt: skip
+    analyst, token = signed_in(app, "analyst")
+    assert 'action="/data/update"' not in analyst.get("/data").text
+    form = {"municipalities": "165", "tables": "PSKAT", "csrf_token": token}
+    assert analyst.post("/data/update", data=form).status_code == 403
+    assert replayed.jobs() == []
+    answer = admin.post("/data/update", data=form | {"csrf_token": admin_token})
+    job_id = int(answer.headers["location"].rsplit("/", 1)[1])
+    replayed.wait(job_id, timeout=60)
+    assert analyst.get(f"/data/update/{job_id}").status_code == 403
+    assert admin.get("/data/update/999999").status_code == 404

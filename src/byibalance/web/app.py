@@ -53,6 +53,7 @@ SESSION_COOKIE = "byibalance_session"
 JOB_RUNNERS = {
     "fans": "byibalance.web.routes.uncertainty:run_fans",
     "report": "byibalance.web.routes.region:run_report",
+    "data_update": "byibalance.web.routes.data:run_update",
 }
 
 

@@ -1129,6 +1129,7 @@ DA |= {
 # The data page (web/routes/data.py, data.html): the snapshots of Statistics Denmark tables, the
 # one in use, and what the model does with each table (statbank.MODEL_USE, passed through _()).
 DYNAMIC += [
+    "storing the snapshot",
     "stored, not used",
     "unknown (not downloaded any more)",
     "stored, not used: births, deaths and moves per municipality, a check on the components "
@@ -1160,7 +1161,7 @@ DA |= {
     "In use:": "I brug:",
     "the embedded data": "de indbyggede data",
     "The embedded data": "De indbyggede data",
-    "pinned": "fastlagt",
+    "pinned": "fastlåst",
     "the newest snapshot": "det nyeste øjebliksbillede",
     "Snapshots of Statistics Denmark tables, newest first; the embedded data last":
         "Øjebliksbilleder af tabeller fra Danmarks Statistik, nyeste først; de indbyggede data "
@@ -1231,6 +1232,30 @@ DA |= {
     "finance file)":
         "bruges: tax_rates (budgettets indkomstskat og grundskyld for kommuner uden egen "
         "økonomifil)",
+    "Download fresh data from Statistics Denmark": "Hent nye data fra Danmarks Statistik",
+    "The tables are downloaded and checked in the background and stored as a new snapshot; "
+    "nothing is stored unless every table passes its checks. Without a pin, every page then uses "
+    "the new snapshot.":
+        "Tabellerne hentes og kontrolleres i baggrunden og gemmes som et nyt øjebliksbillede; "
+        "intet gemmes, medmindre alle tabeller består kontrollen. Uden en fastlåsning bruger "
+        "alle sider derefter det nye øjebliksbillede.",
+    "Municipalities (codes or names separated by commas, k29 or all)":
+        "Kommuner (koder eller navne adskilt af komma, k29 eller all)",
+    "Download": "Hent",
+    "Back to the data": "Tilbage til data",
+    "The new snapshot is stored:": "Det nye øjebliksbillede er gemt:",
+    "The download failed; the data in use are unchanged":
+        "Hentningen mislykkedes; de data, der er i brug, er uændrede",
+    "storing the snapshot": "gemmer øjebliksbilledet",
+    "give municipality codes or names separated by commas, k29 or all":
+        "angiv kommunekoder eller -navne adskilt af komma, k29 eller all",
+    "no municipality given": "ingen kommune angivet",
+    "'{value}' is not one of the 98 Danish municipalities":
+        "'{value}' er ikke en af de 98 danske kommuner",
+    "choose tables from the list": "vælg tabeller fra listen",
+    "no table chosen": "ingen tabel valgt",
+    "there is no StatBank table '{name}' to download":
+        "der er ingen tabel '{name}' i Statistikbanken at hente",
 }
 
 
