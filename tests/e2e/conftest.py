@@ -77,6 +77,7 @@ def server(request: pytest.FixtureRequest,
     with make_sessionmaker(engine)() as db:
         add_user(db, "analyst", PASSWORD, "analyst")
         add_user(db, "viewer", PASSWORD, "viewer")
+        add_user(db, "admin", PASSWORD, "admin")  # the admin-only forms of the Data page
     engine.dispose()
     port = _free_port()
     env = os.environ | {"BYIBALANCE_DATABASE_URL": url, "XDG_DATA_HOME": str(folder),

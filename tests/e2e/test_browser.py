@@ -111,3 +111,18 @@ def test_choosing_a_year_redraws_the_pyramid_in_place(page) -> None:  # type: ig
     page.wait_for_selector("#chart-pyramid .main-svg")
     assert page.evaluate("window.notReloaded") is True  # htmx swapped the section only
     assert page.url.endswith("/population?year=2035")
+
+
+def test_the_data_pages_admin_forms_pass_axe(page, shot, backend) -> None:  # type: ignore[no-untyped-def]
+    """The pin and download forms (administrators only), and a refused download's message."""
+    sign_in(page, "admin")
+    page.goto("/data")
+    assert page.locator("form[action='/data/use'] select").count() == 1
+    assert page.locator("form[action='/data/update'] input[type=checkbox]").count() > 1
+    shot(page, "page_data_admin")
+    assert serious_violations(page, backend) == [], "/data (admin)"
+    page.locator("#update-municipalities").fill("Atlantis")
+    page.get_by_role("button", name="Hent").click()
+    page.wait_for_selector("p.error")
+    assert "'Atlantis' er ikke en af de 98 danske kommuner" in page.locator("p.error").inner_text()
+    assert serious_violations(page, backend) == [], "/data/update (refused)"
