@@ -179,3 +179,18 @@ def test_baseline_over_a_hard_rule_is_named_in_the_json(
     first = soft["warnings"][0]
     assert (first["rule"], first["year"], first["baseline_over"]) == ("capital", 2027, 4.0)
     assert first["over"] == pytest.approx(4.0 + soft["years"][0]["capital_spending"])
+
+
+def test_reasons_are_the_same_with_one_or_two_workers(
+    fast: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--workers 1`` runs the re-solves one after another (the fallback if threads ever
+    misbehave) and gives byte-identical output; 0 is refused before anything is solved."""
+    outputs = []
+    for workers in ("1", "2"):
+        code, out, err = run([*fast, "--format", "json", "--workers", workers], capsys)
+        assert code == 0, err
+        outputs.append(out)
+    assert outputs[0] == outputs[1]
+    code, _, err = run([*fast, "--workers", "0"], capsys)
+    assert code == 2 and "--workers" in err

@@ -355,6 +355,13 @@ def ambitions(
         None, "--pareto", help="two dimensions, e.g. climate,social"
     ),
     deep: bool = typer.Option(True, "--deep/--fast", help="re-solve per ambition to explain"),
+    workers: int = typer.Option(
+        2,
+        "--workers",
+        min=1,
+        help="re-solves run at once for the reasons (threads; 1 = one after another, the same "
+        "answers)",
+    ),
 ) -> None:
     """Choose the ambitions that fit the budget's yearly rules, and say why each is in or out."""
     from rich.console import Console
@@ -406,7 +413,7 @@ def ambitions(
         from byibalance.portfolio import solve
 
         plan = solve(problem)
-    e = explain(problem, plan, deep=deep)
+    e = explain(problem, plan, deep=deep, workers=workers)
     payload = _payload(problem, e, verification)
     if rank:
         steps = [float(x) for x in rank.split(",")]
